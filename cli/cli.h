@@ -1,0 +1,26 @@
+/* The 'vigil' command: shared declarations of the subcommands. */
+#pragma once
+
+#include <stdio.h>
+#include <glib.h>
+
+#include "cib/cib.h"
+
+/* Exit codes, as Pacemaker's tools use them (crm_exit_t). */
+enum {
+	VIGIL_EXIT_OK = 0,
+	VIGIL_EXIT_ERROR = 1,
+	VIGIL_EXIT_USAGE = 64,
+	VIGIL_EXIT_DATAERR = 65,  /* input is not a CIB at all */
+	VIGIL_EXIT_NOINPUT = 66,  /* cannot read the input */
+	VIGIL_EXIT_CONFIG = 78,   /* configuration has errors or warnings */
+};
+
+/* 'vigil config SUBCOMMAND ...' */
+int vigil_cmd_config(int argc, char **argv);
+
+/* Prints the pcs-style listing of CIB to OUT. */
+void vigil_config_show(const vigil_cib *cib, FILE *out);
+
+/* Prints one diagnostic as "FILE:LINE: element E: error: message". */
+void vigil_print_diag(FILE *out, const char *file, const vigil_diag *d);

@@ -1,0 +1,166 @@
+/* vigil config verify|show */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cib/verify.h"
+#include "cli/cli.h"
+
+void vigil_print_diag(FILE *out, const char *file, const vigil_diag *d)
+{
+	const char *sev = d->severity == VIGIL_ERROR ? "error" : "warning";
+
+	fputs(file, out);
+	if (d->line > 0)
+		fprintf(out, ":%u", d->line);
+	if (d->element != NULL)
+		fprintf(out, ": element %s", d->element);
+	fprintf(out, ": %s: %s\n", sev, d->message);
+}
+
+typedef struct config_args {
+	char *xml_file;
+	gboolean live, as_xml;
+} config_args;
+
+static void config_args_clear(config_args *a)
+{
+	g_free(a->xml_file);
+}
+
+/* Parses the options common to 'config verify' and 'config show'. */
+static int parse_args(const char *cmd, int argc, char **argv, config_args *a, bool xml_opt)
+{
+	GOptionEntry entries[] = {
+		{ "xml-file", 'x', 0, G_OPTION_ARG_FILENAME, &a->xml_file,
+		  "Read the CIB from FILE", "FILE" },
+		{ "live-check", 'L', 0, G_OPTION_ARG_NONE, &a->live,
+		  "Check the running cluster's CIB", NULL },
+		{ xml_opt ? "xml" : NULL, 0, 0, G_OPTION_ARG_NONE, &a->as_xml,
+		  "Print the CIB as XML, as Vigil writes it", NULL },
+		{ NULL }
+	};
+	g_autofree char *summary = g_strdup_printf("- vigil config %s", cmd);
+	g_autoptr(GOptionContext) ctx = g_option_context_new(summary);
+	g_autoptr(GError) err = NULL;
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+		fprintf(stderr, "vigil config %s: %s; see 'vigil config %s --help'.\n", cmd,
+			err->message, cmd);
+		return -EINVAL;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "vigil config %s: unexpected argument '%s'; see 'vigil config %s "
+			"--help'.\n", cmd, argv[1], cmd);
+		return -EINVAL;
+	}
+	if (a->xml_file == NULL) {
+		fprintf(stderr, "vigil config %s: no running cluster to read yet; give a CIB "
+			"file with -x FILE.\n", cmd);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Loads FILE, printing load diagnostics. Returns an exit code, VIGIL_EXIT_OK on success. */
+static int load(const char *cmd, const char *file, vigil_cib **ret_cib, GPtrArray *diags)
+{
+	int r = vigil_cib_load_file(file, diags, ret_cib);
+
+	if (r == 0)
+		return VIGIL_EXIT_OK;
+	for (guint i = 0; i < diags->len; i++)
+		vigil_print_diag(stderr, file, g_ptr_array_index(diags, i));
+	switch (r) {
+	case -ENOENT: case -EACCES: case -EISDIR: case -EIO:
+		fprintf(stderr, "vigil config %s: cannot read %s; check the path.\n", cmd, file);
+		return VIGIL_EXIT_NOINPUT;
+	case -EBADMSG:
+		fprintf(stderr, "vigil config %s: %s is not well-formed XML; fix the reported "
+			"line.\n", cmd, file);
+		return VIGIL_EXIT_DATAERR;
+	default:
+		fprintf(stderr, "vigil config %s: Errors found during check: %s does not match "
+			"the CIB schema; fix the reported elements.\n", cmd, file);
+		return VIGIL_EXIT_CONFIG;
+	}
+}
+
+static int config_verify(int argc, char **argv)
+{
+	config_args a = { 0 };
+	g_autoptr(vigil_cib) cib = NULL;
+	g_autoptr(GPtrArray) diags = vigil_diags_new();
+	int rc;
+
+	if (parse_args("verify", argc, argv, &a, false) < 0) {
+		config_args_clear(&a);
+		return VIGIL_EXIT_USAGE;
+	}
+	rc = load("verify", a.xml_file, &cib, diags);
+	if (rc == VIGIL_EXIT_OK) {
+		/* failures expire against the wall clock, as crm_verify sees them */
+		vigil_cib_verify(cib, (int64_t)time(NULL), diags);
+		for (guint i = 0; i < diags->len; i++)
+			vigil_print_diag(stderr, a.xml_file, g_ptr_array_index(diags, i));
+		if (vigil_diags_have_errors(diags))
+			fprintf(stderr, "vigil config verify: Errors found during check: "
+				"configuration not valid.\n");
+		else if (diags->len > 0)
+			fprintf(stderr, "vigil config verify: Warnings found during check: "
+				"configuration may not be valid.\n");
+		rc = diags->len > 0 ? VIGIL_EXIT_CONFIG : VIGIL_EXIT_OK;
+	}
+	config_args_clear(&a);
+	return rc;
+}
+
+static int config_show(int argc, char **argv)
+{
+	config_args a = { 0 };
+	g_autoptr(vigil_cib) cib = NULL;
+	g_autoptr(GPtrArray) diags = vigil_diags_new();
+	int rc;
+
+	if (parse_args("show", argc, argv, &a, true) < 0) {
+		config_args_clear(&a);
+		return VIGIL_EXIT_USAGE;
+	}
+	rc = load("show", a.xml_file, &cib, diags);
+	if (rc == VIGIL_EXIT_OK && a.as_xml) {
+		g_autofree char *text = NULL;
+		size_t len = 0;
+
+		if (vigil_cib_to_xml(cib, &text, &len) < 0 || fwrite(text, 1, len, stdout) != len)
+			rc = VIGIL_EXIT_ERROR;
+	} else if (rc == VIGIL_EXIT_OK) {
+		vigil_config_show(cib, stdout);
+	}
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "vigil config show: cannot write the output: %s.\n",
+			g_strerror(errno));
+		rc = VIGIL_EXIT_ERROR;
+	}
+	config_args_clear(&a);
+	return rc;
+}
+
+int vigil_cmd_config(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "vigil config: say what to do: 'vigil config verify -x FILE' or "
+			"'vigil config show -x FILE'.\n");
+		return VIGIL_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "verify") == 0)
+		return config_verify(argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return config_show(argc - 1, argv + 1);
+	fprintf(stderr, "vigil config: unknown subcommand '%s'; use 'verify' or 'show'.\n",
+		argv[1]);
+	return VIGIL_EXIT_USAGE;
+}

@@ -1,0 +1,520 @@
+/* XML -> structs. The document has passed the schema before any of this runs, so the
+ * walk only sorts children into their places; whatever it does not know is kept. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/parser.h>
+
+#include "cib/cib-private.h"
+#include "cib/schema.h"
+
+#define for_each_element(child, parent) \
+	for (xmlNode *child = xmlFirstElementChild((xmlNode *)(parent)); child != NULL; \
+	     child = xmlNextElementSibling(child))
+
+static const vigil_field id_field[] = { { "id", 0 }, VIGIL_FIELD_END };
+
+static unsigned line_of(const xmlNode *node)
+{
+	long l = xmlGetLineNo(node);
+
+	return l > 0 ? (unsigned)l : 0;
+}
+
+static vigil_rule *read_rule(const xmlNode *node);
+
+static vigil_expr *read_expr(const xmlNode *node)
+{
+	vigil_expr *e = g_new0(vigil_expr, 1);
+
+	vigil_fields_read(e, vigil_expr_fields, node, &e->extra);
+	for_each_element(c, node)
+		vigil_extra_keep_child(&e->extra, c);
+	e->line = line_of(node);
+	return e;
+}
+
+static vigil_rule *read_rule(const xmlNode *node)
+{
+	vigil_rule *r = g_new0(vigil_rule, 1);
+
+	r->exprs = VIGIL_PTR_ARRAY(vigil_expr_free);
+	r->rules = VIGIL_PTR_ARRAY(vigil_rule_free);
+	r->line = line_of(node);
+	vigil_fields_read(r, vigil_rule_fields, node, &r->extra);
+	for_each_element(c, node) {
+		if (vigil_xml_is(c, "expression"))
+			g_ptr_array_add(r->exprs, read_expr(c));
+		else if (vigil_xml_is(c, "rule"))
+			g_ptr_array_add(r->rules, read_rule(c));
+		else
+			vigil_extra_keep_child(&r->extra, c);
+	}
+	return r;
+}
+
+static vigil_nvpair *read_nvpair(const xmlNode *node)
+{
+	vigil_nvpair *p = g_new0(vigil_nvpair, 1);
+
+	vigil_fields_read(p, vigil_nvpair_fields, node, &p->extra);
+	for_each_element(c, node)
+		vigil_extra_keep_child(&p->extra, c);
+	p->line = line_of(node);
+	return p;
+}
+
+static vigil_nvset *read_nvset(const xmlNode *node)
+{
+	vigil_nvset *s = g_new0(vigil_nvset, 1);
+
+	s->element = g_strdup(vigil_xml_name(node));
+	s->nvpairs = VIGIL_PTR_ARRAY(vigil_nvpair_free);
+	s->line = line_of(node);
+	vigil_fields_read(s, vigil_nvset_fields, node, &s->extra);
+	for_each_element(c, node) {
+		if (vigil_xml_is(c, "nvpair"))
+			g_ptr_array_add(s->nvpairs, read_nvpair(c));
+		else if (vigil_xml_is(c, "rule") && s->rule == NULL)
+			s->rule = read_rule(c);
+		else
+			vigil_extra_keep_child(&s->extra, c);
+	}
+	return s;
+}
+
+static bool is_nvset(const xmlNode *node)
+{
+	return vigil_xml_is(node, "instance_attributes") || vigil_xml_is(node, "meta_attributes") ||
+	       vigil_xml_is(node, "utilization") || vigil_xml_is(node, "cluster_property_set");
+}
+
+/* Reads every child of NODE that is an nvset of kind ELEMENT (any kind if NULL) into SETS. */
+static void read_nvsets(const xmlNode *node, const char *element, GPtrArray *sets,
+			vigil_extra *extra)
+{
+	for_each_element(c, node) {
+		if (element != NULL ? vigil_xml_is(c, element) : is_nvset(c))
+			g_ptr_array_add(sets, read_nvset(c));
+		else
+			vigil_extra_keep_child(extra, c);
+	}
+}
+
+static vigil_node *read_node(const xmlNode *node)
+{
+	vigil_node *n = g_new0(vigil_node, 1);
+
+	n->nvsets = VIGIL_PTR_ARRAY(vigil_nvset_free);
+	n->line = line_of(node);
+	vigil_fields_read(n, vigil_node_fields, node, &n->extra);
+	read_nvsets(node, NULL, n->nvsets, &n->extra);
+	return n;
+}
+
+static vigil_op *read_op(const xmlNode *node)
+{
+	vigil_op *op = g_new0(vigil_op, 1);
+
+	op->nvsets = VIGIL_PTR_ARRAY(vigil_nvset_free);
+	op->line = line_of(node);
+	vigil_fields_read(op, vigil_op_fields, node, &op->extra);
+	read_nvsets(node, NULL, op->nvsets, &op->extra);
+	return op;
+}
+
+static vigil_rsc *rsc_new(vigil_rsc_kind kind, const xmlNode *node)
+{
+	vigil_rsc *rsc = g_new0(vigil_rsc, 1);
+
+	rsc->kind = kind;
+	rsc->element = g_strdup(vigil_xml_name(node));
+	rsc->ops = VIGIL_PTR_ARRAY(vigil_op_free);
+	rsc->members = g_ptr_array_new(); /* borrowed: owned by the group's free below */
+	rsc->nvsets = VIGIL_PTR_ARRAY(vigil_nvset_free);
+	rsc->line = line_of(node);
+	return rsc;
+}
+
+static void read_operations(vigil_rsc *rsc, const xmlNode *node)
+{
+	rsc->has_operations = true;
+	vigil_fields_read(&rsc->operations_id, id_field, node, &rsc->operations_extra);
+	for_each_element(c, node) {
+		if (vigil_xml_is(c, "op"))
+			g_ptr_array_add(rsc->ops, read_op(c));
+		else
+			vigil_extra_keep_child(&rsc->operations_extra, c);
+	}
+}
+
+static vigil_rsc *read_primitive(const xmlNode *node)
+{
+	vigil_rsc *rsc = rsc_new(VIGIL_RSC_PRIMITIVE, node);
+
+	vigil_fields_read(rsc, vigil_primitive_fields, node, &rsc->extra);
+	for_each_element(c, node) {
+		if (vigil_xml_is(c, "operations") && !rsc->has_operations)
+			read_operations(rsc, c);
+		else if (is_nvset(c))
+			g_ptr_array_add(rsc->nvsets, read_nvset(c));
+		else
+			vigil_extra_keep_child(&rsc->extra, c);
+	}
+	return rsc;
+}
+
+static vigil_rsc *read_group(const xmlNode *node)
+{
+	vigil_rsc *g = rsc_new(VIGIL_RSC_GROUP, node);
+
+	g_ptr_array_set_free_func(g->members, (GDestroyNotify)vigil_rsc_free);
+	vigil_fields_read(g, vigil_group_fields, node, &g->extra);
+	for_each_element(c, node) {
+		if (vigil_xml_is(c, "primitive")) {
+			vigil_rsc *m = read_primitive(c);
+
+			m->parent = g;
+			g_ptr_array_add(g->members, m);
+		} else if (is_nvset(c)) {
+			g_ptr_array_add(g->nvsets, read_nvset(c));
+		} else {
+			vigil_extra_keep_child(&g->extra, c);
+		}
+	}
+	return g;
+}
+
+static vigil_rsc *read_other_rsc(const xmlNode *node)
+{
+	vigil_rsc *rsc = rsc_new(VIGIL_RSC_OTHER, node);
+
+	rsc->id = vigil_xml_get(node, "id");
+	rsc->raw = xmlCopyNode((xmlNode *)node, 1);
+	return rsc;
+}
+
+/* Indexes RSC (and a group's members) by id; the first of duplicate ids wins. */
+static void index_rsc(vigil_cib *cib, vigil_rsc *rsc)
+{
+	if (rsc->id != NULL && !g_hash_table_contains(cib->rsc_index, rsc->id))
+		g_hash_table_insert(cib->rsc_index, rsc->id, rsc);
+	for (guint i = 0; i < rsc->members->len; i++)
+		index_rsc(cib, g_ptr_array_index(rsc->members, i));
+}
+
+static void read_resources(vigil_cib *cib, const xmlNode *node)
+{
+	for_each_element(c, node) {
+		vigil_rsc *rsc;
+
+		if (vigil_xml_is(c, "primitive"))
+			rsc = read_primitive(c);
+		else if (vigil_xml_is(c, "group"))
+			rsc = read_group(c);
+		else
+			rsc = read_other_rsc(c);
+		g_ptr_array_add(cib->resources, rsc);
+		if (rsc->kind != VIGIL_RSC_OTHER)
+			index_rsc(cib, rsc);
+	}
+}
+
+static vigil_constraint *read_constraint(const xmlNode *node)
+{
+	vigil_constraint *c = g_new0(vigil_constraint, 1);
+
+	c->element = g_strdup(vigil_xml_name(node));
+	c->rules = VIGIL_PTR_ARRAY(vigil_rule_free);
+	c->line = line_of(node);
+	if (vigil_xml_is(node, "rsc_location"))
+		c->kind = VIGIL_CONS_LOCATION;
+	else if (vigil_xml_is(node, "rsc_colocation"))
+		c->kind = VIGIL_CONS_COLOCATION;
+	else if (vigil_xml_is(node, "rsc_order"))
+		c->kind = VIGIL_CONS_ORDER;
+	else
+		c->kind = VIGIL_CONS_OTHER;
+	if (c->kind == VIGIL_CONS_OTHER) {
+		c->id = vigil_xml_get(node, "id");
+		c->raw = xmlCopyNode((xmlNode *)node, 1);
+		return c;
+	}
+	vigil_fields_read(c, vigil_constraint_fields, node, &c->extra);
+	for_each_element(child, node) {
+		if (c->kind == VIGIL_CONS_LOCATION && vigil_xml_is(child, "rule"))
+			g_ptr_array_add(c->rules, read_rule(child));
+		else
+			vigil_extra_keep_child(&c->extra, child);
+	}
+	return c;
+}
+
+static void read_configuration(vigil_cib *cib, const xmlNode *node)
+{
+	for_each_element(c, node) {
+		if (vigil_xml_is(c, "crm_config")) {
+			read_nvsets(c, "cluster_property_set", cib->crm_config,
+				    &cib->configuration_extra);
+		} else if (vigil_xml_is(c, "nodes")) {
+			for_each_element(n, c)
+				g_ptr_array_add(cib->nodes, read_node(n));
+		} else if (vigil_xml_is(c, "resources")) {
+			read_resources(cib, c);
+		} else if (vigil_xml_is(c, "constraints")) {
+			for_each_element(k, c)
+				g_ptr_array_add(cib->constraints, read_constraint(k));
+		} else if (vigil_xml_is(c, "rsc_defaults")) {
+			cib->has_rsc_defaults = true;
+			read_nvsets(c, NULL, cib->rsc_defaults, &cib->configuration_extra);
+		} else if (vigil_xml_is(c, "op_defaults")) {
+			cib->has_op_defaults = true;
+			read_nvsets(c, NULL, cib->op_defaults, &cib->configuration_extra);
+		} else {
+			vigil_extra_keep_child(&cib->configuration_extra, c);
+		}
+	}
+}
+
+/* --- status ---------------------------------------------------------------------------- */
+
+static int64_t parse_int(const char *s)
+{
+	char *end = NULL;
+	long long v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0' || errno != 0 || v < 0)
+		return -1;
+	return v;
+}
+
+void vigil_lrm_op_parse_values(vigil_lrm_op *op)
+{
+	int64_t v;
+
+	v = parse_int(op->call_id);
+	op->call_id_v = v > G_MAXINT ? -1 : (int)v;
+	v = parse_int(op->rc_code);
+	op->rc_code_v = v > G_MAXINT ? -1 : (int)v;
+	v = parse_int(op->op_status);
+	op->op_status_v = v > G_MAXINT ? -1 : (int)v;
+	op->interval_ms_v = parse_int(op->interval);
+	op->last_rc_change_v = parse_int(op->last_rc_change);
+}
+
+static vigil_lrm_op *read_lrm_op(const xmlNode *node)
+{
+	vigil_lrm_op *op = g_new0(vigil_lrm_op, 1);
+
+	vigil_fields_read(op, vigil_lrm_op_fields, node, &op->extra);
+	for_each_element(c, node)
+		vigil_extra_keep_child(&op->extra, c);
+	vigil_lrm_op_parse_values(op);
+	return op;
+}
+
+static vigil_lrm_rsc *read_lrm_rsc(const xmlNode *node)
+{
+	vigil_lrm_rsc *r = g_new0(vigil_lrm_rsc, 1);
+
+	r->ops = VIGIL_PTR_ARRAY(vigil_lrm_op_free);
+	vigil_fields_read(r, vigil_lrm_rsc_fields, node, &r->extra);
+	for_each_element(c, node) {
+		if (vigil_xml_is(c, "lrm_rsc_op"))
+			g_ptr_array_add(r->ops, read_lrm_op(c));
+		else
+			vigil_extra_keep_child(&r->extra, c);
+	}
+	return r;
+}
+
+static void read_lrm(vigil_node_state *ns, const xmlNode *node)
+{
+	ns->has_lrm = true;
+	vigil_fields_read(&ns->lrm_id, id_field, node, &ns->lrm_extra);
+	for_each_element(c, node) {
+		if (!vigil_xml_is(c, "lrm_resources") || ns->has_lrm_resources) {
+			vigil_extra_keep_child(&ns->lrm_extra, c);
+			continue;
+		}
+		ns->has_lrm_resources = true;
+		vigil_fields_read(&ns->lrm_resources_id, id_field, c, &ns->lrm_resources_extra);
+		for_each_element(r, c) {
+			if (vigil_xml_is(r, "lrm_resource"))
+				g_ptr_array_add(ns->lrm_rscs, read_lrm_rsc(r));
+			else
+				vigil_extra_keep_child(&ns->lrm_resources_extra, r);
+		}
+	}
+}
+
+static void read_transient(vigil_node_state *ns, const xmlNode *node)
+{
+	ns->has_transient = true;
+	vigil_fields_read(&ns->transient_id, id_field, node, &ns->transient_extra);
+	read_nvsets(node, "instance_attributes", ns->transient, &ns->transient_extra);
+}
+
+static vigil_node_state *read_node_state(const xmlNode *node)
+{
+	vigil_node_state *ns = g_new0(vigil_node_state, 1);
+
+	ns->lrm_rscs = VIGIL_PTR_ARRAY(vigil_lrm_rsc_free);
+	ns->transient = VIGIL_PTR_ARRAY(vigil_nvset_free);
+	vigil_fields_read(ns, vigil_node_state_fields, node, &ns->extra);
+	for_each_element(c, node) {
+		if (vigil_xml_is(c, "lrm") && !ns->has_lrm)
+			read_lrm(ns, c);
+		else if (vigil_xml_is(c, "transient_attributes") && !ns->has_transient)
+			read_transient(ns, c);
+		else
+			vigil_extra_keep_child(&ns->extra, c);
+	}
+	return ns;
+}
+
+static void read_status(vigil_cib *cib, const xmlNode *node)
+{
+	cib->has_status = true;
+	vigil_fields_read(cib, (const vigil_field[]){ VIGIL_FIELD_END }, node, &cib->status_extra);
+	for_each_element(c, node) {
+		if (vigil_xml_is(c, "node_state"))
+			g_ptr_array_add(cib->node_states, read_node_state(c));
+		else
+			vigil_extra_keep_child(&cib->status_extra, c);
+	}
+}
+
+/* --- the document ---------------------------------------------------------------------- */
+
+static int read_version(vigil_cib *cib, const xmlNode *root, GPtrArray *diags)
+{
+	static const char *const names[] = { "admin_epoch", "epoch", "num_updates" };
+	uint64_t *slots[] = { &cib->version.admin_epoch, &cib->version.epoch,
+			      &cib->version.num_updates };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autofree char *v = vigil_xml_get(root, names[i]);
+		int64_t n = parse_int(v);
+
+		if (n < 0) {
+			vigil_diag_add(diags, VIGIL_ERROR, line_of(root), "cib",
+				       "Attribute '%s' of <cib> must be a non-negative integer, "
+				       "not '%s'.", names[i], v != NULL ? v : "");
+			return -EPROTO;
+		}
+		*slots[i] = (uint64_t)n;
+	}
+	return 0;
+}
+
+static bool is_version_attr(const char *name)
+{
+	return strcmp(name, "admin_epoch") == 0 || strcmp(name, "epoch") == 0 ||
+	       strcmp(name, "num_updates") == 0;
+}
+
+static int read_cib(const xmlDoc *doc, GPtrArray *diags, vigil_cib **ret_cib)
+{
+	g_autoptr(vigil_cib) cib = vigil_cib_new();
+	const xmlNode *root = xmlDocGetRootElement(doc);
+	int r;
+
+	r = read_version(cib, root, diags);
+	if (r < 0)
+		return r;
+	vigil_fields_read(cib, vigil_cib_fields, root, &cib->extra);
+	/* the version attributes are typed; drop their string copies from 'extra' */
+	for (guint i = 0; cib->extra.attrs != NULL && i < cib->extra.attrs->len; ) {
+		const vigil_xattr *a = g_ptr_array_index(cib->extra.attrs, i);
+
+		if (is_version_attr(a->name))
+			g_ptr_array_remove_index(cib->extra.attrs, i);
+		else
+			i++;
+	}
+	for_each_element(c, root) {
+		if (vigil_xml_is(c, "configuration"))
+			read_configuration(cib, c);
+		else if (vigil_xml_is(c, "status"))
+			read_status(cib, c);
+		else
+			vigil_extra_keep_child(&cib->extra, c);
+	}
+	*ret_cib = g_steal_pointer(&cib);
+	return 0;
+}
+
+static void diag_from_xml_error(GPtrArray *diags, const xmlError *e, const char *name)
+{
+	g_autofree char *msg = g_strstrip(g_strdup(e != NULL && e->message ? e->message :
+						   "unknown parse error"));
+
+	vigil_diag_add(diags, VIGIL_ERROR, e != NULL && e->line > 0 ? (unsigned)e->line : 0,
+		       NULL, "%s is not well-formed XML: %s.", name, msg);
+}
+
+int vigil_cib_parse(const char *data, size_t len, const char *name, GPtrArray *diags,
+		    vigil_cib **ret_cib)
+{
+	xmlParserCtxtPtr ctxt = NULL;
+	xmlDocPtr doc = NULL;
+	int r;
+
+	if (len > INT_MAX)
+		return -EFBIG;
+	ctxt = xmlNewParserCtxt();
+	if (ctxt == NULL)
+		return -ENOMEM;
+	doc = xmlCtxtReadMemory(ctxt, data, (int)len, name, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+				XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS);
+	if (doc == NULL || !ctxt->wellFormed) {
+		diag_from_xml_error(diags, xmlCtxtGetLastError(ctxt), name);
+		r = -EBADMSG;
+	} else if (doc->intSubset != NULL || doc->extSubset != NULL) {
+		vigil_diag_add(diags, VIGIL_ERROR, 1, NULL,
+			       "%s has a DOCTYPE; a CIB must not declare one.", name);
+		r = -EBADMSG;
+	} else {
+		r = vigil_schema_validate(doc, diags);
+		if (r == 0)
+			r = read_cib(doc, diags, ret_cib);
+	}
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	return r;
+}
+
+static int file_error_to_errno(const GError *err)
+{
+	if (err->domain != G_FILE_ERROR)
+		return -EIO;
+	switch (err->code) {
+	case G_FILE_ERROR_NOENT: return -ENOENT;
+	case G_FILE_ERROR_ACCES: return -EACCES;
+	case G_FILE_ERROR_ISDIR: return -EISDIR;
+	case G_FILE_ERROR_NOMEM: return -ENOMEM;
+	default: return -EIO;
+	}
+}
+
+int vigil_cib_load_file(const char *path, GPtrArray *diags, vigil_cib **ret_cib)
+{
+	g_autofree char *data = NULL;
+	g_autoptr(GError) err = NULL;
+	gsize len = 0;
+
+	if (!g_file_get_contents(path, &data, &len, &err)) {
+		vigil_diag_add(diags, VIGIL_ERROR, 0, NULL, "%s.", err->message);
+		return file_error_to_errno(err);
+	}
+	return vigil_cib_parse(data, len, path, diags, ret_cib);
+}

@@ -1,0 +1,399 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cib/cib-private.h"
+#include "cib/nodestate.h"
+#include "common/duration.h"
+
+bool vigil_str_is_true(const char *s)
+{
+	static const char *const yes[] = { "true", "on", "yes", "y", "1" };
+
+	for (size_t i = 0; s != NULL && i < G_N_ELEMENTS(yes); i++)
+		if (strcasecmp(s, yes[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool option_bool(const vigil_cib *cib, const char *name, bool dflt)
+{
+	const char *v = vigil_cib_property(cib, name);
+
+	return v != NULL ? vigil_str_is_true(v) : dflt;
+}
+
+static vigil_no_quorum_policy parse_nqp(const char *v)
+{
+	static const char *const names[] = { "stop", "freeze", "ignore", "demote", "suicide" };
+
+	for (size_t i = 0; v != NULL && i < G_N_ELEMENTS(names); i++)
+		if (strcasecmp(v, names[i]) == 0)
+			return (vigil_no_quorum_policy)i;
+	return VIGIL_NQP_STOP;
+}
+
+/* Does the subtree hold a <primitive class="stonith">? (for clones kept verbatim) */
+static bool raw_has_stonith(const xmlNode *n)
+{
+	for (; n != NULL; n = n->next) {
+		g_autofree char *cls = NULL;
+
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (vigil_xml_is(n, "primitive")) {
+			cls = vigil_xml_get(n, "class");
+			if (g_strcmp0(cls, "stonith") == 0)
+				return true;
+		}
+		if (raw_has_stonith(n->children))
+			return true;
+	}
+	return false;
+}
+
+static bool rsc_has_stonith(const vigil_rsc *rsc)
+{
+	if (rsc->kind == VIGIL_RSC_OTHER)
+		return raw_has_stonith(rsc->raw);
+	if (g_strcmp0(rsc->class_, "stonith") == 0)
+		return true;
+	for (guint i = 0; i < rsc->members->len; i++)
+		if (rsc_has_stonith(g_ptr_array_index(rsc->members, i)))
+			return true;
+	return false;
+}
+
+void vigil_cluster_opts_read(const vigil_cib *cib, vigil_cluster_opts *ret_opts)
+{
+	vigil_cluster_opts o = { 0 };
+
+	o.stonith_enabled = option_bool(cib, "stonith-enabled", true);
+	o.startup_fencing = option_bool(cib, "startup-fencing", true);
+	o.maintenance_mode = option_bool(cib, "maintenance-mode", false);
+	o.have_quorum = vigil_str_is_true(cib->have_quorum);
+	o.no_quorum_policy = parse_nqp(vigil_cib_property(cib, "no-quorum-policy"));
+	/* suicide needs fencing, and a cluster that has had quorum (or no-quorum-panic) */
+	if (o.no_quorum_policy == VIGIL_NQP_SUICIDE &&
+	    (!o.stonith_enabled ||
+	     !(o.have_quorum || vigil_str_is_true(vigil_extra_attr(&cib->extra, "no-quorum-panic")))))
+		o.no_quorum_policy = VIGIL_NQP_STOP;
+	for (guint i = 0; i < cib->resources->len && !o.have_stonith_rsc; i++)
+		o.have_stonith_rsc = rsc_has_stonith(g_ptr_array_index(cib->resources, i));
+	*ret_opts = o;
+}
+
+void vigil_node_info_free(vigil_node_info *info)
+{
+	if (info == NULL)
+		return;
+	g_free(info->unclean_reason);
+	g_free(info);
+}
+
+static void mark_unclean(vigil_node_info *info, const char *reason)
+{
+	if (info->unclean)
+		return; /* the first reason stands, as in Pacemaker */
+	info->unclean = true;
+	info->unclean_reason = g_strdup(reason);
+}
+
+static bool is_truthy_timestamp(const char *v)
+{
+	/* Pacemaker's "terminate" may hold a time(): any non-zero number means yes */
+	return v != NULL && isdigit((unsigned char)v[0]) && v[0] != '0';
+}
+
+/* Pacemaker's determine_online_status_fencing(). */
+static void eval_with_fencing(vigil_node_info *info, bool terminate)
+{
+	const vigil_node_state *s = info->state;
+	bool in_ccm = vigil_str_is_true(s->in_ccm);
+	bool crmd = g_strcmp0(s->crmd, "online") == 0;
+	const char *expected = s->expected != NULL ? s->expected : "down";
+
+	info->online = in_ccm;
+	if (info->shutdown) {
+		info->online = crmd;
+	} else if (s->in_ccm == NULL) {
+		mark_unclean(info, "peer has not been seen by the cluster");
+	} else if (g_strcmp0(s->join, "banned") == 0) {
+		mark_unclean(info, "peer failed Pacemaker membership criteria");
+	} else if (!terminate && strcmp(expected, "down") == 0) {
+		if (in_ccm || crmd)
+			info->pending = info->standby = true;
+	} else if (terminate && g_strcmp0(s->join, "down") == 0 && !in_ccm && !crmd) {
+		info->online = false; /* just shot */
+	} else if (!in_ccm) {
+		mark_unclean(info, "peer is no longer part of the cluster");
+	} else if (!crmd) {
+		mark_unclean(info, "peer process is no longer available");
+	} else if (terminate) {
+		mark_unclean(info, "termination was requested");
+	} else if (g_strcmp0(s->join, "member") == 0) {
+		/* active */
+	} else if (g_strcmp0(s->join, "pending") == 0 || g_strcmp0(s->join, "down") == 0) {
+		info->pending = info->standby = true;
+	} else {
+		mark_unclean(info, "peer was in an unknown state");
+	}
+}
+
+/* Pacemaker's determine_online_status_no_fencing(). */
+static void eval_without_fencing(vigil_node_info *info)
+{
+	const vigil_node_state *s = info->state;
+
+	if (!vigil_str_is_true(s->in_ccm))
+		return;
+	if (g_strcmp0(s->crmd, "online") == 0) {
+		info->online = g_strcmp0(s->join, "member") == 0;
+	} else if (g_strcmp0(s->expected, "member") == 0) {
+		mark_unclean(info, "peer is unexpectedly down");
+	}
+}
+
+static const char *transient_attr(const vigil_node_state *s, const char *name)
+{
+	return s != NULL ? vigil_nvsets_get(s->transient, NULL, name) : NULL;
+}
+
+/* A node attribute: permanent (instance_attributes of <node>) or transient. */
+static const char *node_attr(const vigil_node_info *info, const char *name)
+{
+	const char *v = transient_attr(info->state, name);
+
+	return v != NULL ? v : vigil_nvsets_get(info->node->nvsets, "instance_attributes", name);
+}
+
+static const vigil_node_state *find_state(const vigil_cib *cib, const vigil_node *node)
+{
+	for (guint i = 0; i < cib->node_states->len; i++) {
+		const vigil_node_state *s = g_ptr_array_index(cib->node_states, i);
+
+		if (s->id != NULL && g_strcmp0(s->id, node->id) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static vigil_node_info *eval_node(const vigil_cib *cib, const vigil_cluster_opts *opts,
+				  const vigil_node *node)
+{
+	vigil_node_info *info = g_new0(vigil_node_info, 1);
+	const char *shutdown;
+
+	info->node = node;
+	info->state = find_state(cib, node);
+	if (info->state == NULL) {
+		/* never seen: unclean until proven otherwise (where it can be fenced),
+		 * unless told to trust it */
+		if (opts->startup_fencing && opts->stonith_enabled)
+			mark_unclean(info, "it has not been seen since the cluster started");
+		return info;
+	}
+	shutdown = transient_attr(info->state, "shutdown");
+	info->shutdown = shutdown != NULL && strcmp(shutdown, "0") != 0;
+	if (opts->stonith_enabled) {
+		const char *t = transient_attr(info->state, "terminate");
+
+		eval_with_fencing(info, vigil_str_is_true(t) || is_truthy_timestamp(t));
+	} else {
+		eval_without_fencing(info);
+	}
+	if (info->online && !opts->have_quorum && opts->no_quorum_policy == VIGIL_NQP_SUICIDE)
+		mark_unclean(info, "cluster does not have quorum");
+	info->standby = info->standby || vigil_str_is_true(node_attr(info, "standby"));
+	info->maintenance = opts->maintenance_mode ||
+			    vigil_str_is_true(node_attr(info, "maintenance"));
+	return info;
+}
+
+int vigil_nodes_evaluate(const vigil_cib *cib, const vigil_cluster_opts *opts,
+			 GPtrArray **ret_infos)
+{
+	GPtrArray *infos = VIGIL_PTR_ARRAY(vigil_node_info_free);
+
+	for (guint i = 0; i < cib->nodes->len; i++) {
+		const vigil_node *n = g_ptr_array_index(cib->nodes, i);
+
+		if (g_strcmp0(n->type, "ping") == 0 || g_strcmp0(n->type, "remote") == 0)
+			continue; /* not cluster members */
+		g_ptr_array_add(infos, eval_node(cib, opts, n));
+	}
+	*ret_infos = infos;
+	return 0;
+}
+
+bool vigil_can_fence(const vigil_cluster_opts *opts, const vigil_node_info *node)
+{
+	if (!opts->stonith_enabled || !opts->have_stonith_rsc)
+		return false;
+	if (opts->have_quorum || opts->no_quorum_policy == VIGIL_NQP_IGNORE)
+		return true;
+	return node != NULL && node->online;
+}
+
+/* --- resource failures that fence ------------------------------------------------------ */
+
+int vigil_on_fail_parse(const char *text, vigil_on_fail *ret)
+{
+	static const struct { const char *name; vigil_on_fail v; } map[] = {
+		{ "ignore", VIGIL_ON_FAIL_IGNORE }, { "restart", VIGIL_ON_FAIL_RESTART },
+		{ "demote", VIGIL_ON_FAIL_DEMOTE }, { "block", VIGIL_ON_FAIL_BLOCK },
+		{ "stop", VIGIL_ON_FAIL_STOP }, { "standby", VIGIL_ON_FAIL_STANDBY },
+		{ "fence", VIGIL_ON_FAIL_FENCE },
+		{ "restart-container", VIGIL_ON_FAIL_RESTART },
+	};
+
+	for (size_t i = 0; text != NULL && i < G_N_ELEMENTS(map); i++) {
+		if (strcmp(text, map[i].name) == 0) {
+			*ret = map[i].v;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const vigil_op *vigil_rsc_find_op(const vigil_rsc *rsc, const char *name, uint64_t interval_ms)
+{
+	for (guint i = 0; rsc != NULL && i < rsc->ops->len; i++) {
+		const vigil_op *op = g_ptr_array_index(rsc->ops, i);
+		uint64_t ms;
+
+		if (g_strcmp0(op->name, name) != 0)
+			continue;
+		if (vigil_duration_parse_ms(op->interval, &ms) == 0 && ms == interval_ms)
+			return op;
+	}
+	return NULL;
+}
+
+const char *vigil_rsc_meta(const vigil_cib *cib, const vigil_rsc *rsc, const char *name)
+{
+	for (const vigil_rsc *r = rsc; r != NULL; r = r->parent) {
+		const char *v = vigil_nvsets_get(r->nvsets, "meta_attributes", name);
+
+		if (v != NULL)
+			return v;
+	}
+	return vigil_nvsets_get(cib->rsc_defaults, "meta_attributes", name);
+}
+
+bool vigil_lrm_op_failed(const vigil_lrm_op *op)
+{
+	bool probe = op->interval_ms_v == 0 && g_strcmp0(op->operation, "monitor") == 0;
+	bool monitor = g_strcmp0(op->operation, "monitor") == 0;
+
+	switch (op->op_status_v) {
+	case 0: /* done: judge by the agent's exit code */
+		break;
+	case -1: /* pending */
+	case 1:  /* cancelled */
+	case 8:  /* not connected (remote) */
+		return false;
+	default:
+		return op->op_status_v > 1;
+	}
+	if (op->rc_code_v == 0 || (monitor && op->rc_code_v == 8))
+		return false;
+	if (probe && (op->rc_code_v == 7 || op->rc_code_v == 5))
+		return false;
+	return true;
+}
+
+static vigil_on_fail op_on_fail(const vigil_cib *cib, const vigil_cluster_opts *opts,
+				const vigil_rsc *rsc, const vigil_lrm_op *op)
+{
+	const vigil_op *cfg = op->interval_ms_v >= 0 ?
+		vigil_rsc_find_op(rsc, op->operation, (uint64_t)op->interval_ms_v) : NULL;
+	const char *text = cfg != NULL ? cfg->on_fail : NULL;
+	vigil_on_fail v;
+
+	if (text == NULL)
+		text = vigil_nvsets_get(cib->op_defaults, "meta_attributes", "on-fail");
+	if (vigil_on_fail_parse(text, &v) < 0) {
+		if (g_strcmp0(op->operation, "stop") == 0)
+			v = opts->stonith_enabled ? VIGIL_ON_FAIL_FENCE : VIGIL_ON_FAIL_BLOCK;
+		else
+			v = VIGIL_ON_FAIL_RESTART;
+	}
+	if (v == VIGIL_ON_FAIL_FENCE && !opts->stonith_enabled)
+		v = VIGIL_ON_FAIL_STOP;
+	return v;
+}
+
+static bool failure_expired(const vigil_cib *cib, const vigil_rsc *rsc,
+			    const vigil_lrm_op *op, vigil_on_fail on_fail, int64_t now)
+{
+	uint64_t timeout_ms;
+
+	if (on_fail == VIGIL_ON_FAIL_BLOCK || op->last_rc_change_v < 0)
+		return false;
+	if (vigil_duration_parse_ms(vigil_rsc_meta(cib, rsc, "failure-timeout"), &timeout_ms) < 0
+	    || timeout_ms == 0)
+		return false;
+	return op->last_rc_change_v + (int64_t)(timeout_ms / 1000) <= now;
+}
+
+static gint by_call_id(gconstpointer a, gconstpointer b)
+{
+	const vigil_lrm_op *x = *(vigil_lrm_op *const *)a, *y = *(vigil_lrm_op *const *)b;
+
+	return (x->call_id_v > y->call_id_v) - (x->call_id_v < y->call_id_v);
+}
+
+/* The worst on-fail in effect after replaying one resource's history on one node. */
+static vigil_on_fail replay_history(const vigil_cib *cib, const vigil_cluster_opts *opts,
+				    const vigil_lrm_rsc *lrm, int64_t now)
+{
+	const vigil_rsc *rsc = vigil_cib_find_rsc(cib, lrm->id);
+	g_autoptr(GPtrArray) ops = g_ptr_array_sized_new(lrm->ops->len);
+	vigil_on_fail worst = VIGIL_ON_FAIL_IGNORE;
+
+	/* a borrowed copy (g_ptr_array_copy would also copy the free function) */
+	for (guint i = 0; i < lrm->ops->len; i++)
+		g_ptr_array_add(ops, g_ptr_array_index(lrm->ops, i));
+	g_ptr_array_sort(ops, by_call_id);
+	for (guint i = 0; i < ops->len; i++) {
+		const vigil_lrm_op *op = g_ptr_array_index(ops, i);
+		bool clears = g_strcmp0(op->operation, "stop") == 0 ||
+			      g_strcmp0(op->operation, "start") == 0;
+
+		if (vigil_lrm_op_failed(op)) {
+			vigil_on_fail f = op_on_fail(cib, opts, rsc, op);
+
+			if (!failure_expired(cib, rsc, op, f, now) && f > worst)
+				worst = f;
+		} else if (clears && op->op_status_v == 0 && worst != VIGIL_ON_FAIL_FENCE &&
+			   worst != VIGIL_ON_FAIL_STOP && worst != VIGIL_ON_FAIL_STANDBY) {
+			worst = VIGIL_ON_FAIL_IGNORE;
+		}
+	}
+	return worst;
+}
+
+void vigil_nodes_apply_failures(const vigil_cib *cib, const vigil_cluster_opts *opts,
+				int64_t now, GPtrArray *infos)
+{
+	for (guint i = 0; i < infos->len; i++) {
+		vigil_node_info *info = g_ptr_array_index(infos, i);
+
+		/* Pacemaker reads the history of offline nodes only when it can fence */
+		if (info->state == NULL || (!info->online && !opts->stonith_enabled))
+			continue;
+		for (guint j = 0; j < info->state->lrm_rscs->len; j++) {
+			const vigil_lrm_rsc *lrm = g_ptr_array_index(info->state->lrm_rscs, j);
+			g_autofree char *reason = NULL;
+
+			if (replay_history(cib, opts, lrm, now) != VIGIL_ON_FAIL_FENCE)
+				continue;
+			reason = g_strdup_printf("%s failed there", lrm->id);
+			mark_unclean(info, reason);
+		}
+	}
+}

@@ -1,0 +1,78 @@
+/* What the status section says about each node: online, unclean (to be fenced), pending,
+ * standby, maintenance; and whether the cluster can fence it. This follows Pacemaker's
+ * reading of node_state (in_ccm, crmd, join, expected) so that the same CIB means the same
+ * thing to Vigil and to Pacemaker. Pure: the CIB in, a new array out. */
+#pragma once
+
+#include <stdbool.h>
+#include <glib.h>
+
+#include "cib/cib.h"
+
+typedef enum vigil_no_quorum_policy {
+	VIGIL_NQP_STOP,
+	VIGIL_NQP_FREEZE,
+	VIGIL_NQP_IGNORE,
+	VIGIL_NQP_DEMOTE,
+	VIGIL_NQP_SUICIDE,
+} vigil_no_quorum_policy;
+
+/* Cluster-wide options that decide node handling. */
+typedef struct vigil_cluster_opts {
+	bool stonith_enabled;      /* stonith-enabled, default true */
+	bool startup_fencing;      /* startup-fencing, default true */
+	bool have_quorum;          /* <cib have-quorum> */
+	bool have_stonith_rsc;     /* some primitive has class stonith */
+	bool maintenance_mode;     /* maintenance-mode */
+	vigil_no_quorum_policy no_quorum_policy;
+} vigil_cluster_opts;
+
+typedef struct vigil_node_info {
+	const vigil_node *node;        /* borrowed from the CIB */
+	const vigil_node_state *state; /* borrowed; NULL if the node was never seen */
+	bool online, unclean, pending, standby, maintenance, shutdown;
+	char *unclean_reason;          /* "peer is no longer part of the cluster", ... */
+} vigil_node_info;
+
+void vigil_node_info_free(vigil_node_info *info);
+
+/* Reads the options above from CIB's crm_config and <cib> attributes. */
+void vigil_cluster_opts_read(const vigil_cib *cib, vigil_cluster_opts *ret_opts);
+
+/* Evaluates every configured node, in CIB order. Returns 0 and a GPtrArray of
+ * vigil_node_info* (free with g_ptr_array_unref). */
+int vigil_nodes_evaluate(const vigil_cib *cib, const vigil_cluster_opts *opts,
+			 GPtrArray **ret_infos);
+
+/* Pacemaker's pe_can_fence(): may the cluster fence NODE now? */
+bool vigil_can_fence(const vigil_cluster_opts *opts, const vigil_node_info *node);
+
+/* Pacemaker's boolean spelling: true/on/yes/y/1 (any case). */
+bool vigil_str_is_true(const char *s);
+
+/* Marks nodes unclean where the operation history says a resource failed in a way that
+ * requires fencing: a failed stop while fencing is enabled, or a failure of an operation
+ * with on-fail=fence. NOW (seconds since the epoch) decides which failures have expired
+ * by failure-timeout. Pure: time is an input. */
+void vigil_nodes_apply_failures(const vigil_cib *cib, const vigil_cluster_opts *opts,
+				int64_t now, GPtrArray *infos);
+
+/* Pacemaker's on-fail values, from least to most severe (the worst failure wins). */
+typedef enum vigil_on_fail {
+	VIGIL_ON_FAIL_IGNORE,
+	VIGIL_ON_FAIL_RESTART,
+	VIGIL_ON_FAIL_DEMOTE,
+	VIGIL_ON_FAIL_BLOCK,
+	VIGIL_ON_FAIL_STOP,
+	VIGIL_ON_FAIL_STANDBY,
+	VIGIL_ON_FAIL_FENCE,
+} vigil_on_fail;
+
+/* Parses an on-fail value; -EINVAL if unknown. */
+int vigil_on_fail_parse(const char *text, vigil_on_fail *ret);
+/* The configured <op> of RSC for NAME at INTERVAL_MS, or NULL. */
+const vigil_op *vigil_rsc_find_op(const vigil_rsc *rsc, const char *name, uint64_t interval_ms);
+/* A meta attribute of RSC (its own, its group's, then rsc_defaults), or NULL. */
+const char *vigil_rsc_meta(const vigil_cib *cib, const vigil_rsc *rsc, const char *name);
+/* Whether a history entry records a failure (by op-status and rc-code). */
+bool vigil_lrm_op_failed(const vigil_lrm_op *op);

@@ -1,0 +1,100 @@
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <libxml/relaxng.h>
+
+#include "cib/cib.h"
+#include "cib/schema.h"
+
+extern const char vigil_cib_schema_rng[];
+extern const size_t vigil_cib_schema_rng_len;
+
+const char *vigil_schema_text(size_t *ret_len)
+{
+	if (ret_len != NULL)
+		*ret_len = vigil_cib_schema_rng_len;
+	return vigil_cib_schema_rng;
+}
+
+static void ignore_error(void *data, const xmlError *e)
+{
+}
+
+/* Compiled once per process; read-only afterwards. */
+static xmlRelaxNGPtr compiled_schema(void)
+{
+	static gsize once;
+	static xmlRelaxNGPtr schema;
+
+	if (g_once_init_enter(&once)) {
+		xmlRelaxNGParserCtxtPtr p;
+
+		p = xmlRelaxNGNewMemParserCtxt(vigil_cib_schema_rng, (int)vigil_cib_schema_rng_len);
+		if (p != NULL) {
+			xmlRelaxNGSetParserStructuredErrors(p, (xmlStructuredErrorFunc)ignore_error,
+							    NULL);
+			schema = xmlRelaxNGParse(p);
+			xmlRelaxNGFreeParserCtxt(p);
+		}
+		g_once_init_leave(&once, 1);
+	}
+	return schema;
+}
+
+/* libxml2 reports each violation once per enclosing element; keep only distinct ones. */
+static bool already_reported(GPtrArray *diags, guint first, unsigned line, const char *msg)
+{
+	for (guint i = first; i < diags->len; i++) {
+		const vigil_diag *d = g_ptr_array_index(diags, i);
+
+		if (d->line == line && strcmp(d->message, msg) == 0)
+			return true;
+	}
+	return false;
+}
+
+struct collect {
+	GPtrArray *diags;
+	guint first;
+	unsigned count;
+};
+
+static void collect_error(void *data, const xmlError *e)
+{
+	struct collect *c = data;
+	const xmlNode *node = e->node;
+	const char *element = node != NULL && node->type == XML_ELEMENT_NODE ?
+				      (const char *)node->name : NULL;
+	unsigned line = node != NULL ? (unsigned)xmlGetLineNo(node) : (unsigned)e->line;
+	g_autofree char *msg = g_strstrip(g_strdup(e->message != NULL ? e->message : "invalid"));
+	g_autofree char *sentence = g_strdup_printf("Schema violation: %s%s", msg,
+						    g_str_has_suffix(msg, ".") ? "" : ".");
+
+	c->count++;
+	if (c->diags == NULL || already_reported(c->diags, c->first, line, sentence))
+		return;
+	vigil_diag_add(c->diags, VIGIL_ERROR, line, element, "%s", sentence);
+}
+
+int vigil_schema_validate(xmlDoc *doc, GPtrArray *diags)
+{
+	xmlRelaxNGPtr schema = compiled_schema();
+	xmlRelaxNGValidCtxtPtr v;
+	struct collect c = { diags, diags != NULL ? diags->len : 0, 0 };
+	int r;
+
+	if (schema == NULL)
+		return -EINVAL;
+	v = xmlRelaxNGNewValidCtxt(schema);
+	if (v == NULL)
+		return -ENOMEM;
+	xmlRelaxNGSetValidStructuredErrors(v, (xmlStructuredErrorFunc)collect_error, &c);
+	r = xmlRelaxNGValidateDoc(v, doc);
+	xmlRelaxNGFreeValidCtxt(v);
+	if (r == 0)
+		return 0;
+	if (c.count == 0)
+		vigil_diag_add(diags, VIGIL_ERROR, 0, NULL, "Schema violation.");
+	return r < 0 ? -EINVAL : -EPROTO;
+}

@@ -1,0 +1,141 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <strings.h>
+
+#include "common/duration.h"
+
+#define MS_PER_S UINT64_C(1000)
+#define MS_PER_MIN (60 * MS_PER_S)
+#define MS_PER_H (60 * MS_PER_MIN)
+#define MS_PER_D (24 * MS_PER_H)
+
+struct unit {
+	const char *name;
+	uint64_t mul; /* milliseconds per unit, or 1 with div */
+	uint64_t div;
+};
+
+static const struct unit units[] = {
+	{ "", MS_PER_S, 1 },
+	{ "ms", 1, 1 },     { "msec", 1, 1 },
+	{ "us", 1, 1000 },  { "usec", 1, 1000 },
+	{ "s", MS_PER_S, 1 }, { "sec", MS_PER_S, 1 },
+	{ "m", MS_PER_MIN, 1 }, { "min", MS_PER_MIN, 1 },
+	{ "h", MS_PER_H, 1 }, { "hr", MS_PER_H, 1 },
+};
+
+static const char *skip_space(const char *p)
+{
+	while (isspace((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/* Reads decimal digits at *P into RET; advances *P. */
+static int read_number(const char **p, uint64_t *ret)
+{
+	uint64_t v = 0;
+	const char *s = *p;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*s); s++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*p = s;
+	*ret = v;
+	return 0;
+}
+
+static int mul_add(uint64_t *acc, uint64_t n, uint64_t mul)
+{
+	if (mul != 0 && n > (UINT64_MAX - *acc) / mul)
+		return -ERANGE;
+	*acc += n * mul;
+	return 0;
+}
+
+static uint64_t iso_unit(char designator, bool in_time)
+{
+	switch (toupper((unsigned char)designator)) {
+	case 'Y': return in_time ? 0 : 365 * MS_PER_D;
+	case 'M': return in_time ? MS_PER_MIN : 30 * MS_PER_D;
+	case 'W': return in_time ? 0 : 7 * MS_PER_D;
+	case 'D': return in_time ? 0 : MS_PER_D;
+	case 'H': return in_time ? MS_PER_H : 0;
+	case 'S': return in_time ? MS_PER_S : 0;
+	default: return 0;
+	}
+}
+
+/* ISO 8601 duration: P[nY][nM][nW][nD][T[nH][nM][nS]], integers only. */
+static int parse_iso8601(const char *p, uint64_t *ret_ms)
+{
+	uint64_t total = 0;
+	bool in_time = false, any = false;
+	int r;
+
+	for (p++; *p != '\0'; ) {
+		uint64_t n, mul;
+
+		if (toupper((unsigned char)*p) == 'T' && !in_time) {
+			in_time = true;
+			p++;
+			continue;
+		}
+		r = read_number(&p, &n);
+		if (r < 0)
+			return r;
+		mul = iso_unit(*p, in_time);
+		if (mul == 0)
+			return -EINVAL;
+		r = mul_add(&total, n, mul);
+		if (r < 0)
+			return r;
+		p++;
+		any = true;
+	}
+	if (!any)
+		return -EINVAL;
+	*ret_ms = total;
+	return 0;
+}
+
+int vigil_duration_parse_ms(const char *text, uint64_t *ret_ms)
+{
+	const char *p, *unit_end;
+	uint64_t n, ms = 0;
+	int r;
+
+	if (text == NULL)
+		return -EINVAL;
+	p = skip_space(text);
+	if (toupper((unsigned char)*p) == 'P')
+		return parse_iso8601(p, ret_ms);
+	r = read_number(&p, &n);
+	if (r < 0)
+		return r;
+	p = skip_space(p);
+	for (unit_end = p; isalpha((unsigned char)*unit_end); unit_end++)
+		;
+	if (*skip_space(unit_end) != '\0')
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		size_t len = (size_t)(unit_end - p);
+
+		if (len != __builtin_strlen(units[i].name) || strncasecmp(p, units[i].name, len) != 0)
+			continue;
+		r = mul_add(&ms, n / units[i].div, units[i].mul);
+		if (r < 0)
+			return r;
+		*ret_ms = ms;
+		return 0;
+	}
+	return -EINVAL;
+}
