@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
+#include <libxml/xmlerror.h>
 
 #include "cib/cib-private.h"
 #include "cib/schema.h"
@@ -452,6 +453,15 @@ static int read_cib(const xmlDoc *doc, GPtrArray *diags, vigil_cib **ret_cib)
 	return 0;
 }
 
+/* Keeps the first parse error: later ones are usually consequences of it. */
+static void keep_first_error(void *data, const xmlError *e)
+{
+	xmlError *first = data;
+
+	if (first->code == XML_ERR_OK)
+		xmlCopyError((xmlError *)e, first);
+}
+
 static void diag_from_xml_error(GPtrArray *diags, const xmlError *e, const char *name)
 {
 	g_autofree char *msg = g_strstrip(g_strdup(e != NULL && e->message ? e->message :
@@ -470,14 +480,19 @@ int vigil_cib_parse(const char *data, size_t len, const char *name, GPtrArray *d
 
 	if (len > INT_MAX)
 		return -EFBIG;
+	xmlError first = { 0 };
+
 	ctxt = xmlNewParserCtxt();
 	if (ctxt == NULL)
 		return -ENOMEM;
+	xmlSetStructuredErrorFunc(&first, (xmlStructuredErrorFunc)keep_first_error);
 	doc = xmlCtxtReadMemory(ctxt, data, (int)len, name, NULL,
 				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 				XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS);
+	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (doc == NULL || !ctxt->wellFormed) {
-		diag_from_xml_error(diags, xmlCtxtGetLastError(ctxt), name);
+		diag_from_xml_error(diags, first.code != XML_ERR_OK ? &first :
+				    xmlCtxtGetLastError(ctxt), name);
 		r = -EBADMSG;
 	} else if (doc->intSubset != NULL || doc->extSubset != NULL) {
 		vigil_diag_add(diags, VIGIL_ERROR, 1, NULL,
@@ -488,6 +503,7 @@ int vigil_cib_parse(const char *data, size_t len, const char *name, GPtrArray *d
 		if (r == 0)
 			r = read_cib(doc, diags, ret_cib);
 	}
+	xmlResetError(&first);
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);
 	return r;

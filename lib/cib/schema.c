@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <libxml/relaxng.h>
+#include <libxml/xmlerror.h>
 
 #include "cib/cib.h"
 #include "cib/schema.h"
@@ -64,6 +65,9 @@ static void collect_error(void *data, const xmlError *e)
 {
 	struct collect *c = data;
 	const xmlNode *node = e->node;
+
+	if (node != NULL && node->type == XML_ATTRIBUTE_NODE)
+		node = node->parent;
 	const char *element = node != NULL && node->type == XML_ELEMENT_NODE ?
 				      (const char *)node->name : NULL;
 	unsigned line = node != NULL ? (unsigned)xmlGetLineNo(node) : (unsigned)e->line;
@@ -75,6 +79,20 @@ static void collect_error(void *data, const xmlError *e)
 	if (c->diags == NULL || already_reported(c->diags, c->first, line, sentence))
 		return;
 	vigil_diag_add(c->diags, VIGIL_ERROR, line, element, "%s", sentence);
+}
+
+/* libxml2 follows each violation with "Element X failed to validate content" for every
+ * ancestor; those say nothing new once a specific message exists. */
+static void drop_cascades(GPtrArray *diags, guint first)
+{
+	if (diags == NULL || diags->len <= first + 1)
+		return;
+	for (guint i = diags->len; i-- > first; ) {
+		const vigil_diag *d = g_ptr_array_index(diags, i);
+
+		if (strstr(d->message, "failed to validate content") != NULL && diags->len > first + 1)
+			g_ptr_array_remove_index(diags, i);
+	}
 }
 
 int vigil_schema_validate(xmlDoc *doc, GPtrArray *diags)
@@ -90,10 +108,14 @@ int vigil_schema_validate(xmlDoc *doc, GPtrArray *diags)
 	if (v == NULL)
 		return -ENOMEM;
 	xmlRelaxNGSetValidStructuredErrors(v, (xmlStructuredErrorFunc)collect_error, &c);
+	/* ID/IDREF checks report through libxml2's (thread-local) global handler */
+	xmlSetStructuredErrorFunc(&c, (xmlStructuredErrorFunc)collect_error);
 	r = xmlRelaxNGValidateDoc(v, doc);
+	xmlSetStructuredErrorFunc(NULL, NULL);
 	xmlRelaxNGFreeValidCtxt(v);
 	if (r == 0)
 		return 0;
+	drop_cascades(diags, c.first);
 	if (c.count == 0)
 		vigil_diag_add(diags, VIGIL_ERROR, 0, NULL, "Schema violation.");
 	return r < 0 ? -EINVAL : -EPROTO;
