@@ -47,6 +47,31 @@ static void show_op(FILE *out, const vigil_op *op, int depth)
 	fputc('\n', out);
 }
 
+/* pcmk_host_map="node1:vm1;node2:vm2" (';', ',' or blanks between entries) spelled out. */
+static void show_host_map(FILE *out, const vigil_rsc *rsc, int depth)
+{
+	const char *map = vigil_nvsets_get(rsc->nvsets, "instance_attributes", "pcmk_host_map");
+	g_auto(GStrv) entries = NULL;
+	bool first = true;
+
+	if (map == NULL)
+		return;
+	entries = g_strsplit_set(map, ";, \t", -1);
+	fprintf(out, "%*sFences:", INDENT(depth));
+	for (char **e = entries; *e != NULL; e++) {
+		char *colon = strchr(*e, ':');
+
+		if (**e == '\0')
+			continue;
+		if (colon != NULL)
+			*colon = '\0';
+		fprintf(out, "%s %s%s%s", first ? "" : ",", *e, colon ? " as " : "",
+			colon ? colon + 1 : "");
+		first = false;
+	}
+	fputc('\n', out);
+}
+
 static void show_primitive(FILE *out, const vigil_rsc *rsc, int depth)
 {
 	fprintf(out, "%*sResource: %s (class=%s", INDENT(depth), rsc->id, rsc->class_);
@@ -58,6 +83,7 @@ static void show_primitive(FILE *out, const vigil_rsc *rsc, int depth)
 	show_nvsets(out, rsc->nvsets, "instance_attributes", "Attributes", depth + 1);
 	show_nvsets(out, rsc->nvsets, "meta_attributes", "Meta Attributes", depth + 1);
 	show_nvsets(out, rsc->nvsets, "utilization", "Utilization", depth + 1);
+	show_host_map(out, rsc, depth + 1);
 	if (rsc->ops->len == 0)
 		return;
 	fprintf(out, "%*sOperations:\n", INDENT(depth + 1));
@@ -145,6 +171,14 @@ static void show_order(FILE *out, const vigil_constraint *k)
 		k->id);
 }
 
+static bool has_constraints(const vigil_cib *cib, vigil_cons_kind kind)
+{
+	for (guint i = 0; i < cib->constraints->len; i++)
+		if (((const vigil_constraint *)g_ptr_array_index(cib->constraints, i))->kind == kind)
+			return true;
+	return false;
+}
+
 static void show_constraints(FILE *out, const vigil_cib *cib, vigil_cons_kind kind,
 			     const char *title)
 {
@@ -229,7 +263,8 @@ void vigil_config_show(const vigil_cib *cib, FILE *out)
 	show_constraints(out, cib, VIGIL_CONS_LOCATION, "Location Constraints");
 	show_constraints(out, cib, VIGIL_CONS_ORDER, "Ordering Constraints");
 	show_constraints(out, cib, VIGIL_CONS_COLOCATION, "Colocation Constraints");
-	show_constraints(out, cib, VIGIL_CONS_OTHER, "Other Constraints");
+	if (has_constraints(cib, VIGIL_CONS_OTHER))
+		show_constraints(out, cib, VIGIL_CONS_OTHER, "Other Constraints");
 	fputc('\n', out);
 	show_defaults(out, cib->rsc_defaults, "Resources Defaults");
 	show_defaults(out, cib->op_defaults, "Operations Defaults");

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The README's first command, less the install and build steps that the test run itself
+# has done: it must name these exact commands, and they must do what the README says.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+VIGIL=${VIGIL:-$top_builddir/cli/vigil}
+readme=$top_srcdir/README.md
+seed=$top_srcdir/examples/seed-cib.xml
+
+echo "1..4"
+first=$(grep -m1 '^scripts/install-deps' "$readme")
+if [[ "$first" == *"cli/vigil config verify -x examples/seed-cib.xml"* &&
+      "$first" == *"cli/vigil config show -x examples/seed-cib.xml"* ]]; then
+	echo "ok 1 - README's first command verifies and shows the seed CIB"
+else
+	echo "not ok 1 - README's first command verifies and shows the seed CIB"
+	echo "# found: $first"
+fi
+
+out=$("$VIGIL" config verify -x "$seed" 2>&1); rc=$?
+if [ "$rc" -eq 0 ] && [ -z "$out" ]; then
+	echo "ok 2 - the seed CIB verifies cleanly"
+else
+	echo "not ok 2 - the seed CIB verifies cleanly (exit $rc)"
+	printf '%s\n' "$out" | sed 's/^/# /'
+fi
+
+show=$("$VIGIL" config show -x "$seed" 2>&1); rc=$?
+want=("Group: hagroup" "Resource: vip (class=ocf provider=heartbeat type=IPaddr2)"
+      "Resource: haproxy (class=systemd type=haproxy)"
+      "Resource: vmfence (class=stonith type=fence_xvm)"
+      "Fences: node1 as vm-node1, node2 as vm-node2" "stonith-enabled: true"
+      "node1 (id:1)" "node2 (id:2)")
+missing=""
+for w in "${want[@]}"; do
+	[[ "$show" == *"$w"* ]] || missing+="[$w] "
+done
+if [ "$rc" -eq 0 ] && [ -z "$missing" ]; then
+	echo "ok 3 - config show lists the seed scenario's nodes, group, stonith and properties"
+else
+	echo "not ok 3 - config show lists the seed scenario (exit $rc, missing: $missing)"
+fi
+
+grep -q -E '^scripts/install-deps && scripts/build --enable-fatal-warnings && scripts/run-tests$' \
+	"$readme" && grep -q -F 'scripts/install-deps && scripts/build --enable-fatal-warnings && scripts/run-tests' \
+	"$top_srcdir/.ci/run"
+if [ $? -eq 0 ]; then
+	echo "ok 4 - .ci/run runs exactly the README's second command"
+else
+	echo "not ok 4 - .ci/run runs exactly the README's second command"
+fi

@@ -1,0 +1,353 @@
+/* CIB library: load -> save -> load is lossless, versions and digests behave as
+ * Pacemaker's, bad input is refused with a reason, never loaded as empty. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <libxml/parser.h>
+
+#include "cib/cib.h"
+#include "cib/cib-private.h"
+
+static const char *cases_dir;
+
+static const char minimal_cib[] =
+	"<cib admin_epoch=\"1\" epoch=\"7\" num_updates=\"3\" validate-with=\"pacemaker-3.0\">\n"
+	"  <configuration>\n"
+	"    <crm_config><cluster_property_set id=\"opts\">\n"
+	"      <nvpair id=\"opts-stonith\" name=\"stonith-enabled\" value=\"false\"/>\n"
+	"    </cluster_property_set></crm_config>\n"
+	"    <nodes><node id=\"1\" uname=\"node1\"/></nodes>\n"
+	"    <resources>\n"
+	"      <primitive id=\"vip\" class=\"ocf\" provider=\"heartbeat\" type=\"IPaddr2\">\n"
+	"        <instance_attributes id=\"vip-ia\">\n"
+	"          <nvpair id=\"vip-ia-ip\" name=\"ip\" value=\"198.18.0.100\"/>\n"
+	"        </instance_attributes>\n"
+	"        <operations><op id=\"vip-mon\" name=\"monitor\" interval=\"30s\"/></operations>\n"
+	"      </primitive>\n"
+	"    </resources>\n"
+	"    <constraints/>\n"
+	"  </configuration>\n"
+	"  <status/>\n"
+	"</cib>\n";
+
+static vigil_cib *parse_ok(const char *text)
+{
+	g_autoptr(GPtrArray) diags = vigil_diags_new();
+	vigil_cib *cib = NULL;
+	int r = vigil_cib_parse(text, strlen(text), "test.xml", diags, &cib);
+
+	for (guint i = 0; r != 0 && i < diags->len; i++)
+		g_test_message("%s", ((vigil_diag *)g_ptr_array_index(diags, i))->message);
+	g_assert_cmpint(r, ==, 0);
+	g_assert_nonnull(cib);
+	return cib;
+}
+
+/* --- canonical comparison: attributes as sets, element children per name in order -------- */
+
+static GString *canon(const xmlNode *n, GString *out);
+
+static gint cmp_str(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void canon_attrs(const xmlNode *n, GString *out)
+{
+	g_autoptr(GPtrArray) attrs = g_ptr_array_new_with_free_func(g_free);
+
+	for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+		xmlChar *v = xmlNodeGetContent((const xmlNode *)a);
+
+		g_ptr_array_add(attrs, g_strdup_printf("%s=%s", a->name, (char *)v));
+		xmlFree(v);
+	}
+	g_ptr_array_sort(attrs, cmp_str);
+	for (guint i = 0; i < attrs->len; i++)
+		g_string_append_printf(out, " %s", (char *)g_ptr_array_index(attrs, i));
+}
+
+/* Children grouped by element name (stable within a name): Pacemaker's schema interleaves
+ * the children of most elements, so only the order among same-named siblings carries
+ * meaning (resources and constraints are same-named within their kind). */
+static GString *canon(const xmlNode *n, GString *out)
+{
+	g_autoptr(GPtrArray) kids = g_ptr_array_new_with_free_func(g_free);
+
+	g_string_append_printf(out, "<%s", n->name);
+	canon_attrs(n, out);
+	g_string_append(out, ">");
+	for (const xmlNode *c = n->children; c != NULL; c = c->next) {
+		g_autoptr(GString) s = NULL;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		s = canon(c, g_string_new(NULL));
+		/* prefix with the name and a sequence number to keep same-name order */
+		g_ptr_array_add(kids, g_strdup_printf("%s\x01%06u\x01%s", c->name, kids->len,
+						      s->str));
+	}
+	g_ptr_array_sort(kids, cmp_str);
+	for (guint i = 0; i < kids->len; i++)
+		g_string_append(out, strrchr(g_ptr_array_index(kids, i), '\x01') + 1);
+	g_string_append_printf(out, "</%s>", n->name);
+	return out;
+}
+
+static char *canon_text(const char *text, size_t len)
+{
+	xmlDoc *doc = xmlReadMemory(text, (int)len, "x.xml", NULL,
+				    XML_PARSE_NOBLANKS | XML_PARSE_NONET | XML_PARSE_NOERROR);
+	GString *s;
+
+	g_assert_nonnull(doc);
+	s = canon(xmlDocGetRootElement(doc), g_string_new(NULL));
+	xmlFreeDoc(doc);
+	return g_string_free(s, FALSE);
+}
+
+/* Loads FILE, saves it, and checks: the saved document says exactly what the input said
+ * (canonically), and loading and saving again changes nothing, byte for byte. */
+static void check_round_trip(const char *path)
+{
+	g_autofree char *orig = NULL, *once = NULL, *twice = NULL;
+	g_autofree char *c_orig = NULL, *c_once = NULL;
+	g_autoptr(vigil_cib) a = NULL, b = NULL;
+	gsize orig_len = 0;
+	size_t once_len = 0, twice_len = 0;
+
+	g_assert_true(g_file_get_contents(path, &orig, &orig_len, NULL));
+	a = parse_ok(orig);
+	g_assert_cmpint(vigil_cib_to_xml(a, &once, &once_len), ==, 0);
+	b = parse_ok(once);
+	g_assert_cmpint(vigil_cib_to_xml(b, &twice, &twice_len), ==, 0);
+	g_assert_cmpstr(once, ==, twice);
+	c_orig = canon_text(orig, orig_len);
+	c_once = canon_text(once, once_len);
+	g_assert_cmpstr(c_orig, ==, c_once);
+}
+
+static void test_round_trip_cases(void)
+{
+	g_autoptr(GDir) dir = NULL;
+	const char *name;
+	unsigned n = 0;
+
+	if (cases_dir == NULL || !g_file_test(cases_dir, G_FILE_TEST_IS_DIR)) {
+		g_test_skip("scheduler cases not found; set VIGIL_SCHEDULER_CASES");
+		return;
+	}
+	dir = g_dir_open(cases_dir, 0, NULL);
+	while ((name = g_dir_read_name(dir)) != NULL) {
+		g_autofree char *path = g_build_filename(cases_dir, name, NULL);
+
+		if (!g_str_has_suffix(name, ".xml"))
+			continue;
+		check_round_trip(path);
+		n++;
+	}
+	g_test_message("%u scheduler inputs round-tripped", n);
+	g_assert_cmpuint(n, >=, 152);
+}
+
+static void test_round_trip_minimal(void)
+{
+	g_autofree char *path = g_build_filename(g_get_tmp_dir(), "vigil-test-cib-XXXXXX", NULL);
+	int fd = g_mkstemp(path);
+
+	g_assert_cmpint(fd, >=, 0);
+	g_assert_true(g_file_set_contents(path, minimal_cib, -1, NULL));
+	check_round_trip(path);
+	close(fd);
+	unlink(path);
+}
+
+/* Unknown-but-valid Pacemaker elements survive verbatim, in place. */
+static void test_kept_verbatim(void)
+{
+	static const char text[] =
+		"<cib admin_epoch=\"0\" epoch=\"1\" num_updates=\"0\" validate-with=\"pacemaker-3.0\">"
+		"<configuration><crm_config/><nodes/>"
+		"<resources><primitive id=\"a\" class=\"ocf\" provider=\"pacemaker\" type=\"Dummy\"/>"
+		"<clone id=\"c\"><primitive id=\"b\" class=\"ocf\" provider=\"pacemaker\" type=\"Dummy\"/>"
+		"</clone></resources>"
+		"<constraints><rsc_ticket id=\"t\" rsc=\"a\" ticket=\"T\"/></constraints>"
+		"<fencing-topology><fencing-level id=\"fl\" index=\"1\" target=\"n1\" devices=\"f\"/>"
+		"</fencing-topology></configuration>"
+		"<status><node_state id=\"1\" uname=\"n1\" in_ccm=\"true\" future=\"x\">"
+		"<something-new a=\"1\"/></node_state></status></cib>";
+	g_autoptr(vigil_cib) cib = parse_ok(text);
+	g_autofree char *out = NULL;
+	const vigil_rsc *clone;
+
+	g_assert_cmpuint(cib->resources->len, ==, 2);
+	clone = g_ptr_array_index(cib->resources, 1);
+	g_assert_cmpint(clone->kind, ==, VIGIL_RSC_OTHER);
+	g_assert_cmpstr(clone->id, ==, "c");
+	g_assert_cmpint(vigil_cib_to_xml(cib, &out, NULL), ==, 0);
+	g_assert_nonnull(strstr(out, "<clone id=\"c\">"));
+	g_assert_nonnull(strstr(out, "rsc_ticket id=\"t\""));
+	g_assert_nonnull(strstr(out, "fencing-level"));
+	g_assert_nonnull(strstr(out, "future=\"x\""));
+	g_assert_nonnull(strstr(out, "<something-new a=\"1\"/>"));
+}
+
+static void test_typed_view(void)
+{
+	g_autoptr(vigil_cib) cib = parse_ok(minimal_cib);
+	const vigil_rsc *vip = vigil_cib_find_rsc(cib, "vip");
+	g_autofree char *agent = NULL;
+	const vigil_op *op;
+
+	g_assert_nonnull(vip);
+	agent = vigil_rsc_agent(vip);
+	g_assert_cmpstr(agent, ==, "ocf:heartbeat:IPaddr2");
+	g_assert_cmpstr(vigil_nvsets_get(vip->nvsets, "instance_attributes", "ip"), ==,
+			"198.18.0.100");
+	op = g_ptr_array_index(vip->ops, 0);
+	g_assert_cmpstr(op->interval, ==, "30s");
+	g_assert_cmpstr(vigil_cib_property(cib, "stonith-enabled"), ==, "false");
+	g_assert_nonnull(vigil_cib_find_node(cib, "node1"));
+	g_assert_null(vigil_cib_find_node(cib, "node9"));
+	g_assert_cmpuint(cib->version.admin_epoch, ==, 1);
+	g_assert_cmpuint(cib->version.epoch, ==, 7);
+	g_assert_cmpuint(cib->version.num_updates, ==, 3);
+}
+
+static void test_versioning(void)
+{
+	g_autoptr(vigil_cib) cib = parse_ok(minimal_cib);
+	vigil_cib_version before = cib->version;
+
+	vigil_cib_bump_num_updates(cib);
+	g_assert_cmpint(vigil_cib_version_cmp(&cib->version, &before), ==, 1);
+	g_assert_cmpuint(cib->version.num_updates, ==, 4);
+	vigil_cib_bump_epoch(cib);
+	g_assert_cmpuint(cib->version.epoch, ==, 8);
+	g_assert_cmpuint(cib->version.num_updates, ==, 0);
+	g_assert_cmpint(vigil_cib_version_cmp(&before, &cib->version), ==, -1);
+	g_assert_cmpint(vigil_cib_version_cmp(&before, &before), ==, 0);
+	/* admin_epoch dominates epoch, which dominates num_updates */
+	{
+		vigil_cib_version a = { 2, 0, 0 }, b = { 1, 99, 99 }, c = { 1, 99, 100 };
+
+		g_assert_cmpint(vigil_cib_version_cmp(&a, &b), ==, 1);
+		g_assert_cmpint(vigil_cib_version_cmp(&b, &c), ==, -1);
+	}
+}
+
+static void test_digest(void)
+{
+	g_autoptr(vigil_cib) a = parse_ok(minimal_cib);
+	g_autoptr(vigil_cib) b = parse_ok(minimal_cib);
+	g_autofree char *da = NULL, *db = NULL, *dc = NULL, *dd = NULL;
+	vigil_nvpair *p;
+
+	g_assert_cmpint(vigil_cib_digest(a, &da), ==, 0);
+	g_assert_cmpuint(strlen(da), ==, 64);
+	/* status and version do not change the digest of the configuration */
+	vigil_cib_bump_num_updates(b);
+	b->has_status = false;
+	g_assert_cmpint(vigil_cib_digest(b, &db), ==, 0);
+	g_assert_cmpstr(da, ==, db);
+	/* any configuration change does */
+	p = g_ptr_array_index(((vigil_nvset *)g_ptr_array_index(b->crm_config, 0))->nvpairs, 0);
+	g_free(p->value);
+	p->value = g_strdup("true");
+	g_assert_cmpint(vigil_cib_digest(b, &dc), ==, 0);
+	g_assert_cmpstr(da, !=, dc);
+	/* and formatting of the input does not */
+	{
+		g_autofree char *compact = g_strdup(minimal_cib);
+		g_autoptr(vigil_cib) e = NULL;
+
+		g_strdelimit(compact, "\n", ' ');
+		e = parse_ok(compact);
+		g_assert_cmpint(vigil_cib_digest(e, &dd), ==, 0);
+		g_assert_cmpstr(da, ==, dd);
+	}
+}
+
+static void expect_refused(const char *text, size_t len, int expected_r)
+{
+	g_autoptr(GPtrArray) diags = vigil_diags_new();
+	vigil_cib *cib = (vigil_cib *)0x1; /* must stay untouched on failure */
+	int r = vigil_cib_parse(text, len, "bad.xml", diags, &cib);
+
+	g_assert_cmpint(r, ==, expected_r);
+	g_assert_true(cib == (vigil_cib *)0x1);
+	g_assert_cmpuint(diags->len, >, 0);
+	g_assert_true(vigil_diags_have_errors(diags));
+}
+
+static void expect_refused_text(const char *text, int expected_r)
+{
+	expect_refused(text, strlen(text), expected_r);
+}
+
+static void test_refuses_bad_input(void)
+{
+	size_t n = strlen(minimal_cib);
+
+	expect_refused("", 0, -EBADMSG);
+	/* every truncation is refused, none is loaded as an empty configuration */
+	for (size_t cut = 1; cut < n - 1; cut += 7)
+		expect_refused(minimal_cib, cut, -EBADMSG);
+	expect_refused_text("<cib><configuration></cib>", -EBADMSG);
+	expect_refused_text("<?xml version=\"1.0\"?><!DOCTYPE cib [<!ENTITY a \"b\">]><cib/>",
+			    -EBADMSG);
+	expect_refused_text("<cib admin_epoch=\"0\" epoch=\"1\" num_updates=\"0\" "
+			    "validate-with=\"pacemaker-3.0\"/>", -EPROTO);
+	expect_refused_text("<notacib/>", -EPROTO);
+	expect_refused_text("<cib admin_epoch=\"x\" epoch=\"1\" num_updates=\"0\" "
+			    "validate-with=\"none\"><configuration/></cib>", -EPROTO);
+}
+
+/* A mismatched closing tag that libxml2's recovery mode would repair is still refused. */
+static void test_refuses_mismatched_tag(void)
+{
+	g_autofree char *bad = g_strdup(minimal_cib);
+	char *p = strstr(bad, "</operations>");
+
+	memcpy(p, "</operationz>", 13);
+	expect_refused(bad, strlen(bad), -EBADMSG);
+}
+
+static void test_save_file(void)
+{
+	g_autoptr(vigil_cib) cib = parse_ok(minimal_cib);
+	g_autoptr(vigil_cib) back = NULL;
+	g_autofree char *dir = g_dir_make_tmp("vigil-test-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "cib.xml", NULL);
+
+	g_assert_cmpint(vigil_cib_save_file(cib, path), ==, 0);
+	g_assert_cmpint(vigil_cib_load_file(path, NULL, &back), ==, 0);
+	g_assert_cmpuint(back->version.epoch, ==, 7);
+	/* into a missing directory: an error, nothing half-written */
+	{
+		g_autofree char *bad = g_build_filename(dir, "missing", "cib.xml", NULL);
+
+		g_assert_cmpint(vigil_cib_save_file(cib, bad), ==, -ENOENT);
+	}
+	g_assert_cmpint(vigil_cib_load_file("/nonexistent/cib.xml", NULL, &back), ==, -ENOENT);
+	unlink(path);
+	rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	cases_dir = g_getenv("VIGIL_SCHEDULER_CASES");
+	g_test_add_func("/cib/round-trip/minimal", test_round_trip_minimal);
+	g_test_add_func("/cib/round-trip/scheduler-cases", test_round_trip_cases);
+	g_test_add_func("/cib/round-trip/kept-verbatim", test_kept_verbatim);
+	g_test_add_func("/cib/typed-view", test_typed_view);
+	g_test_add_func("/cib/versioning", test_versioning);
+	g_test_add_func("/cib/digest", test_digest);
+	g_test_add_func("/cib/refuses/bad-input", test_refuses_bad_input);
+	g_test_add_func("/cib/refuses/mismatched-tag", test_refuses_mismatched_tag);
+	g_test_add_func("/cib/save-file", test_save_file);
+	return g_test_run();
+}
