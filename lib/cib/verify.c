@@ -21,6 +21,7 @@ typedef struct vctx {
 	GPtrArray *diags;
 	GHashTable *ids;      /* id -> element name, for duplicates */
 	GHashTable *rsc_ids;  /* every resource id, including those inside verbatim clones */
+	GStringChunk *strings; /* ids and names read from verbatim elements */
 	vigil_cluster_opts opts;
 	int64_t now;
 } vctx;
@@ -88,9 +89,10 @@ static void note_raw_ids(vctx *c, const xmlNode *n)
 			continue;
 		id = xmlGetProp(n, BAD_CAST "id");
 		if (id != NULL) {
-			const char *kept = g_intern_string((const char *)id);
+			const char *kept = g_string_chunk_insert_const(c->strings, (const char *)id);
 
-			note_id(c, kept, g_intern_string((const char *)n->name),
+			note_id(c, kept, g_string_chunk_insert_const(c->strings,
+								     (const char *)n->name),
 				(unsigned)xmlGetLineNo(n));
 			if (vigil_xml_is(n, "primitive") || vigil_xml_is(n, "group") ||
 			    vigil_xml_is(n, "clone") || vigil_xml_is(n, "master") ||
@@ -273,7 +275,7 @@ static void check_properties(vctx *c)
 
 /* --- resources ------------------------------------------------------------------------- */
 
-static void check_meta(vctx *c, const GPtrArray *nvsets, const char *owner, unsigned line)
+static void check_meta(vctx *c, const GPtrArray *nvsets, const char *owner)
 {
 	for (guint i = 0; nvsets != NULL && i < nvsets->len; i++) {
 		const vigil_nvset *s = g_ptr_array_index(nvsets, i);
@@ -300,7 +302,6 @@ static void check_meta(vctx *c, const GPtrArray *nvsets, const char *owner, unsi
 				     "constraints instead).", owner);
 		}
 	}
-	(void)line;
 }
 
 static void check_op(vctx *c, const vigil_rsc *rsc, const vigil_op *op, GHashTable *seen)
@@ -350,7 +351,7 @@ static void check_primitive(vctx *c, const vigil_rsc *rsc)
 		ERR(c->diags, rsc->line, "primitive", "OCF resource '%s' needs a provider, e.g. "
 		    "provider=\"heartbeat\".", rsc->id);
 	}
-	check_meta(c, rsc->nvsets, owner, rsc->line);
+	check_meta(c, rsc->nvsets, owner);
 	for (guint i = 0; i < rsc->ops->len; i++)
 		check_op(c, rsc, g_ptr_array_index(rsc->ops, i), seen);
 }
@@ -367,7 +368,7 @@ static void check_resources(vctx *c)
 			check_primitive(c, rsc);
 		if (rsc->kind != VIGIL_RSC_GROUP)
 			continue;
-		check_meta(c, rsc->nvsets, what, rsc->line);
+		check_meta(c, rsc->nvsets, what);
 		if (rsc->members->len == 0)
 			ERR(c->diags, rsc->line, "group", "Group '%s' has no members; add a "
 			    "primitive to it or delete it.", rsc->id);
@@ -385,7 +386,7 @@ static void check_resources(vctx *c)
 		}
 	}
 	if (c->cib->has_rsc_defaults)
-		check_meta(c, c->cib->rsc_defaults, "rsc_defaults", 0);
+		check_meta(c, c->cib->rsc_defaults, "rsc_defaults");
 }
 
 /* --- constraints ----------------------------------------------------------------------- */
@@ -831,6 +832,7 @@ void vigil_cib_verify(const vigil_cib *cib, int64_t now, GPtrArray *diags)
 
 	c.ids = g_hash_table_new(g_str_hash, g_str_equal);
 	c.rsc_ids = g_hash_table_new(g_str_hash, g_str_equal);
+	c.strings = g_string_chunk_new(256);
 	vigil_cluster_opts_read(cib, &c.opts);
 	check_ids(&c);
 	check_node_ids(&c);
@@ -845,4 +847,5 @@ void vigil_cib_verify(const vigil_cib *cib, int64_t now, GPtrArray *diags)
 	check_failure_timeouts(&c);
 	g_hash_table_unref(c.ids);
 	g_hash_table_unref(c.rsc_ids);
+	g_string_chunk_free(c.strings);
 }
