@@ -66,17 +66,22 @@ static int parse_args(const char *cmd, int argc, char **argv, config_args *a, bo
 	return 0;
 }
 
-/* Loads FILE, printing load diagnostics. Returns an exit code, VIGIL_EXIT_OK on success. */
-static int load(const char *cmd, const char *file, vigil_cib **ret_cib, GPtrArray *diags)
+/* Loads FILE, printing load diagnostics. Returns 0 or the library's -errno. */
+static int load(const char *file, vigil_cib **ret_cib)
 {
+	g_autoptr(GPtrArray) diags = vigil_diags_new();
 	int r = vigil_cib_load_file(file, diags, ret_cib);
 
-	if (r == 0)
-		return VIGIL_EXIT_OK;
-	for (guint i = 0; i < diags->len; i++)
+	for (guint i = 0; r < 0 && i < diags->len; i++)
 		vigil_print_diag(stderr, file, g_ptr_array_index(diags, i));
+	return r;
+}
+
+/* The exit code and closing message for a failed load. */
+static int load_failed(const char *cmd, const char *file, int r)
+{
 	switch (r) {
-	case -ENOENT: case -EACCES: case -EISDIR: case -EIO:
+	case -ENOENT: case -EACCES: case -EISDIR: case -EIO: case -EFBIG:
 		fprintf(stderr, "vigil config %s: cannot read %s; check the path.\n", cmd, file);
 		return VIGIL_EXIT_NOINPUT;
 	case -EBADMSG:
@@ -90,18 +95,42 @@ static int load(const char *cmd, const char *file, vigil_cib **ret_cib, GPtrArra
 	}
 }
 
+/* After a schema violation, Vigil's own checks usually say more precisely what is wrong
+ * (a duplicate id, an empty group, an op without interval): print their errors too. */
+static void explain_schema_failure(const char *file)
+{
+	g_autoptr(GPtrArray) diags = vigil_diags_new();
+	g_autoptr(vigil_cib) cib = NULL;
+	g_autofree char *data = NULL;
+	gsize len = 0;
+
+	if (!g_file_get_contents(file, &data, &len, NULL) ||
+	    vigil_cib_parse_unvalidated(data, len, file, diags, &cib) < 0)
+		return;
+	vigil_cib_verify(cib, (int64_t)time(NULL), diags);
+	for (guint i = 0; i < diags->len; i++) {
+		const vigil_diag *d = g_ptr_array_index(diags, i);
+
+		if (d->severity == VIGIL_ERROR)
+			vigil_print_diag(stderr, file, d);
+	}
+}
+
 static int config_verify(int argc, char **argv)
 {
 	config_args a = { 0 };
 	g_autoptr(vigil_cib) cib = NULL;
 	g_autoptr(GPtrArray) diags = vigil_diags_new();
-	int rc;
+	int rc, r;
 
 	if (parse_args("verify", argc, argv, &a, false) < 0) {
 		config_args_clear(&a);
 		return VIGIL_EXIT_USAGE;
 	}
-	rc = load("verify", a.xml_file, &cib, diags);
+	r = load(a.xml_file, &cib);
+	if (r == -EPROTO)
+		explain_schema_failure(a.xml_file);
+	rc = r < 0 ? load_failed("verify", a.xml_file, r) : VIGIL_EXIT_OK;
 	if (rc == VIGIL_EXIT_OK) {
 		/* failures expire against the wall clock, as crm_verify sees them */
 		vigil_cib_verify(cib, (int64_t)time(NULL), diags);
@@ -123,14 +152,14 @@ static int config_show(int argc, char **argv)
 {
 	config_args a = { 0 };
 	g_autoptr(vigil_cib) cib = NULL;
-	g_autoptr(GPtrArray) diags = vigil_diags_new();
-	int rc;
+	int rc, r;
 
 	if (parse_args("show", argc, argv, &a, true) < 0) {
 		config_args_clear(&a);
 		return VIGIL_EXIT_USAGE;
 	}
-	rc = load("show", a.xml_file, &cib, diags);
+	r = load(a.xml_file, &cib);
+	rc = r < 0 ? load_failed("show", a.xml_file, r) : VIGIL_EXIT_OK;
 	if (rc == VIGIL_EXIT_OK && a.as_xml) {
 		g_autofree char *text = NULL;
 		size_t len = 0;

@@ -471,8 +471,8 @@ static void diag_from_xml_error(GPtrArray *diags, const xmlError *e, const char 
 		       NULL, "%s is not well-formed XML: %s.", name, msg);
 }
 
-int vigil_cib_parse(const char *data, size_t len, const char *name, GPtrArray *diags,
-		    vigil_cib **ret_cib)
+static int parse(const char *data, size_t len, const char *name, bool validate,
+		 GPtrArray *diags, vigil_cib **ret_cib)
 {
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr doc = NULL;
@@ -498,8 +498,13 @@ int vigil_cib_parse(const char *data, size_t len, const char *name, GPtrArray *d
 		vigil_diag_add(diags, VIGIL_ERROR, 1, NULL,
 			       "%s has a DOCTYPE; a CIB must not declare one.", name);
 		r = -EBADMSG;
+	} else if (!vigil_xml_is(xmlDocGetRootElement(doc), "cib")) {
+		vigil_diag_add(diags, VIGIL_ERROR, line_of(xmlDocGetRootElement(doc)), NULL,
+			       "%s is not a CIB: its top element is <%s>, not <cib>.", name,
+			       vigil_xml_name(xmlDocGetRootElement(doc)));
+		r = -EPROTO;
 	} else {
-		r = vigil_schema_validate(doc, diags);
+		r = validate ? vigil_schema_validate(doc, diags) : 0;
 		if (r == 0)
 			r = read_cib(doc, diags, ret_cib);
 	}
@@ -520,6 +525,18 @@ static int file_error_to_errno(const GError *err)
 	case G_FILE_ERROR_NOMEM: return -ENOMEM;
 	default: return -EIO;
 	}
+}
+
+int vigil_cib_parse(const char *data, size_t len, const char *name, GPtrArray *diags,
+		    vigil_cib **ret_cib)
+{
+	return parse(data, len, name, true, diags, ret_cib);
+}
+
+int vigil_cib_parse_unvalidated(const char *data, size_t len, const char *name,
+				GPtrArray *diags, vigil_cib **ret_cib)
+{
+	return parse(data, len, name, false, diags, ret_cib);
 }
 
 int vigil_cib_load_file(const char *path, GPtrArray *diags, vigil_cib **ret_cib)

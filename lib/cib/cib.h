@@ -200,7 +200,11 @@ bool vigil_diags_have_errors(const GPtrArray *diags);
  * -EPROTO (schema violation) or -ENOMEM, and appends the reasons to DIAGS (may be NULL). */
 int vigil_cib_parse(const char *data, size_t len, const char *name, GPtrArray *diags,
 		    vigil_cib **ret_cib);
-/* Same, from a file. -errno of the read on I/O failure. */
+/* Parses without the schema, for diagnosis only: lets 'config verify' explain a schema
+ * violation with Vigil's own, more specific checks. Never use the result otherwise. */
+int vigil_cib_parse_unvalidated(const char *data, size_t len, const char *name,
+				GPtrArray *diags, vigil_cib **ret_cib);
+/* Same as vigil_cib_parse, from a file. -errno of the read on I/O failure. */
 int vigil_cib_load_file(const char *path, GPtrArray *diags, vigil_cib **ret_cib);
 
 /* Serializes the whole CIB (formatted, UTF-8, with XML declaration). */

@@ -68,6 +68,7 @@ static void collect_error(void *data, const xmlError *e)
 
 	if (node != NULL && node->type == XML_ATTRIBUTE_NODE)
 		node = node->parent;
+	g_autofree char *named = NULL;
 	const char *element = node != NULL && node->type == XML_ELEMENT_NODE ?
 				      (const char *)node->name : NULL;
 	unsigned line = node != NULL ? (unsigned)xmlGetLineNo(node) : (unsigned)e->line;
@@ -75,6 +76,12 @@ static void collect_error(void *data, const xmlError *e)
 	g_autofree char *sentence = g_strdup_printf("Schema violation: %s%s", msg,
 						    g_str_has_suffix(msg, ".") ? "" : ".");
 
+	/* inside an interleave libxml2 reports some errors without their node */
+	if (element == NULL && e->message != NULL && g_str_has_prefix(e->message, "Element ")) {
+		named = g_strdup(e->message + strlen("Element "));
+		named[strcspn(named, " ")] = '\0';
+		element = named;
+	}
 	c->count++;
 	if (c->diags == NULL || already_reported(c->diags, c->first, line, sentence))
 		return;

@@ -233,6 +233,21 @@ static void check_enum(vctx *c, const char *value, const char *const *allowed,
 
 /* --- cluster properties ---------------------------------------------------------------- */
 
+static unsigned property_line(const vigil_cib *cib, const char *name)
+{
+	for (guint i = 0; i < cib->crm_config->len; i++) {
+		const vigil_nvset *s = g_ptr_array_index(cib->crm_config, i);
+
+		for (guint j = 0; j < s->nvpairs->len; j++) {
+			const vigil_nvpair *p = g_ptr_array_index(s->nvpairs, j);
+
+			if (g_strcmp0(p->name, name) == 0)
+				return p->line;
+		}
+	}
+	return 0;
+}
+
 static void check_properties(vctx *c)
 {
 	static const char *const bools[] = { "stonith-enabled", "symmetric-cluster",
@@ -264,12 +279,13 @@ static void check_properties(vctx *c)
 	}
 	if (g_strcmp0(vigil_cib_property(c->cib, "no-quorum-policy"), "suicide") == 0 &&
 	    !c->opts.stonith_enabled)
-		ERR(c->diags, 0, NULL, "no-quorum-policy=suicide needs fencing, which is disabled, "
+		ERR(c->diags, property_line(c->cib, "no-quorum-policy"), "nvpair",
+		    "no-quorum-policy=suicide needs fencing, which is disabled, "
 		    "so it acts as 'stop'; enable stonith-enabled or choose another policy.");
 	if (c->opts.stonith_enabled && !c->opts.have_stonith_rsc)
 		WARN(c->diags, 0, NULL,
 		     "stonith-enabled is true but no stonith resource is defined, so no resource "
-		     "will be started; add one with 'vigil stonith create' or set "
+		     "will be started; add a stonith device (a primitive of class stonith) or set "
 		     "stonith-enabled=false (only for clusters without shared data).");
 }
 
@@ -304,6 +320,14 @@ static void check_meta(vctx *c, const GPtrArray *nvsets, const char *owner)
 	}
 }
 
+static bool is_one_shot(const char *name)
+{
+	static const char *const one_shot[] = { "start", "stop", "promote", "demote",
+						"migrate_to", "migrate_from", NULL };
+
+	return one_of(name, one_shot);
+}
+
 static void check_op(vctx *c, const vigil_rsc *rsc, const vigil_op *op, GHashTable *seen)
 {
 	static const char *const on_fail[] = { "ignore", "block", "stop", "restart", "standby",
@@ -326,8 +350,11 @@ static void check_op(vctx *c, const vigil_rsc *rsc, const vigil_op *op, GHashTab
 	check_bool(c, op->enabled, "enabled", owner, "op", op->line);
 	if (vigil_duration_parse_ms(op->interval, &ms) < 0)
 		return;
-	key = g_strdup_printf("%s/%s/%" G_GUINT64_FORMAT "/%s", rsc->id, op->name, ms,
-			      op->role != NULL ? op->role : "");
+	if (ms != 0 && is_one_shot(op->name))
+		ERR(c->diags, op->line, "op", "The %s operation of resource '%s' cannot be "
+		    "recurring; give it interval 0.", op->name, rsc->id);
+	/* Pacemaker tells operations apart by name and interval only (not by role) */
+	key = g_strdup_printf("%s/%s/%" G_GUINT64_FORMAT, rsc->id, op->name, ms);
 	if (!g_hash_table_add(seen, g_steal_pointer(&key)))
 		ERR(c->diags, op->line, "op", "Resource '%s' has two '%s' operations with the "
 		    "same interval %s; keep one, or give them different intervals.", rsc->id,
@@ -459,6 +486,10 @@ static void check_constraints(vctx *c)
 				   k->element, k->line);
 			check_bool(c, k->symmetrical, "symmetrical", owner, k->element, k->line);
 			check_score(c, k->score, "score", owner, k->element, k->line);
+			if (k->score != NULL)
+				WARN(c->diags, k->line, k->element, "The score of ordering constraint "
+				     "'%s' is deprecated; use kind=\"Mandatory\" or kind=\"Optional\" "
+				     "instead.", k->id);
 			break;
 		case VIGIL_CONS_OTHER:
 			break;
@@ -791,8 +822,8 @@ static void check_failcount_nvpair(vctx *c, const vigil_node_state *ns, const vi
 		return;
 	WARN(c->diags, p->line, "nvpair", "The failure-timeout of resource '%s' is ignored on "
 	     "node '%s' because a failure with on-fail=block is recorded there; fix the cause, "
-	     "then clear it with 'vigil resource cleanup %s'.", rsc_id,
-	     ns->uname ? ns->uname : "?", rsc_id);
+	     "then clean up the resource's failures so it can run again.", rsc_id,
+	     ns->uname ? ns->uname : "?");
 }
 
 static void check_failure_timeouts(vctx *c)
