@@ -194,7 +194,7 @@ static vigil_rsc *read_other_rsc(const xmlNode *node)
 	vigil_rsc *rsc = rsc_new(VIGIL_RSC_OTHER, node);
 
 	rsc->id = vigil_xml_get(node, "id");
-	rsc->raw = xmlCopyNode((xmlNode *)node, 1);
+	rsc->raw = vigil_xml_copy(node);
 	return rsc;
 }
 
@@ -241,7 +241,7 @@ static vigil_constraint *read_constraint(const xmlNode *node)
 		c->kind = VIGIL_CONS_OTHER;
 	if (c->kind == VIGIL_CONS_OTHER) {
 		c->id = vigil_xml_get(node, "id");
-		c->raw = xmlCopyNode((xmlNode *)node, 1);
+		c->raw = vigil_xml_copy(node);
 		return c;
 	}
 	vigil_fields_read(c, vigil_constraint_fields, node, &c->extra);
@@ -471,6 +471,23 @@ static void diag_from_xml_error(GPtrArray *diags, const xmlError *e, const char 
 		       NULL, "%s is not well-formed XML: %s.", name, msg);
 }
 
+/* Does any element or attribute at or below NODE declare or use a namespace? */
+static bool uses_namespaces(const xmlNode *node)
+{
+	for (; node != NULL; node = node->next) {
+		if (node->type != XML_ELEMENT_NODE)
+			continue;
+		if (node->ns != NULL || node->nsDef != NULL)
+			return true;
+		for (const xmlAttr *a = node->properties; a != NULL; a = a->next)
+			if (a->ns != NULL)
+				return true;
+		if (uses_namespaces(node->children))
+			return true;
+	}
+	return false;
+}
+
 static int parse(const char *data, size_t len, const char *name, bool validate,
 		 GPtrArray *diags, vigil_cib **ret_cib)
 {
@@ -498,6 +515,10 @@ static int parse(const char *data, size_t len, const char *name, bool validate,
 		vigil_diag_add(diags, VIGIL_ERROR, 1, NULL,
 			       "%s has a DOCTYPE; a CIB must not declare one.", name);
 		r = -EBADMSG;
+	} else if (uses_namespaces(xmlDocGetRootElement(doc))) {
+		vigil_diag_add(diags, VIGIL_ERROR, 0, NULL, "%s uses XML namespaces, which are "
+			       "not part of a CIB; remove the xmlns declarations and prefixes.", name);
+		r = -EPROTO;
 	} else if (!vigil_xml_is(xmlDocGetRootElement(doc), "cib")) {
 		vigil_diag_add(diags, VIGIL_ERROR, line_of(xmlDocGetRootElement(doc)), NULL,
 			       "%s is not a CIB: its top element is <%s>, not <cib>.", name,

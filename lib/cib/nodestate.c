@@ -337,7 +337,8 @@ static bool failure_expired(const vigil_cib *cib, const vigil_rsc *rsc,
 	if (vigil_duration_parse_ms(vigil_rsc_meta(cib, rsc, "failure-timeout"), &timeout_ms) < 0
 	    || timeout_ms == 0)
 		return false;
-	return op->last_rc_change_v + (int64_t)(timeout_ms / 1000) <= now;
+	/* both times are non-negative: the difference cannot overflow, the sum could */
+	return now - op->last_rc_change_v >= (int64_t)(timeout_ms / 1000);
 }
 
 static gint by_call_id(gconstpointer a, gconstpointer b)

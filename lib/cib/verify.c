@@ -13,6 +13,8 @@
 #include "common/duration.h"
 #include "common/score.h"
 
+/* For messages about elements whose ids may be missing (validate-with="none"). */
+#define S(x) ((x) != NULL ? (x) : "?")
 #define ERR(d, line, el, ...) vigil_diag_add(d, VIGIL_ERROR, line, el, __VA_ARGS__)
 #define WARN(d, line, el, ...) vigil_diag_add(d, VIGIL_WARNING, line, el, __VA_ARGS__)
 
@@ -332,14 +334,14 @@ static void check_op(vctx *c, const vigil_rsc *rsc, const vigil_op *op, GHashTab
 {
 	static const char *const on_fail[] = { "ignore", "block", "stop", "restart", "standby",
 		"fence", "restart-container", "demote", NULL };
-	g_autofree char *owner = g_strdup_printf("operation '%s' of resource '%s'",
-						 op->name != NULL ? op->name : "?", rsc->id);
+	g_autofree char *owner = g_strdup_printf("operation '%s' of resource '%s'", S(op->name),
+						 S(rsc->id));
 	g_autofree char *key = NULL;
 	uint64_t ms = 0;
 
 	if (op->name == NULL || op->interval == NULL) {
 		ERR(c->diags, op->line, "op", "An operation of resource '%s' lacks a name or an "
-		    "interval; give every <op> both (interval 0 for non-recurring ones).", rsc->id);
+		    "interval; give every <op> both (interval 0 for non-recurring ones).", S(rsc->id));
 		return;
 	}
 	check_duration(c, op->interval, "interval", owner, "op", op->line);
@@ -352,12 +354,12 @@ static void check_op(vctx *c, const vigil_rsc *rsc, const vigil_op *op, GHashTab
 		return;
 	if (ms != 0 && is_one_shot(op->name))
 		ERR(c->diags, op->line, "op", "The %s operation of resource '%s' cannot be "
-		    "recurring; give it interval 0.", op->name, rsc->id);
+		    "recurring; give it interval 0.", op->name, S(rsc->id));
 	/* Pacemaker tells operations apart by name and interval only (not by role) */
-	key = g_strdup_printf("%s/%s/%" G_GUINT64_FORMAT, rsc->id, op->name, ms);
+	key = g_strdup_printf("%s/%s/%" G_GUINT64_FORMAT, S(rsc->id), op->name, ms);
 	if (!g_hash_table_add(seen, g_steal_pointer(&key)))
 		ERR(c->diags, op->line, "op", "Resource '%s' has two '%s' operations with the "
-		    "same interval %s; keep one, or give them different intervals.", rsc->id,
+		    "same interval %s; keep one, or give them different intervals.", S(rsc->id),
 		    op->name, op->interval);
 }
 
@@ -373,10 +375,10 @@ static void check_primitive(vctx *c, const vigil_rsc *rsc)
 		    rsc->id ? rsc->id : "?");
 	} else if (!one_of(rsc->class_, classes)) {
 		ERR(c->diags, rsc->line, "primitive", "Resource '%s' has class '%s', which Vigil "
-		    "cannot run; use ocf, systemd or stonith.", rsc->id, rsc->class_);
+		    "cannot run; use ocf, systemd or stonith.", S(rsc->id), rsc->class_);
 	} else if (strcmp(rsc->class_, "ocf") == 0 && rsc->provider == NULL) {
 		ERR(c->diags, rsc->line, "primitive", "OCF resource '%s' needs a provider, e.g. "
-		    "provider=\"heartbeat\".", rsc->id);
+		    "provider=\"heartbeat\".", S(rsc->id));
 	}
 	check_meta(c, rsc->nvsets, owner);
 	for (guint i = 0; i < rsc->ops->len; i++)
@@ -389,7 +391,8 @@ static void check_resources(vctx *c)
 
 	for (guint i = 0; i < c->cib->resources->len; i++) {
 		const vigil_rsc *rsc = g_ptr_array_index(c->cib->resources, i);
-		g_autofree char *what = g_strdup_printf("group '%s'", rsc->id ? rsc->id : "?");
+		const char *gid = rsc->id != NULL ? rsc->id : "?";
+		g_autofree char *what = g_strdup_printf("group '%s'", gid);
 
 		if (rsc->kind == VIGIL_RSC_PRIMITIVE)
 			check_primitive(c, rsc);
@@ -398,18 +401,18 @@ static void check_resources(vctx *c)
 		check_meta(c, rsc->nvsets, what);
 		if (rsc->members->len == 0)
 			ERR(c->diags, rsc->line, "group", "Group '%s' has no members; add a "
-			    "primitive to it or delete it.", rsc->id);
+			    "primitive to it or delete it.", gid);
 		for (guint j = 0; j < rsc->members->len; j++) {
 			const vigil_rsc *m = g_ptr_array_index(rsc->members, j);
 			const char *prev = m->id ? g_hash_table_lookup(owner, m->id) : NULL;
 
 			check_primitive(c, m);
-			if (prev != NULL && strcmp(prev, rsc->id) != 0)
+			if (prev != NULL && strcmp(prev, gid) != 0)
 				ERR(c->diags, m->line, "primitive", "Resource '%s' is a member of both "
 				    "group '%s' and group '%s'; a resource belongs to at most one "
-				    "group.", m->id, prev, rsc->id);
+				    "group.", m->id, prev, gid);
 			else if (m->id != NULL)
-				g_hash_table_insert(owner, m->id, rsc->id);
+				g_hash_table_insert(owner, m->id, (gpointer)gid);
 		}
 	}
 	if (c->cib->has_rsc_defaults)
@@ -489,7 +492,7 @@ static void check_constraints(vctx *c)
 			if (k->score != NULL)
 				WARN(c->diags, k->line, k->element, "The score of ordering constraint "
 				     "'%s' is deprecated; use kind=\"Mandatory\" or kind=\"Optional\" "
-				     "instead.", k->id);
+				     "instead.", S(k->id));
 			break;
 		case VIGIL_CONS_OTHER:
 			break;
@@ -555,8 +558,8 @@ static void check_group_locations(vctx *c)
 				continue;
 			ERR(c->diags, k->line, k->element, "Constraint '%s' bans '%s' from node '%s', "
 			    "but constraint '%s' requires '%s' there and both belong to group '%s'; "
-			    "remove one of the constraints.", k->id, k->rsc, k->node, other->id,
-			    other->rsc, g->id);
+			    "remove one of the constraints.", S(k->id), k->rsc, k->node, S(other->id),
+			    other->rsc, S(g->id));
 		}
 	}
 }
@@ -622,8 +625,8 @@ static const char *order_endpoint(const vctx *c, const char *id, const char *act
 	n = r->members->len;
 	/* members start in order and stop in reverse */
 	if (as_first == forward)
-		return ((vigil_rsc *)g_ptr_array_index(r->members, n - 1))->id;
-	return ((vigil_rsc *)g_ptr_array_index(r->members, 0))->id;
+		return S(((vigil_rsc *)g_ptr_array_index(r->members, n - 1))->id);
+	return S(((vigil_rsc *)g_ptr_array_index(r->members, 0))->id);
 }
 
 static void add_order_constraint(const vctx *c, order_graph *g, const vigil_constraint *k)
@@ -636,13 +639,13 @@ static void add_order_constraint(const vctx *c, order_graph *g, const vigil_cons
 	if (serialize || k->first == NULL || k->then == NULL)
 		return;
 	add_edge(g, order_endpoint(c, k->first, fa, true), fa,
-		 order_endpoint(c, k->then, ta, false), ta, k->id, false);
+		 order_endpoint(c, k->then, ta, false), ta, S(k->id), false);
 	if (symmetrical && (strcmp(fa, "start") == 0 || strcmp(fa, "stop") == 0 ||
 			    strcmp(fa, "promote") == 0 || strcmp(fa, "demote") == 0)) {
 		const char *ita = inverse_action(ta), *ifa = inverse_action(fa);
 
 		add_edge(g, order_endpoint(c, k->then, ita, true), ita,
-			 order_endpoint(c, k->first, ifa, false), ifa, k->id, false);
+			 order_endpoint(c, k->first, ifa, false), ifa, S(k->id), false);
 	}
 }
 
@@ -652,8 +655,8 @@ static void add_group_edges(order_graph *g, const vigil_rsc *grp)
 		const vigil_rsc *a = g_ptr_array_index(grp->members, i);
 		const vigil_rsc *b = g_ptr_array_index(grp->members, i + 1);
 
-		add_edge(g, a->id, "start", b->id, "start", grp->id, true);
-		add_edge(g, b->id, "stop", a->id, "stop", grp->id, true);
+		add_edge(g, S(a->id), "start", S(b->id), "start", S(grp->id), true);
+		add_edge(g, S(b->id), "stop", S(a->id), "stop", S(grp->id), true);
 	}
 }
 
@@ -761,7 +764,7 @@ static void check_nodes(vctx *c)
 	vigil_nodes_apply_failures(c->cib, &c->opts, c->now, infos);
 	for (guint i = 0; i < infos->len; i++) {
 		const vigil_node_info *n = g_ptr_array_index(infos, i);
-		const char *name = n->node->uname ? n->node->uname : n->node->id;
+		const char *name = n->node->uname ? n->node->uname : S(n->node->id);
 
 		if (!n->unclean)
 			continue;

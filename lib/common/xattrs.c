@@ -85,11 +85,39 @@ void vigil_fields_free(void *obj, const vigil_field *fields)
 		g_clear_pointer(field_ptr(obj, f), g_free);
 }
 
+/* Removes whitespace-only text below NODE: it is formatting, and would change when the
+ * document is written formatted, so a second save would differ from the first. */
+static void strip_blanks(xmlNode *node)
+{
+	xmlNode *c = node->children;
+
+	while (c != NULL) {
+		xmlNode *next = c->next;
+
+		if (c->type == XML_TEXT_NODE && xmlIsBlankNode(c)) {
+			xmlUnlinkNode(c);
+			xmlFreeNode(c);
+		} else if (c->type == XML_ELEMENT_NODE) {
+			strip_blanks(c);
+		}
+		c = next;
+	}
+}
+
+xmlNode *vigil_xml_copy(const xmlNode *node)
+{
+	xmlNode *copy = xmlCopyNode((xmlNode *)node, 1);
+
+	if (copy != NULL)
+		strip_blanks(copy);
+	return copy;
+}
+
 void vigil_extra_keep_child(vigil_extra *extra, const xmlNode *child)
 {
 	if (extra->children == NULL)
 		extra->children = g_ptr_array_new_with_free_func(child_free);
-	g_ptr_array_add(extra->children, xmlCopyNode((xmlNode *)child, 1));
+	g_ptr_array_add(extra->children, vigil_xml_copy(child));
 }
 
 void vigil_extra_write_children(const vigil_extra *extra, xmlNode *node)

@@ -37,6 +37,8 @@ void vigil_fields_free(void *obj, const vigil_field *fields);
 /* Returns OBJ's field NAME's address, or NULL if FIELDS has no such attribute. */
 char **vigil_fields_lookup(void *obj, const vigil_field *fields, const char *name);
 
+/* A deep copy of NODE without its whitespace-only text (formatting). */
+xmlNode *vigil_xml_copy(const xmlNode *node);
 /* Keeps a deep copy of CHILD in EXTRA. */
 void vigil_extra_keep_child(vigil_extra *extra, const xmlNode *child);
 /* Appends copies of EXTRA's kept children to NODE. */
