@@ -1,6 +1,9 @@
 /* The cluster information base (CIB): Pacemaker-compatible XML, parsed once at the edge
  * into the structs below, and written back without losing anything.
  *
+ * Every element and attribute survives load -> save; comments, processing instructions and
+ * formatting are not part of the CIB and are not kept.
+ *
  * Attribute values are kept as the strings the user wrote (so "10s" stays "10s"); the
  * typed views the scheduler needs are computed by the functions at the end of this file
  * and in nodestate.h. Elements Vigil does not interpret (clone, fencing-topology, alerts,

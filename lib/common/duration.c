@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <strings.h>
 
 #include "common/duration.h"
@@ -44,9 +45,11 @@ static int read_number(const char **p, uint64_t *ret)
 	if (!isdigit((unsigned char)*s))
 		return -EINVAL;
 	for (; isdigit((unsigned char)*s); s++) {
-		if (v > (UINT64_MAX - 9) / 10)
+		uint64_t d = (uint64_t)(*s - '0');
+
+		if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && d > UINT64_MAX % 10))
 			return -ERANGE;
-		v = v * 10 + (uint64_t)(*s - '0');
+		v = v * 10 + d;
 	}
 	*p = s;
 	*ret = v;
@@ -61,47 +64,50 @@ static int mul_add(uint64_t *acc, uint64_t n, uint64_t mul)
 	return 0;
 }
 
-static uint64_t iso_unit(char designator, bool in_time)
-{
-	switch (toupper((unsigned char)designator)) {
-	case 'Y': return in_time ? 0 : 365 * MS_PER_D;
-	case 'M': return in_time ? MS_PER_MIN : 30 * MS_PER_D;
-	case 'W': return in_time ? 0 : 7 * MS_PER_D;
-	case 'D': return in_time ? 0 : MS_PER_D;
-	case 'H': return in_time ? MS_PER_H : 0;
-	case 'S': return in_time ? MS_PER_S : 0;
-	default: return 0;
-	}
-}
+/* Designators in the order ISO 8601 requires them, before and after 'T'. */
+static const char date_designators[] = "YMWD";
+static const char time_designators[] = "HMS";
+static const uint64_t date_ms[] = { 365 * MS_PER_D, 30 * MS_PER_D, 7 * MS_PER_D, MS_PER_D };
+static const uint64_t time_ms[] = { MS_PER_H, MS_PER_MIN, MS_PER_S };
 
-/* ISO 8601 duration: P[nY][nM][nW][nD][T[nH][nM][nS]], integers only. */
+/* ISO 8601 duration: P[nY][nM][nW][nD][T[nH][nM][nS]], integers only, each designator at
+ * most once and in that order; a 'T' must be followed by a time component. */
 static int parse_iso8601(const char *p, uint64_t *ret_ms)
 {
+	const char *order = date_designators;
+	const uint64_t *mul = date_ms;
 	uint64_t total = 0;
-	bool in_time = false, any = false;
+	size_t next = 0; /* index of the next allowed designator in ORDER */
+	bool any = false, t_empty = false;
 	int r;
 
-	for (p++; *p != '\0'; ) {
-		uint64_t n, mul;
+	for (p++; *p != '\0' && !isspace((unsigned char)*p); ) {
+		const char *d;
+		uint64_t n;
 
-		if (toupper((unsigned char)*p) == 'T' && !in_time) {
-			in_time = true;
+		if (toupper((unsigned char)*p) == 'T' && order == date_designators) {
+			order = time_designators;
+			mul = time_ms;
+			next = 0;
+			t_empty = true;
 			p++;
 			continue;
 		}
 		r = read_number(&p, &n);
 		if (r < 0)
 			return r;
-		mul = iso_unit(*p, in_time);
-		if (mul == 0)
+		d = *p != '\0' ? strchr(order + next, toupper((unsigned char)*p)) : NULL;
+		if (d == NULL)
 			return -EINVAL;
-		r = mul_add(&total, n, mul);
+		r = mul_add(&total, n, mul[d - order]);
 		if (r < 0)
 			return r;
-		p++;
+		next = (size_t)(d - order) + 1;
 		any = true;
+		t_empty = false;
+		p++;
 	}
-	if (!any)
+	if (!any || t_empty || *skip_space(p) != '\0')
 		return -EINVAL;
 	*ret_ms = total;
 	return 0;

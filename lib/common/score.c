@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@ int vigil_score_parse(const char *text, int *ret_score)
 	char *end = NULL;
 	long long v;
 
-	if (text == NULL || *text == '\0')
+	if (text == NULL || *text == '\0' || isspace((unsigned char)*text))
 		return -EINVAL;
 	if (strcasecmp(text, "INFINITY") == 0 || strcasecmp(text, "+INFINITY") == 0) {
 		*ret_score = VIGIL_SCORE_INFINITY;
@@ -34,6 +35,7 @@ int vigil_score_parse(const char *text, int *ret_score)
 	}
 	errno = 0;
 	v = strtoll(text, &end, 10);
+	/* no blanks on either side: scores are compared and written back as given */
 	if (end == text || *end != '\0')
 		return -EINVAL;
 	/* strtoll saturates at LLONG_MIN/MAX with ERANGE: still a valid huge score. */

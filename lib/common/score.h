@@ -7,7 +7,7 @@
 #define VIGIL_SCORE_INFINITY 1000000
 
 /* Parses "INFINITY", "+INFINITY", "-INFINITY" (any case) or a decimal integer,
- * clamped to +-INFINITY. Returns 0 or -EINVAL (empty, trailing garbage). */
+ * clamped to +-INFINITY. Returns 0 or -EINVAL (empty, blanks around it, trailing garbage). */
 int vigil_score_parse(const char *text, int *ret_score);
 
 /* Saturating addition, as Pacemaker adds scores: -INFINITY wins over +INFINITY. */
