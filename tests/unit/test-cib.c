@@ -136,7 +136,11 @@ static void test_round_trip_cases(void)
 	unsigned n = 0;
 
 	if (cases_dir == NULL || !g_file_test(cases_dir, G_FILE_TEST_IS_DIR)) {
-		g_test_skip("scheduler cases not found; set VIGIL_SCHEDULER_CASES");
+		/* under CI a missing input is a failure, never a silent skip */
+		if (g_getenv("CI") != NULL)
+			g_test_fail_printf("scheduler cases not found at '%s'", cases_dir);
+		else
+			g_test_skip("scheduler cases not found; set VIGIL_SCHEDULER_CASES");
 		return;
 	}
 	dir = g_dir_open(cases_dir, 0, NULL);
