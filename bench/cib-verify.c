@@ -167,8 +167,8 @@ static void bench_size(const char *vigil, const char *crm_verify, unsigned nodes
 			"exit %d); run it by hand on %s.\n", v.exit_code, c.exit_code, path);
 		exit(1);
 	}
-	printf("%5u x %-6u %8.1f MB | %9.1f ms %8.1f MB  exit %-3d | %9.1f ms %8.1f MB  exit %-3d"
-	       " | %6.1fx\n", nodes, rscs, strlen(cib) / 1e6, v.wall_ms, v.max_rss_kb / 1024.0,
+	printf("%5u x %-6u %8.0f kB | %9.1f ms %8.1f MB  exit %-3d | %9.1f ms %8.1f MB  exit %-3d"
+	       " | %6.1fx\n", nodes, rscs, strlen(cib) / 1e3, v.wall_ms, v.max_rss_kb / 1024.0,
 	       v.exit_code, c.wall_ms, c.max_rss_kb / 1024.0, c.exit_code,
 	       v.wall_ms > 0 ? c.wall_ms / v.wall_ms : 0.0);
 	fflush(stdout);
@@ -199,7 +199,7 @@ int main(int argc, char **argv)
 	}
 	printf("Checking a CIB file: vigil config verify -x vs crm_verify -x "
 	       "(median of %u runs, peak RSS)\n", runs);
-	printf("nodes x rscs     CIB size |  vigil wall     vigil RSS          | crm_verify wall"
+	printf("nodes x rscs    CIB size |  vigil wall     vigil RSS          | crm_verify wall"
 	       "  RSS              | speed-up\n");
 	for (int i = first; i < argc || (first == argc && i - first < 3); i++) {
 		const char *size = first == argc ? sizes_default[i - first] : argv[i];
