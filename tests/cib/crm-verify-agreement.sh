@@ -13,35 +13,17 @@
 # is skipped, unless CI is set: there a missing crm_verify is a failure.
 set -u
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-VIGIL=${VIGIL:-$top_builddir/cli/vigil}
-CRM_VERIFY=${CRM_VERIFY:-$(command -v crm_verify || echo /usr/sbin/crm_verify)}
+# shellcheck source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 corpus=$top_srcdir/tests/cib/corpus
 
-bail() {
-	echo "Bail out! $*"
-	exit 99
-}
-
-if [ ! -x "$CRM_VERIFY" ]; then
-	if [ -z "${CI+set}" ]; then
-		echo "1..0 # SKIP crm_verify not installed"
-		exit 0
-	fi
-	echo "1..1"
-	echo "not ok 1 - crm_verify is installed (CI is set, so it is required; looked for '$CRM_VERIFY')"
-	exit 1
-fi
+require crm_verify "$CRM_VERIFY"
 [ -x "$VIGIL" ] || bail "no vigil binary at '$VIGIL'; build it or set VIGIL"
 if [ ! -d "$corpus/valid" ] || [ ! -d "$corpus/invalid" ]; then
 	bail "no corpus in '$corpus'"
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigil-crm-agreement.XXXXXX") || bail "mktemp -d failed"
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
+make_tmp crm-agreement
 
 shopt -s nullglob
 valid=("$corpus"/valid/*.xml)
@@ -52,14 +34,6 @@ invalid=("$corpus"/invalid/*.xml)
 echo "1..$(( 3 * ${#valid[@]} + ${#invalid[@]} ))"
 n=0
 
-# diag FILE: print FILE as TAP diagnostics
-diag() {
-	if [ -s "$1" ]; then
-		sed 's/^/#   /' "$1"
-	else
-		echo "#   (nothing)"
-	fi
-}
 
 # crm CIB: runs 'crm_verify -x CIB'; sets crm_rc, output in $tmp/crm
 crm() {

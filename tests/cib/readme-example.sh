@@ -2,10 +2,8 @@
 # The README's first command, less the install and build steps that the test run itself
 # has done: it must name these exact commands, and they must do what the README says.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-VIGIL=${VIGIL:-$top_builddir/cli/vigil}
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 readme=$top_srcdir/README.md
 seed=$top_srcdir/examples/seed-cib.xml
 

@@ -12,25 +12,16 @@
 # Exits 0 unless it cannot run at all ("Bail out!").
 set -u
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-VIGIL=${VIGIL:-$top_builddir/cli/vigil}
+# shellcheck source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 corpus=$top_srcdir/tests/cib/corpus
-
-bail() {
-	echo "Bail out! $*"
-	exit 99
-}
 
 [ -x "$VIGIL" ] || bail "no vigil binary at '$VIGIL'; build it or set VIGIL"
 if [ ! -d "$corpus/valid" ] || [ ! -d "$corpus/invalid" ]; then
 	bail "no corpus in '$corpus'"
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigil-verify-corpus.XXXXXX") || bail "mktemp -d failed"
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
+make_tmp verify-corpus
 
 shopt -s nullglob
 valid=("$corpus"/valid/*.xml)
@@ -41,14 +32,6 @@ invalid=("$corpus"/invalid/*.xml)
 echo "1..$(( ${#valid[@]} + ${#invalid[@]} ))"
 n=0
 
-# diag FILE: print FILE as TAP diagnostics
-diag() {
-	if [ -s "$1" ]; then
-		sed 's/^/#   /' "$1"
-	else
-		echo "#   (nothing)"
-	fi
-}
 
 # run_vigil CIB: runs 'vigil config verify -x CIB'; sets rc, output in $tmp/out and $tmp/err
 run_vigil() {

@@ -10,9 +10,8 @@
 # '#' lines; the input that caused it is kept in VIGIL_FUZZ_ARTIFACTS (default
 # $top_builddir/tests/fuzz/artifacts). See tests/fuzz/README.md to reproduce it.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 fuzzer=$top_builddir/tests/fuzz/fuzz-cib-load
 corpus=$top_srcdir/tests/fuzz/corpus
 dict=$top_srcdir/tests/fuzz/cib.dict
@@ -20,16 +19,7 @@ seconds=${VIGIL_FUZZ_SECONDS:-60}
 seed=${VIGIL_FUZZ_SEED:-20251122}
 artifacts=${VIGIL_FUZZ_ARTIFACTS:-$top_builddir/tests/fuzz/artifacts}
 
-if [ ! -x "$fuzzer" ]; then
-	if [ -n "${CI:-}" ]; then
-		echo "1..1"
-		echo "not ok 1 - fuzzer not built: $fuzzer is missing (clang with libFuzzer is" \
-		     "required in CI; run 'make fuzz')"
-		exit 0
-	fi
-	echo "1..0 # SKIP fuzzer not built (no clang)"
-	exit 0
-fi
+require "the libFuzzer target (clang; 'make fuzz')" "$fuzzer"
 case $seconds in
 '' | *[!0-9]*)
 	echo "Bail out! VIGIL_FUZZ_SECONDS must be a whole number of seconds, not '$seconds'"
@@ -41,10 +31,8 @@ case $seed in
 	exit 1 ;;
 esac
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigil-fuzz.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
+make_tmp fuzz
 trap 'exit 129' HUP
-trap 'exit 130' INT
 trap 'exit 143' TERM
 mkdir "$tmp/corpus" "$tmp/artifacts"
 

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # libvigil exports the vigil_ namespace and nothing else (lib/libvigil.sym).
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 so=$(ls "$top_builddir"/lib/.libs/libvigil.so.* 2>/dev/null | head -1)
 
 echo "1..2"

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Each header of lib/ compiles on its own: it includes what it uses.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 CC=${CC:-cc}
 flags="-I$top_srcdir/lib -I$top_builddir -D_GNU_SOURCE ${HEADER_CFLAGS:-$(pkg-config --cflags glib-2.0 libxml-2.0)}"
 
