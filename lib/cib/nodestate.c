@@ -208,8 +208,7 @@ static vigil_node_info *eval_node(const vigil_cib *cib, const vigil_cluster_opts
 	if (info->online && !opts->have_quorum && opts->no_quorum_policy == VIGIL_NQP_SUICIDE)
 		mark_unclean(info, "cluster does not have quorum");
 	info->standby = info->standby || vigil_str_is_true(node_attr(info, "standby"));
-	info->maintenance = opts->maintenance_mode ||
-			    vigil_str_is_true(node_attr(info, "maintenance"));
+	info->maintenance = vigil_str_is_true(node_attr(info, "maintenance"));
 	return info;
 }
 
@@ -394,6 +393,8 @@ void vigil_nodes_apply_failures(const vigil_cib *cib, const vigil_cluster_opts *
 			if (replay_history(cib, opts, lrm, now) != VIGIL_ON_FAIL_FENCE)
 				continue;
 			reason = g_strdup_printf("%s failed there", lrm->id);
+			if (!info->unclean)
+				info->unclean_by_failure = true;
 			mark_unclean(info, reason);
 		}
 	}

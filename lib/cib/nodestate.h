@@ -30,8 +30,10 @@ typedef struct vigil_cluster_opts {
 typedef struct vigil_node_info {
 	const vigil_node *node;        /* borrowed from the CIB */
 	const vigil_node_state *state; /* borrowed; NULL if the node was never seen */
-	bool online, unclean, pending, standby, maintenance, shutdown;
+	bool online, unclean, pending, standby, shutdown;
+	bool maintenance;              /* the node's own attribute; see also maintenance-mode */
 	char *unclean_reason;          /* "peer is no longer part of the cluster", ... */
+	bool unclean_by_failure;       /* unclean only because a resource failed there */
 } vigil_node_info;
 
 void vigil_node_info_free(vigil_node_info *info);

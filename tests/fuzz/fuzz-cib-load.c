@@ -22,6 +22,7 @@
 
 #include "cib/cib.h"
 #include "cib/verify.h"
+#include "sched/sched.h"
 
 /* 2023-11-14T22:13:20Z: a fixed "now" so that failure expiry does not depend on the clock. */
 #define FUZZ_NOW INT64_C(1700000000)
@@ -97,6 +98,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* The scheduler's reading of the status must not crash, and must read both copies alike. */
+static void check_status_view(const vigil_cib *a, const vigil_cib *b, const char *x, size_t len)
+{
+	g_autoptr(vigil_sched) sa = NULL, sb = NULL;
+	g_autoptr(GString) fa = g_string_new(NULL), fb = g_string_new(NULL);
+
+	vigil_sched_unpack(a, FUZZ_NOW, &sa);
+	vigil_sched_unpack(b, FUZZ_NOW, &sb);
+	vigil_sched_format_status(sa, fa);
+	vigil_sched_format_status(sb, fb);
+	if (strcmp(fa->str, fb->str) != 0)
+		fail("the status reads differently after the round trip", x, len, fb->str,
+		     fb->len, NULL);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	g_autoptr(GPtrArray) diags = vigil_diags_new();
@@ -155,5 +171,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("vigil_cib_verify judges the reloaded CIB differently", x1, len1, NULL, 0,
 		     vdiags2);
 	}
+	check_status_view(cib, cib2, x1, len1);
 	return 0;
 }

@@ -1,0 +1,478 @@
+/* Unpacking the status section into the working set: where each resource is active, in what
+ * role, and whether it failed, replaying each resource's operation history on each node in
+ * call order, as Pacemaker's unpack_lrm_resource() does. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cib/cib-private.h"
+#include "common/duration.h"
+#include "sched/sched.h"
+
+/* OCF exit codes and Pacemaker execution statuses that the history records. */
+enum { OCF_OK = 0, OCF_UNIMPLEMENTED = 3, OCF_NOT_INSTALLED = 5, OCF_NOT_CONFIGURED = 6,
+       OCF_NOT_RUNNING = 7, OCF_RUNNING_PROMOTED = 8, OCF_FAILED_PROMOTED = 9,
+       OCF_DEGRADED = 190, OCF_DEGRADED_PROMOTED = 191 };
+enum { EXEC_PENDING = -1, EXEC_DONE = 0, EXEC_CANCELLED = 1, EXEC_ERROR = 4,
+       EXEC_ERROR_HARD = 5, EXEC_NOT_INSTALLED = 7 };
+/* A probe that found the agent missing: the resource is stopped there, not failed. */
+#define PROBE_NOT_INSTALLED 1000
+
+static void srsc_free(vigil_srsc *r)
+{
+	if (r == NULL)
+		return;
+	g_free(r->agent);
+	g_clear_pointer(&r->children, g_ptr_array_unref);
+	g_clear_pointer(&r->running_on, g_ptr_array_unref);
+	if (r->orphan)
+		g_free((char *)r->id);
+	g_free(r);
+}
+
+static void snode_free(vigil_snode *n)
+{
+	if (n == NULL)
+		return;
+	vigil_node_info_free(n->info);
+	g_free(n);
+}
+
+void vigil_sched_free(vigil_sched *s)
+{
+	if (s == NULL)
+		return;
+	g_clear_pointer(&s->by_id, g_hash_table_unref);
+	g_clear_pointer(&s->rscs, g_ptr_array_unref);
+	g_clear_pointer(&s->nodes, g_ptr_array_unref);
+	g_free(s);
+}
+
+static vigil_role parse_role(const char *v)
+{
+	static const struct { const char *name; vigil_role role; } map[] = {
+		{ "Stopped", VIGIL_ROLE_STOPPED }, { "Started", VIGIL_ROLE_STARTED },
+		{ "Slave", VIGIL_ROLE_UNPROMOTED }, { "Unpromoted", VIGIL_ROLE_UNPROMOTED },
+		{ "Master", VIGIL_ROLE_PROMOTED }, { "Promoted", VIGIL_ROLE_PROMOTED },
+	};
+
+	for (size_t i = 0; v != NULL && i < G_N_ELEMENTS(map); i++)
+		if (strcasecmp(v, map[i].name) == 0)
+			return map[i].role;
+	return VIGIL_ROLE_UNKNOWN;
+}
+
+/* --- the resource tree ------------------------------------------------------------------- */
+
+static vigil_srsc *srsc_new(vigil_sched *s, const vigil_rsc *cfg, vigil_srsc *parent)
+{
+	vigil_srsc *r = g_new0(vigil_srsc, 1);
+	const char *managed = vigil_rsc_meta(s->cib, cfg, "is-managed");
+	const char *maint = vigil_rsc_meta(s->cib, cfg, "maintenance");
+
+	r->cfg = cfg;
+	r->id = cfg->id;
+	r->parent = parent;
+	r->agent = cfg->kind == VIGIL_RSC_PRIMITIVE ? vigil_rsc_agent(cfg) : NULL;
+	r->children = VIGIL_PTR_ARRAY(srsc_free);
+	r->running_on = g_ptr_array_new();
+	r->role = VIGIL_ROLE_UNKNOWN;
+	r->target_role = parse_role(vigil_rsc_meta(s->cib, cfg, "target-role"));
+	r->managed = (managed == NULL || vigil_str_is_true(managed)) &&
+		     !vigil_str_is_true(maint) && !s->opts.maintenance_mode;
+	if (r->id != NULL && !g_hash_table_contains(s->by_id, r->id))
+		g_hash_table_insert(s->by_id, (gpointer)r->id, r);
+	for (guint i = 0; i < cfg->members->len; i++)
+		g_ptr_array_add(r->children, srsc_new(s, g_ptr_array_index(cfg->members, i), r));
+	return r;
+}
+
+static vigil_srsc *orphan_new(vigil_sched *s, const vigil_lrm_rsc *lrm)
+{
+	vigil_srsc *r = g_new0(vigil_srsc, 1);
+
+	r->orphan = true;
+	r->id = g_strdup(lrm->id);
+	r->agent = lrm->provider != NULL ?
+		g_strdup_printf("%s:%s:%s", lrm->class_, lrm->provider, lrm->type) :
+		g_strdup_printf("%s:%s", lrm->class_, lrm->type);
+	r->children = VIGIL_PTR_ARRAY(srsc_free);
+	r->running_on = g_ptr_array_new();
+	r->managed = !s->opts.maintenance_mode;
+	g_ptr_array_add(s->rscs, r);
+	g_hash_table_insert(s->by_id, (gpointer)r->id, r);
+	return r;
+}
+
+/* --- one resource's history on one node --------------------------------------------------- */
+
+typedef struct replay {
+	vigil_role role;
+	vigil_on_fail on_fail;  /* the worst failure still in effect */
+	bool ignored, not_installed;
+	const char *pending;    /* "Starting", ... for an operation in flight */
+} replay;
+
+/* The exit code the cluster expected, from transition-key "ACTION:GRAPH:TARGET_RC:UUID". */
+static int target_rc(const vigil_lrm_op *op)
+{
+	g_auto(GStrv) parts = NULL;
+	char *end = NULL;
+	long v;
+
+	if (op->transition_key == NULL)
+		return -1;
+	parts = g_strsplit(op->transition_key, ":", 4);
+	if (g_strv_length(parts) < 4)
+		return -1;
+	v = strtol(parts[2], &end, 10);
+	return *end == '\0' ? (int)v : -1;
+}
+
+static bool is_probe(const vigil_lrm_op *op)
+{
+	return op->interval_ms_v == 0 && g_strcmp0(op->operation, "monitor") == 0;
+}
+
+/* Pacemaker's determine_op_status(): EXEC_DONE, or a failure status. */
+static int op_result(const vigil_srsc *r, const vigil_lrm_op *op, replay *st)
+{
+	int rc = op->rc_code_v, target = target_rc(op);
+	int result;
+
+	/* degraded is success for placement purposes */
+	if (rc == OCF_DEGRADED)
+		rc = OCF_OK;
+	else if (rc == OCF_DEGRADED_PROMOTED)
+		rc = OCF_RUNNING_PROMOTED;
+	result = target >= 0 && rc != target ? EXEC_ERROR : EXEC_DONE;
+	switch (rc) {
+	case OCF_OK:
+		if (is_probe(op) && target == OCF_NOT_RUNNING)
+			result = EXEC_DONE;
+		break;
+	case OCF_NOT_RUNNING:
+		if (is_probe(op) || target == rc || !r->managed) {
+			result = EXEC_DONE;
+			st->role = VIGIL_ROLE_STOPPED;
+			st->on_fail = VIGIL_ON_FAIL_IGNORE;
+		}
+		break;
+	case OCF_RUNNING_PROMOTED:
+		if (is_probe(op) || target == rc)
+			result = EXEC_DONE;
+		break;
+	case OCF_UNIMPLEMENTED:
+	case OCF_NOT_INSTALLED:
+	case 2: case 4: /* invalid parameter, insufficient privileges */
+	case OCF_NOT_CONFIGURED:
+		result = rc == OCF_NOT_INSTALLED && is_probe(op) ? PROBE_NOT_INSTALLED :
+									 EXEC_ERROR_HARD;
+		break;
+	default:
+		if (target < 0 || rc != target)
+			result = 4;
+		break;
+	}
+	return result;
+}
+
+/* The role after a successful operation. */
+static void op_succeeded(replay *st, const vigil_lrm_op *op)
+{
+	const char *task = op->operation != NULL ? op->operation : "";
+	bool clears = false;
+
+	if (strcmp(task, "start") == 0 || strcmp(task, "migrate_from") == 0) {
+		st->role = VIGIL_ROLE_STARTED;
+		clears = true;
+	} else if (strcmp(task, "stop") == 0) {
+		st->role = VIGIL_ROLE_STOPPED;
+		clears = true;
+	} else if (strcmp(task, "promote") == 0) {
+		st->role = VIGIL_ROLE_PROMOTED;
+	} else if (strcmp(task, "demote") == 0) {
+		st->role = VIGIL_ROLE_UNPROMOTED;
+	} else if (strcmp(task, "monitor") == 0 && op->rc_code_v != OCF_NOT_RUNNING &&
+		   st->role < VIGIL_ROLE_STARTED) {
+		st->role = op->rc_code_v == OCF_RUNNING_PROMOTED ? VIGIL_ROLE_PROMOTED :
+			   VIGIL_ROLE_STARTED;
+	}
+	/* a completed start or stop clears earlier failures that did not need more */
+	if (clears && st->on_fail != VIGIL_ON_FAIL_STOP && st->on_fail != VIGIL_ON_FAIL_FENCE &&
+	    st->on_fail != VIGIL_ON_FAIL_STANDBY)
+		st->on_fail = VIGIL_ON_FAIL_IGNORE;
+}
+
+static vigil_on_fail configured_on_fail(const vigil_sched *s, const vigil_srsc *r,
+					const vigil_lrm_op *op)
+{
+	const vigil_op *cfg = r->cfg != NULL && op->interval_ms_v >= 0 ?
+		vigil_rsc_find_op(r->cfg, op->operation, (uint64_t)op->interval_ms_v) : NULL;
+	const char *text = cfg != NULL ? cfg->on_fail : NULL;
+	vigil_on_fail v;
+
+	if (text == NULL)
+		text = vigil_nvsets_get(s->cib->op_defaults, "meta_attributes", "on-fail");
+	if (vigil_on_fail_parse(text, &v) == 0)
+		return v == VIGIL_ON_FAIL_FENCE && !s->opts.stonith_enabled ? VIGIL_ON_FAIL_STOP : v;
+	if (g_strcmp0(op->operation, "stop") == 0)
+		return s->opts.stonith_enabled ? VIGIL_ON_FAIL_FENCE : VIGIL_ON_FAIL_BLOCK;
+	return VIGIL_ON_FAIL_RESTART;
+}
+
+static bool expired(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm_op *op,
+		    vigil_on_fail on_fail)
+{
+	uint64_t ms;
+
+	if (r->cfg == NULL || on_fail == VIGIL_ON_FAIL_BLOCK || op->last_rc_change_v < 0 ||
+	    vigil_duration_parse_ms(vigil_rsc_meta(s->cib, r->cfg, "failure-timeout"), &ms) < 0 ||
+	    ms == 0)
+		return false;
+	return s->now - op->last_rc_change_v >= (int64_t)(ms / 1000);
+}
+
+static void op_failed(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm_op *op,
+		      int result, replay *st)
+{
+	vigil_on_fail f = configured_on_fail(s, r, op);
+
+	if (expired(s, r, op, f))
+		return;
+	if (result == PROBE_NOT_INSTALLED) {
+		st->not_installed = true;
+		st->role = VIGIL_ROLE_STOPPED;
+		return;
+	}
+	/* on-fail=ignore does not cover what the executor itself found fatal (agent missing) */
+	if (f == VIGIL_ON_FAIL_IGNORE && op->op_status_v >= EXEC_ERROR_HARD &&
+	    op->op_status_v <= EXEC_NOT_INSTALLED)
+		f = VIGIL_ON_FAIL_RESTART;
+	if (f == VIGIL_ON_FAIL_IGNORE) {
+		/* the failure is recorded, and the operation counts as done */
+		st->ignored = true;
+		op_succeeded(st, op);
+		return;
+	}
+	if (f > st->on_fail)
+		st->on_fail = f;
+	if (st->role < VIGIL_ROLE_STARTED)
+		st->role = VIGIL_ROLE_STARTED;
+}
+
+/* An operation still in flight: a start or stop means the resource may be active. */
+static void pending_op(replay *st, const vigil_lrm_op *op)
+{
+	static const struct { const char *task, *state; } map[] = {
+		{ "start", "Starting" }, { "stop", "Stopping" }, { "migrate_to", "Migrating" },
+		{ "migrate_from", "Migrating" }, { "promote", "Promoting" },
+		{ "demote", "Demoting" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(map); i++) {
+		if (g_strcmp0(op->operation, map[i].task) != 0)
+			continue;
+		st->pending = map[i].state;
+		if (st->role < VIGIL_ROLE_STARTED)
+			st->role = VIGIL_ROLE_STARTED;
+	}
+}
+
+static guint position(const GPtrArray *ops, const vigil_lrm_op *op)
+{
+	guint i = 0;
+
+	g_ptr_array_find((GPtrArray *)ops, op, &i);
+	return i;
+}
+
+static gint by_call_id(gconstpointer a, gconstpointer b, gpointer doc_order)
+{
+	const vigil_lrm_op *x = *(vigil_lrm_op *const *)a, *y = *(vigil_lrm_op *const *)b;
+	/* pending operations (call-id -1) come last; equal call-ids keep document order */
+	unsigned cx = (unsigned)x->call_id_v, cy = (unsigned)y->call_id_v;
+	guint px, py;
+
+	if (cx != cy)
+		return (cx > cy) - (cx < cy);
+	px = position(doc_order, x);
+	py = position(doc_order, y);
+	return (px > py) - (px < py);
+}
+
+static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm_rsc *lrm,
+		       replay *st)
+{
+	g_autoptr(GPtrArray) ops = g_ptr_array_sized_new(lrm->ops->len);
+
+	for (guint i = 0; i < lrm->ops->len; i++)
+		g_ptr_array_add(ops, g_ptr_array_index(lrm->ops, i));
+	g_ptr_array_sort_with_data(ops, by_call_id, lrm->ops);
+	for (guint i = 0; i < ops->len; i++) {
+		const vigil_lrm_op *op = g_ptr_array_index(ops, i);
+		int result;
+
+		if (op->op_status_v == EXEC_CANCELLED)
+			continue;
+		if (op->op_status_v == EXEC_PENDING || op->call_id_v < 0) {
+			pending_op(st, op);
+			continue;
+		}
+		/* as Pacemaker's remap: "done" and "error" are judged by the exit code */
+		result = op->op_status_v == EXEC_DONE || op->op_status_v == EXEC_ERROR ?
+				 op_result(r, op, st) : op->op_status_v;
+		if (result == EXEC_DONE)
+			op_succeeded(st, op);
+		else
+			op_failed(s, r, op, result, st);
+	}
+}
+
+static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rsc *lrm)
+{
+	vigil_srsc *r = lrm->id != NULL ? g_hash_table_lookup(s->by_id, lrm->id) : NULL;
+	replay st = { VIGIL_ROLE_UNKNOWN, VIGIL_ON_FAIL_IGNORE, false, false, NULL };
+
+	if (lrm->id == NULL || (r != NULL && r->cfg != NULL && r->cfg->kind != VIGIL_RSC_PRIMITIVE))
+		return;
+	if (r == NULL) {
+		replay probe = st;
+
+		replay_ops(s, &(vigil_srsc){ .managed = true }, lrm, &probe);
+		if (probe.role <= VIGIL_ROLE_STOPPED)
+			return; /* a stopped orphan is of no interest */
+		r = orphan_new(s, lrm);
+	}
+	replay_ops(s, r, lrm, &st);
+	/* as Pacemaker's process_rsc_state(): what the final on-fail means while active */
+	if (node->info->unclean && !node->info->unclean_by_failure)
+		st.on_fail = VIGIL_ON_FAIL_IGNORE; /* fencing the node settles its failures */
+	if (st.role > VIGIL_ROLE_STOPPED && st.on_fail > VIGIL_ON_FAIL_IGNORE)
+		r->failed = true;
+	r->failure_ignored |= st.ignored;
+	r->not_installed |= st.not_installed;
+	if (st.pending != NULL)
+		r->pending = st.pending;
+	if (st.on_fail == VIGIL_ON_FAIL_BLOCK)
+		r->blocked = true;
+	if (st.role > VIGIL_ROLE_STOPPED) {
+		g_ptr_array_add(r->running_on, node);
+		node->active_count++;
+		if (st.role > r->role)
+			r->role = st.role;
+	} else if (r->role == VIGIL_ROLE_UNKNOWN) {
+		r->role = VIGIL_ROLE_STOPPED;
+	}
+}
+
+/* --- the whole working set ------------------------------------------------------------------ */
+
+static void unpack_nodes(vigil_sched *s)
+{
+	g_autoptr(GPtrArray) infos = NULL;
+
+	vigil_nodes_evaluate(s->cib, &s->opts, &infos);
+	vigil_nodes_apply_failures(s->cib, &s->opts, s->now, infos);
+	for (guint i = 0; i < infos->len; i++) {
+		vigil_snode *n = g_new0(vigil_snode, 1);
+
+		n->info = g_ptr_array_steal_index(infos, i--);
+		n->name = n->info->node->uname != NULL ? n->info->node->uname : n->info->node->id;
+		n->index = s->nodes->len;
+		g_ptr_array_add(s->nodes, n);
+	}
+}
+
+static vigil_snode *node_of_state(const vigil_sched *s, const vigil_node_state *ns)
+{
+	for (guint i = 0; i < s->nodes->len; i++) {
+		vigil_snode *n = g_ptr_array_index(s->nodes, i);
+
+		if (n->info->state == ns)
+			return n;
+	}
+	return NULL;
+}
+
+/* Histories are read in the order of the status section, as Pacemaker does. */
+static void unpack_status(vigil_sched *s)
+{
+	for (guint i = 0; i < s->cib->node_states->len; i++) {
+		const vigil_node_state *ns = g_ptr_array_index(s->cib->node_states, i);
+		vigil_snode *n = node_of_state(s, ns);
+
+		/* offline nodes' histories count only where the cluster could fence them */
+		if (n == NULL || (!n->info->online && !s->opts.stonith_enabled))
+			continue;
+		for (guint j = 0; j < ns->lrm_rscs->len; j++)
+			unpack_lrm_rsc(s, n, g_ptr_array_index(ns->lrm_rscs, j));
+	}
+}
+
+static void mark_multiple_active_rsc(const vigil_sched *s, vigil_srsc *r)
+{
+	for (guint i = 0; i < r->children->len; i++)
+		mark_multiple_active_rsc(s, g_ptr_array_index(r->children, i));
+	if (r->running_on->len > 1 && r->cfg != NULL &&
+	    g_strcmp0(vigil_rsc_meta(s->cib, r->cfg, "multiple-active"), "block") == 0)
+		r->blocked = true;
+}
+
+/* Active on more than one node with multiple-active=block: nothing more is done to it. */
+static void mark_multiple_active(const vigil_sched *s)
+{
+	for (guint i = 0; i < s->rscs->len; i++)
+		mark_multiple_active_rsc(s, g_ptr_array_index(s->rscs, i));
+}
+
+/* The priority meta attribute, read as Pacemaker does: a leading integer ("2.0" is 2). */
+static long priority_of(const vigil_sched *s, const vigil_srsc *r)
+{
+	const char *v = r->cfg != NULL ? vigil_rsc_meta(s->cib, r->cfg, "priority") : NULL;
+
+	return v != NULL ? strtol(v, NULL, 10) : 0;
+}
+
+static gint by_priority(gconstpointer a, gconstpointer b, gpointer data)
+{
+	const vigil_sched *s = data;
+	const vigil_srsc *x = *(vigil_srsc *const *)a, *y = *(vigil_srsc *const *)b;
+	long px = priority_of(s, x), py = priority_of(s, y);
+
+	if (px != py)
+		return px > py ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+int vigil_sched_unpack(const vigil_cib *cib, int64_t now, vigil_sched **ret_sched)
+{
+	vigil_sched *s = g_new0(vigil_sched, 1);
+
+	s->cib = cib;
+	s->now = now;
+	vigil_cluster_opts_read(cib, &s->opts);
+	s->nodes = VIGIL_PTR_ARRAY(snode_free);
+	s->rscs = VIGIL_PTR_ARRAY(srsc_free);
+	s->by_id = g_hash_table_new(g_str_hash, g_str_equal);
+	unpack_nodes(s);
+	for (guint i = 0; i < cib->resources->len; i++) {
+		const vigil_rsc *cfg = g_ptr_array_index(cib->resources, i);
+
+		if (cfg->kind != VIGIL_RSC_OTHER) {
+			vigil_srsc *r = srsc_new(s, cfg, NULL);
+
+			r->order = s->rscs->len;
+			g_ptr_array_add(s->rscs, r);
+		}
+	}
+	/* Pacemaker lists (and places) resources by priority, highest first, stably */
+	g_ptr_array_sort_with_data(s->rscs, by_priority, s);
+	unpack_status(s);
+	mark_multiple_active(s);
+	*ret_sched = s;
+	return 0;
+}
