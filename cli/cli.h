@@ -6,14 +6,12 @@
 
 #include "cib/cib.h"
 
-/* Exit codes, as Pacemaker's tools use them (crm_exit_t). */
+/* Exit codes, as Pacemaker's crm_verify uses them (crm_exit_t). */
 enum {
 	VIGIL_EXIT_OK = 0,
-	VIGIL_EXIT_ERROR = 1,
+	VIGIL_EXIT_ERROR = 1,     /* cannot read the input, cannot write the output */
 	VIGIL_EXIT_USAGE = 64,
-	VIGIL_EXIT_DATAERR = 65,  /* input is not a CIB at all */
-	VIGIL_EXIT_NOINPUT = 66,  /* cannot read the input */
-	VIGIL_EXIT_CONFIG = 78,   /* configuration has errors or warnings */
+	VIGIL_EXIT_CONFIG = 78,   /* not XML, not a CIB, or a CIB with errors or warnings */
 };
 
 /* 'vigil config SUBCOMMAND ...' */

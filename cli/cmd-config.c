@@ -23,13 +23,14 @@ void vigil_print_diag(FILE *out, const char *file, const vigil_diag *d)
 
 typedef struct config_args {
 	char *xml_file;
-	gboolean live, as_xml;
+	gboolean as_xml;
 } config_args;
 
 static void config_args_clear(config_args *a)
 {
-	g_free(a->xml_file);
+	g_clear_pointer(&a->xml_file, g_free);
 }
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(config_args, config_args_clear)
 
 /* Parses the options common to 'config verify' and 'config show'. */
 static int parse_args(const char *cmd, int argc, char **argv, config_args *a, bool xml_opt)
@@ -37,8 +38,6 @@ static int parse_args(const char *cmd, int argc, char **argv, config_args *a, bo
 	GOptionEntry entries[] = {
 		{ "xml-file", 'x', 0, G_OPTION_ARG_FILENAME, &a->xml_file,
 		  "Read the CIB from FILE", "FILE" },
-		{ "live-check", 'L', 0, G_OPTION_ARG_NONE, &a->live,
-		  "Check the running cluster's CIB", NULL },
 		{ xml_opt ? "xml" : NULL, 0, 0, G_OPTION_ARG_NONE, &a->as_xml,
 		  "Print the CIB as XML, as Vigil writes it", NULL },
 		{ NULL }
@@ -59,8 +58,8 @@ static int parse_args(const char *cmd, int argc, char **argv, config_args *a, bo
 		return -EINVAL;
 	}
 	if (a->xml_file == NULL) {
-		fprintf(stderr, "vigil config %s: no running cluster to read yet; give a CIB "
-			"file with -x FILE.\n", cmd);
+		fprintf(stderr, "vigil config %s: give the CIB file to read with -x FILE (there "
+			"is no running cluster to ask yet).\n", cmd);
 		return -EINVAL;
 	}
 	return 0;
@@ -83,14 +82,14 @@ static int load_failed(const char *cmd, const char *file, int r)
 	switch (r) {
 	case -ENOENT: case -EACCES: case -EISDIR: case -EIO: case -EFBIG:
 		fprintf(stderr, "vigil config %s: cannot read %s; check the path.\n", cmd, file);
-		return VIGIL_EXIT_NOINPUT;
+		return VIGIL_EXIT_ERROR;
 	case -EBADMSG:
-		fprintf(stderr, "vigil config %s: %s is not well-formed XML; fix the reported "
-			"line.\n", cmd, file);
-		return VIGIL_EXIT_DATAERR;
+		fprintf(stderr, "vigil config %s: Errors found during check: %s cannot be read "
+			"as XML; fix the reported line.\n", cmd, file);
+		return VIGIL_EXIT_CONFIG;
 	default:
-		fprintf(stderr, "vigil config %s: Errors found during check: %s does not match "
-			"the CIB schema; fix the reported elements.\n", cmd, file);
+		fprintf(stderr, "vigil config %s: Errors found during check: %s is not a valid "
+			"CIB; fix the reported elements.\n", cmd, file);
 		return VIGIL_EXIT_CONFIG;
 	}
 }
@@ -118,15 +117,13 @@ static void explain_schema_failure(const char *file)
 
 static int config_verify(int argc, char **argv)
 {
-	config_args a = { 0 };
+	g_auto(config_args) a = { 0 };
 	g_autoptr(vigil_cib) cib = NULL;
 	g_autoptr(GPtrArray) diags = vigil_diags_new();
 	int rc, r;
 
-	if (parse_args("verify", argc, argv, &a, false) < 0) {
-		config_args_clear(&a);
+	if (parse_args("verify", argc, argv, &a, false) < 0)
 		return VIGIL_EXIT_USAGE;
-	}
 	r = load(a.xml_file, &cib);
 	if (r == -EPROTO)
 		explain_schema_failure(a.xml_file);
@@ -144,20 +141,17 @@ static int config_verify(int argc, char **argv)
 				"configuration may not be valid.\n");
 		rc = diags->len > 0 ? VIGIL_EXIT_CONFIG : VIGIL_EXIT_OK;
 	}
-	config_args_clear(&a);
 	return rc;
 }
 
 static int config_show(int argc, char **argv)
 {
-	config_args a = { 0 };
+	g_auto(config_args) a = { 0 };
 	g_autoptr(vigil_cib) cib = NULL;
 	int rc, r;
 
-	if (parse_args("show", argc, argv, &a, true) < 0) {
-		config_args_clear(&a);
+	if (parse_args("show", argc, argv, &a, true) < 0)
 		return VIGIL_EXIT_USAGE;
-	}
 	r = load(a.xml_file, &cib);
 	rc = r < 0 ? load_failed("show", a.xml_file, r) : VIGIL_EXIT_OK;
 	if (rc == VIGIL_EXIT_OK && a.as_xml) {
@@ -174,7 +168,6 @@ static int config_show(int argc, char **argv)
 			g_strerror(errno));
 		rc = VIGIL_EXIT_ERROR;
 	}
-	config_args_clear(&a);
 	return rc;
 }
 

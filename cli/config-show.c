@@ -9,6 +9,8 @@
 #include "cli/cli.h"
 
 #define INDENT(n) ((int)(2 * (n))), ""
+/* validate-with="none" CIBs may lack any attribute */
+#define S(x) ((x) != NULL ? (x) : "?")
 
 static void show_nvsets(FILE *out, const GPtrArray *sets, const char *element,
 			const char *title, int depth)
@@ -74,10 +76,10 @@ static void show_host_map(FILE *out, const vigil_rsc *rsc, int depth)
 
 static void show_primitive(FILE *out, const vigil_rsc *rsc, int depth)
 {
-	fprintf(out, "%*sResource: %s (class=%s", INDENT(depth), rsc->id, rsc->class_);
+	fprintf(out, "%*sResource: %s (class=%s", INDENT(depth), S(rsc->id), S(rsc->class_));
 	if (rsc->provider)
 		fprintf(out, " provider=%s", rsc->provider);
-	fprintf(out, " type=%s)\n", rsc->type);
+	fprintf(out, " type=%s)\n", S(rsc->type));
 	if (rsc->description)
 		fprintf(out, "%*sDescription: %s\n", INDENT(depth + 1), rsc->description);
 	show_nvsets(out, rsc->nvsets, "instance_attributes", "Attributes", depth + 1);
@@ -110,7 +112,7 @@ static void show_resources(FILE *out, const vigil_cib *cib, bool stonith)
 		if (rsc->kind == VIGIL_RSC_PRIMITIVE) {
 			show_primitive(out, rsc, 1);
 		} else if (rsc->kind == VIGIL_RSC_GROUP) {
-			fprintf(out, "  Group: %s\n", rsc->id);
+			fprintf(out, "  Group: %s\n", S(rsc->id));
 			show_nvsets(out, rsc->nvsets, "meta_attributes", "Meta Attributes", 2);
 			for (guint j = 0; j < rsc->members->len; j++)
 				show_primitive(out, g_ptr_array_index(rsc->members, j), 2);
@@ -152,10 +154,10 @@ static void show_location(FILE *out, const vigil_constraint *k)
 		bool avoid = k->score != NULL && k->score[0] == '-';
 
 		fprintf(out, "  Resource: %s %s Node: %s (score:%s) (id:%s)\n", rsc,
-			avoid ? "avoids" : "prefers", k->node, k->score ? k->score : "?", k->id);
+			avoid ? "avoids" : "prefers", k->node, S(k->score), S(k->id));
 		return;
 	}
-	fprintf(out, "  Resource: %s (id:%s)\n", rsc, k->id);
+	fprintf(out, "  Resource: %s (id:%s)\n", rsc, S(k->id));
 	for (guint i = 0; i < k->rules->len; i++)
 		show_rule(out, g_ptr_array_index(k->rules, i), 2);
 }
@@ -164,11 +166,11 @@ static void show_order(FILE *out, const vigil_constraint *k)
 {
 	const char *fa = k->first_action ? k->first_action : "start";
 
-	fprintf(out, "  %s %s then %s %s (kind:%s)%s (id:%s)\n", fa, k->first,
-		k->then_action ? k->then_action : fa, k->then,
+	fprintf(out, "  %s %s then %s %s (kind:%s)%s (id:%s)\n", fa, S(k->first),
+		k->then_action ? k->then_action : fa, S(k->then),
 		k->order_kind ? k->order_kind : "Mandatory",
 		k->symmetrical && !vigil_str_is_true(k->symmetrical) ? " (non-symmetrical)" : "",
-		k->id);
+		S(k->id));
 }
 
 static bool has_constraints(const vigil_cib *cib, vigil_cons_kind kind)
@@ -193,8 +195,8 @@ static void show_constraints(FILE *out, const vigil_cib *cib, vigil_cons_kind ki
 		else if (kind == VIGIL_CONS_ORDER)
 			show_order(out, k);
 		else if (kind == VIGIL_CONS_COLOCATION)
-			fprintf(out, "  %s with %s (score:%s) (id:%s)\n", k->rsc, k->with_rsc,
-				k->score ? k->score : k->score_attribute, k->id);
+			fprintf(out, "  %s with %s (score:%s) (id:%s)\n", S(k->rsc), S(k->with_rsc),
+				k->score ? k->score : S(k->score_attribute), S(k->id));
 		else
 			fprintf(out, "  %s: %s (kept as written)\n", k->element, k->id ? k->id : "?");
 	}
@@ -208,7 +210,7 @@ static void show_nodes(FILE *out, const vigil_cib *cib)
 	for (guint i = 0; i < cib->nodes->len; i++) {
 		const vigil_node *n = g_ptr_array_index(cib->nodes, i);
 
-		fprintf(out, "  %s (id:%s)\n", n->uname ? n->uname : "?", n->id ? n->id : "?");
+		fprintf(out, "  %s (id:%s)\n", S(n->uname), S(n->id));
 		show_nvsets(out, n->nvsets, "instance_attributes", "Attributes", 2);
 		show_nvsets(out, n->nvsets, "utilization", "Utilization", 2);
 	}

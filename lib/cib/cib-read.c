@@ -254,26 +254,50 @@ static vigil_constraint *read_constraint(const xmlNode *node)
 	return c;
 }
 
+static const vigil_field no_fields[] = { VIGIL_FIELD_END };
+
+/* A section element's own attributes, which the schema does not allow but "none" might. */
+static void read_section_attrs(const xmlNode *node, vigil_extra *extra)
+{
+	vigil_fields_read(NULL, no_fields, node, extra);
+}
+
+static void read_nodes(vigil_cib *cib, const xmlNode *node)
+{
+	read_section_attrs(node, &cib->nodes_extra);
+	for_each_element(n, node) {
+		if (vigil_xml_is(n, "node"))
+			g_ptr_array_add(cib->nodes, read_node(n));
+		else
+			vigil_extra_keep_child(&cib->nodes_extra, n);
+	}
+}
+
 static void read_configuration(vigil_cib *cib, const xmlNode *node)
 {
+	read_section_attrs(node, &cib->configuration_extra);
 	for_each_element(c, node) {
 		if (vigil_xml_is(c, "crm_config")) {
+			read_section_attrs(c, &cib->crm_config_extra);
 			read_nvsets(c, "cluster_property_set", cib->crm_config,
-				    &cib->configuration_extra);
+				    &cib->crm_config_extra);
 		} else if (vigil_xml_is(c, "nodes")) {
-			for_each_element(n, c)
-				g_ptr_array_add(cib->nodes, read_node(n));
+			read_nodes(cib, c);
 		} else if (vigil_xml_is(c, "resources")) {
+			read_section_attrs(c, &cib->resources_extra);
 			read_resources(cib, c);
 		} else if (vigil_xml_is(c, "constraints")) {
+			read_section_attrs(c, &cib->constraints_extra);
 			for_each_element(k, c)
 				g_ptr_array_add(cib->constraints, read_constraint(k));
 		} else if (vigil_xml_is(c, "rsc_defaults")) {
 			cib->has_rsc_defaults = true;
-			read_nvsets(c, NULL, cib->rsc_defaults, &cib->configuration_extra);
+			read_section_attrs(c, &cib->rsc_defaults_extra);
+			read_nvsets(c, NULL, cib->rsc_defaults, &cib->rsc_defaults_extra);
 		} else if (vigil_xml_is(c, "op_defaults")) {
 			cib->has_op_defaults = true;
-			read_nvsets(c, NULL, cib->op_defaults, &cib->configuration_extra);
+			read_section_attrs(c, &cib->op_defaults_extra);
+			read_nvsets(c, NULL, cib->op_defaults, &cib->op_defaults_extra);
 		} else {
 			vigil_extra_keep_child(&cib->configuration_extra, c);
 		}
@@ -384,7 +408,7 @@ static vigil_node_state *read_node_state(const xmlNode *node)
 static void read_status(vigil_cib *cib, const xmlNode *node)
 {
 	cib->has_status = true;
-	vigil_fields_read(cib, (const vigil_field[]){ VIGIL_FIELD_END }, node, &cib->status_extra);
+	read_section_attrs(node, &cib->status_extra);
 	for_each_element(c, node) {
 		if (vigil_xml_is(c, "node_state"))
 			g_ptr_array_add(cib->node_states, read_node_state(c));
@@ -405,10 +429,16 @@ static int read_version(vigil_cib *cib, const xmlNode *root, GPtrArray *diags)
 		g_autofree char *v = vigil_xml_get(root, names[i]);
 		int64_t n = parse_int(v);
 
+		if (v == NULL) {
+			vigil_diag_add(diags, VIGIL_ERROR, line_of(root), "cib",
+				       "<cib> lacks the version attribute '%s'; add %s=\"0\".",
+				       names[i], names[i]);
+			return -EPROTO;
+		}
 		if (n < 0) {
 			vigil_diag_add(diags, VIGIL_ERROR, line_of(root), "cib",
 				       "Attribute '%s' of <cib> must be a non-negative integer, "
-				       "not '%s'.", names[i], v != NULL ? v : "");
+				       "not '%s'.", names[i], v);
 			return -EPROTO;
 		}
 		*slots[i] = (uint64_t)n;
@@ -505,7 +535,7 @@ static int parse(const char *data, size_t len, const char *name, bool validate,
 	xmlSetStructuredErrorFunc(&first, (xmlStructuredErrorFunc)keep_first_error);
 	doc = xmlCtxtReadMemory(ctxt, data, (int)len, name, NULL,
 				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-				XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS);
+				XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS | XML_PARSE_BIG_LINES);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (doc == NULL || !ctxt->wellFormed) {
 		diag_from_xml_error(diags, first.code != XML_ERR_OK ? &first :
@@ -513,7 +543,8 @@ static int parse(const char *data, size_t len, const char *name, bool validate,
 		r = -EBADMSG;
 	} else if (doc->intSubset != NULL || doc->extSubset != NULL) {
 		vigil_diag_add(diags, VIGIL_ERROR, 1, NULL,
-			       "%s has a DOCTYPE; a CIB must not declare one.", name);
+			       "%s declares a DOCTYPE, which a CIB never has (and which could expand "
+			       "entities); remove the <!DOCTYPE ...> line.", name);
 		r = -EBADMSG;
 	} else if (uses_namespaces(xmlDocGetRootElement(doc))) {
 		vigil_diag_add(diags, VIGIL_ERROR, 0, NULL, "%s uses XML namespaces, which are "

@@ -9,6 +9,7 @@
 #include <libxml/tree.h>
 
 #include "cib/cib-private.h"
+#include "common/fileio.h"
 
 static const vigil_field id_field[] = { { "id", 0 }, VIGIL_FIELD_END };
 
@@ -123,25 +124,48 @@ static void write_constraint(xmlNode *parent, const vigil_constraint *c)
 	vigil_extra_write_children(&c->extra, n);
 }
 
+static const vigil_field no_fields[] = { VIGIL_FIELD_END };
+
+/* A section element with the attributes and unknown children kept for it. */
+static xmlNode *add_section(xmlNode *parent, const char *name, const vigil_extra *extra)
+{
+	xmlNode *n = add(parent, name);
+
+	vigil_fields_write(NULL, no_fields, n, extra);
+	return n;
+}
+
 xmlNode *vigil_cib_configuration_node(const vigil_cib *cib)
 {
 	xmlNode *conf = xmlNewNode(NULL, BAD_CAST "configuration");
 	xmlNode *n;
 
-	write_nvsets(add(conf, "crm_config"), cib->crm_config);
-	n = add(conf, "nodes");
+	vigil_fields_write(NULL, no_fields, conf, &cib->configuration_extra);
+	n = add_section(conf, "crm_config", &cib->crm_config_extra);
+	write_nvsets(n, cib->crm_config);
+	vigil_extra_write_children(&cib->crm_config_extra, n);
+	n = add_section(conf, "nodes", &cib->nodes_extra);
 	for (guint i = 0; i < cib->nodes->len; i++)
 		write_node(n, g_ptr_array_index(cib->nodes, i));
-	n = add(conf, "resources");
+	vigil_extra_write_children(&cib->nodes_extra, n);
+	n = add_section(conf, "resources", &cib->resources_extra);
 	for (guint i = 0; i < cib->resources->len; i++)
 		write_rsc(n, g_ptr_array_index(cib->resources, i));
-	n = add(conf, "constraints");
+	vigil_extra_write_children(&cib->resources_extra, n);
+	n = add_section(conf, "constraints", &cib->constraints_extra);
 	for (guint i = 0; i < cib->constraints->len; i++)
 		write_constraint(n, g_ptr_array_index(cib->constraints, i));
-	if (cib->has_rsc_defaults)
-		write_nvsets(add(conf, "rsc_defaults"), cib->rsc_defaults);
-	if (cib->has_op_defaults)
-		write_nvsets(add(conf, "op_defaults"), cib->op_defaults);
+	vigil_extra_write_children(&cib->constraints_extra, n);
+	if (cib->has_rsc_defaults) {
+		n = add_section(conf, "rsc_defaults", &cib->rsc_defaults_extra);
+		write_nvsets(n, cib->rsc_defaults);
+		vigil_extra_write_children(&cib->rsc_defaults_extra, n);
+	}
+	if (cib->has_op_defaults) {
+		n = add_section(conf, "op_defaults", &cib->op_defaults_extra);
+		write_nvsets(n, cib->op_defaults);
+		vigil_extra_write_children(&cib->op_defaults_extra, n);
+	}
 	vigil_extra_write_children(&cib->configuration_extra, conf);
 	return conf;
 }
@@ -205,8 +229,7 @@ static void write_status(xmlNode *root, const vigil_cib *cib)
 	if (!cib->has_status)
 		return;
 	status = add(root, "status");
-	vigil_fields_write(cib, (const vigil_field[]){ VIGIL_FIELD_END }, status,
-			   &cib->status_extra);
+	vigil_fields_write(NULL, no_fields, status, &cib->status_extra);
 	for (guint i = 0; i < cib->node_states->len; i++)
 		write_node_state(status, g_ptr_array_index(cib->node_states, i));
 	vigil_extra_write_children(&cib->status_extra, status);
@@ -269,21 +292,6 @@ int vigil_cib_configuration_to_xml(const vigil_cib *cib, char **ret_text)
 	return r;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int vigil_cib_save_file(const vigil_cib *cib, const char *path)
 {
 	g_autofree char *text = NULL;
@@ -297,14 +305,16 @@ int vigil_cib_save_file(const vigil_cib *cib, const char *path)
 	fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return -errno;
-	r = write_all(fd, text, len);
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
+	r = vigil_write_all(fd, text, len);
+	if (r == 0)
+		r = vigil_fsync(fd);
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r == 0 && rename(tmp, path) < 0)
 		r = -errno;
-	if (r < 0)
+	if (r < 0) {
 		unlink(tmp);
-	return r;
+		return r;
+	}
+	return vigil_fsync_parent(path);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cib/cib-private.h"
+#include "common/score.h"
 
 #define F VIGIL_FIELD
 
@@ -250,6 +251,12 @@ void vigil_cib_free(vigil_cib *cib)
 	g_clear_pointer(&cib->rsc_defaults, g_ptr_array_unref);
 	g_clear_pointer(&cib->op_defaults, g_ptr_array_unref);
 	vigil_extra_clear(&cib->configuration_extra);
+	vigil_extra_clear(&cib->crm_config_extra);
+	vigil_extra_clear(&cib->nodes_extra);
+	vigil_extra_clear(&cib->resources_extra);
+	vigil_extra_clear(&cib->constraints_extra);
+	vigil_extra_clear(&cib->rsc_defaults_extra);
+	vigil_extra_clear(&cib->op_defaults_extra);
 	g_clear_pointer(&cib->node_states, g_ptr_array_unref);
 	vigil_extra_clear(&cib->status_extra);
 	g_free(cib);
@@ -315,26 +322,61 @@ vigil_node *vigil_cib_find_node(const vigil_cib *cib, const char *uname)
 	return NULL;
 }
 
-const char *vigil_nvsets_get(const GPtrArray *nvsets, const char *element, const char *name)
+static const char *nvset_value(const vigil_nvset *s, const char *name)
 {
-	for (guint i = 0; nvsets != NULL && i < nvsets->len; i++) {
-		const vigil_nvset *s = g_ptr_array_index(nvsets, i);
+	for (guint j = 0; s->nvpairs != NULL && j < s->nvpairs->len; j++) {
+		const vigil_nvpair *p = g_ptr_array_index(s->nvpairs, j);
 
-		if (element != NULL && g_strcmp0(s->element, element) != 0)
-			continue;
-		for (guint j = 0; s->nvpairs != NULL && j < s->nvpairs->len; j++) {
-			const vigil_nvpair *p = g_ptr_array_index(s->nvpairs, j);
-
-			if (g_strcmp0(p->name, name) == 0)
-				return p->value;
-		}
+		if (g_strcmp0(p->name, name) == 0)
+			return p->value;
 	}
 	return NULL;
 }
 
+/* A set's precedence: its score (0 if none or unreadable), or above all for FIRST_ID. */
+static int nvset_rank(const vigil_nvset *s, const char *first_id)
+{
+	int score = 0;
+
+	if (first_id != NULL && g_strcmp0(s->id, first_id) == 0)
+		return G_MAXINT;
+	if (s->score != NULL && vigil_score_parse(s->score, &score) < 0)
+		score = 0;
+	return score;
+}
+
+const char *vigil_nvsets_lookup(const GPtrArray *nvsets, const char *element, const char *name,
+				const char *first_id)
+{
+	const char *best = NULL;
+	int best_rank = 0;
+
+	for (guint i = 0; nvsets != NULL && i < nvsets->len; i++) {
+		const vigil_nvset *s = g_ptr_array_index(nvsets, i);
+		const char *v;
+		int rank;
+
+		if (element != NULL && g_strcmp0(s->element, element) != 0)
+			continue;
+		v = nvset_value(s, name);
+		rank = nvset_rank(s, first_id);
+		if (v != NULL && (best == NULL || rank > best_rank)) {
+			best = v;
+			best_rank = rank;
+		}
+	}
+	return best;
+}
+
+const char *vigil_nvsets_get(const GPtrArray *nvsets, const char *element, const char *name)
+{
+	return vigil_nvsets_lookup(nvsets, element, name, NULL);
+}
+
 const char *vigil_cib_property(const vigil_cib *cib, const char *name)
 {
-	return vigil_nvsets_get(cib->crm_config, NULL, name);
+	/* Pacemaker reads cib-bootstrap-options before any other property set */
+	return vigil_nvsets_lookup(cib->crm_config, NULL, name, "cib-bootstrap-options");
 }
 
 char *vigil_rsc_agent(const vigil_rsc *rsc)

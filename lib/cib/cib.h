@@ -168,7 +168,10 @@ typedef struct vigil_cib {
 	bool has_rsc_defaults, has_op_defaults;
 	GPtrArray *rsc_defaults; /* of vigil_nvset* (meta_attributes) */
 	GPtrArray *op_defaults;  /* of vigil_nvset* (meta_attributes) */
-	vigil_extra configuration_extra; /* fencing-topology, acls, tags, alerts */
+	vigil_extra configuration_extra; /* its attributes; fencing-topology, acls, tags, alerts */
+	/* attributes and unknown children of each section, kept in place */
+	vigil_extra crm_config_extra, nodes_extra, resources_extra, constraints_extra;
+	vigil_extra rsc_defaults_extra, op_defaults_extra;
 	/* <status> */
 	bool has_status;
 	GPtrArray *node_states;  /* of vigil_node_state* */
@@ -234,8 +237,13 @@ int vigil_cib_digest(const vigil_cib *cib, char **ret_hex);
 vigil_rsc *vigil_cib_find_rsc(const vigil_cib *cib, const char *id);
 /* The node with uname NAME, or NULL. */
 vigil_node *vigil_cib_find_node(const vigil_cib *cib, const char *uname);
-/* The value of NAME in the first nvset of kind ELEMENT in NVSETS that has it, or NULL.
- * (Rules on sets are not evaluated here; the scheduler does that.) */
+/* The value of NAME in NVSETS (of kind ELEMENT, any if NULL), by Pacemaker's precedence:
+ * the set with the highest score wins, ties go to the earlier set, and a set whose id is
+ * FIRST_ID (may be NULL) comes before all. NULL if no set has it. (Rules on sets are not
+ * evaluated here; the scheduler does that.) */
+const char *vigil_nvsets_lookup(const GPtrArray *nvsets, const char *element, const char *name,
+				const char *first_id);
+/* vigil_nvsets_lookup without a set that always comes first. */
 const char *vigil_nvsets_get(const GPtrArray *nvsets, const char *element, const char *name);
 /* A cluster property (crm_config), or NULL. */
 const char *vigil_cib_property(const vigil_cib *cib, const char *name);

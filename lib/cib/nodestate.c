@@ -9,14 +9,25 @@
 #include "cib/nodestate.h"
 #include "common/duration.h"
 
-bool vigil_str_is_true(const char *s)
+int vigil_str_to_bool(const char *s, bool *ret)
 {
 	static const char *const yes[] = { "true", "on", "yes", "y", "1" };
+	static const char *const no[] = { "false", "off", "no", "n", "0" };
 
-	for (size_t i = 0; s != NULL && i < G_N_ELEMENTS(yes); i++)
-		if (strcasecmp(s, yes[i]) == 0)
-			return true;
-	return false;
+	for (size_t i = 0; s != NULL && i < G_N_ELEMENTS(yes); i++) {
+		if (strcasecmp(s, yes[i]) == 0 || strcasecmp(s, no[i]) == 0) {
+			*ret = strcasecmp(s, yes[i]) == 0;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+bool vigil_str_is_true(const char *s)
+{
+	bool v = false;
+
+	return vigil_str_to_bool(s, &v) == 0 && v;
 }
 
 static bool option_bool(const vigil_cib *cib, const char *name, bool dflt)

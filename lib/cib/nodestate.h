@@ -49,7 +49,10 @@ int vigil_nodes_evaluate(const vigil_cib *cib, const vigil_cluster_opts *opts,
 /* Pacemaker's pe_can_fence(): may the cluster fence NODE now? */
 bool vigil_can_fence(const vigil_cluster_opts *opts, const vigil_node_info *node);
 
-/* Pacemaker's boolean spelling: true/on/yes/y/1 (any case). */
+/* Pacemaker's boolean spellings: true/on/yes/y/1 and false/off/no/n/0, any case.
+ * Returns 0 or -EINVAL. */
+int vigil_str_to_bool(const char *s, bool *ret);
+/* Whether S is one of the true spellings. */
 bool vigil_str_is_true(const char *s);
 
 /* Marks nodes unclean where the operation history says a resource failed in a way that

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <libxml/relaxng.h>
 #include <libxml/xmlerror.h>
@@ -88,8 +89,9 @@ static void collect_error(void *data, const xmlError *e)
 	vigil_diag_add(c->diags, VIGIL_ERROR, line, element, "%s", sentence);
 }
 
-/* libxml2 follows each violation with "Element X failed to validate content" for every
- * ancestor; those say nothing new once a specific message exists. */
+/* libxml2 follows each violation with "Element X failed to validate content", "Invalid
+ * sequence in interleave" or "has extra content" for its ancestors; those say nothing new
+ * once a specific message exists. */
 static void drop_cascades(GPtrArray *diags, guint first)
 {
 	if (diags == NULL || diags->len <= first + 1)
@@ -97,7 +99,11 @@ static void drop_cascades(GPtrArray *diags, guint first)
 	for (guint i = diags->len; i-- > first; ) {
 		const vigil_diag *d = g_ptr_array_index(diags, i);
 
-		if (strstr(d->message, "failed to validate content") != NULL && diags->len > first + 1)
+		bool noise = strstr(d->message, "failed to validate content") != NULL ||
+			     strstr(d->message, " in interleave") != NULL ||
+			     strstr(d->message, "has extra content") != NULL;
+
+		if (noise && diags->len > first + 1)
 			g_ptr_array_remove_index(diags, i);
 	}
 }

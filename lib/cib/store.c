@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "cib/store.h"
+#include "common/fileio.h"
 
 #define CIB_NAME "cib.xml"
 #define SIG_SUFFIX ".sig"
@@ -69,31 +70,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DIR, closedir)
 
 /* --- system call helpers: 0 or -errno ------------------------------------------------- */
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, MIN(len, (size_t)SSIZE_MAX));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int sync_fd(int fd)
-{
-	while (fsync(fd) < 0) {
-		if (errno != EINTR)
-			return -errno;
-	}
-	return 0;
-}
 
 /* Closes *FD and reports a deferred write error. EINTR is not retried: the fd is gone. */
 static int close_checked(int *fd)
@@ -197,9 +173,9 @@ static int write_temp(int dirfd, const char *prefix, const char *buf, size_t len
 	r = create_temp(dirfd, prefix, &fd, &name);
 	if (r < 0)
 		return r;
-	r = write_all(fd, buf, len);
+	r = vigil_write_all(fd, buf, len);
 	if (r >= 0)
-		r = sync_fd(fd);
+		r = vigil_fsync(fd);
 	if (r >= 0)
 		r = close_checked(&fd);
 	if (r < 0) {
@@ -355,7 +331,7 @@ static int install_staged_sig(const vigil_store *store, const GPtrArray *sig_tem
 			continue;
 		r = rename_at(store->dirfd, name, CIB_SIG_NAME);
 		if (r >= 0)
-			r = sync_fd(store->dirfd);
+			r = vigil_fsync(store->dirfd);
 		g_debug("%s: completing an interrupted write: %s", store->path,
 			r < 0 ? g_strerror(-r) : "done");
 		return r;
@@ -520,7 +496,7 @@ static int stage(const vigil_store *store, const char *data, size_t len, char **
 		return r;
 	r = write_temp(store->dirfd, SIG_TEMP_PREFIX, sig, strlen(sig), &sig_tmp);
 	if (r >= 0)
-		r = sync_fd(store->dirfd);
+		r = vigil_fsync(store->dirfd);
 	if (r < 0) {
 		unlink_quiet(store->dirfd, data_tmp);
 		if (sig_tmp)
@@ -558,7 +534,7 @@ int vigil_store_write(vigil_store *store, const char *data, size_t len)
 	/* The new data is current: on failure sig_tmp stays for store_recover(). */
 	r = rename_at(store->dirfd, sig_tmp, CIB_SIG_NAME);
 	if (r >= 0)
-		r = sync_fd(store->dirfd);
+		r = vigil_fsync(store->dirfd);
 	return r;
 }
 

@@ -96,9 +96,11 @@ static void note_raw_ids(vctx *c, const xmlNode *n)
 			note_id(c, kept, g_string_chunk_insert_const(c->strings,
 								     (const char *)n->name),
 				(unsigned)xmlGetLineNo(n));
+			/* what a constraint may name: resources, templates and tags */
 			if (vigil_xml_is(n, "primitive") || vigil_xml_is(n, "group") ||
 			    vigil_xml_is(n, "clone") || vigil_xml_is(n, "master") ||
-			    vigil_xml_is(n, "bundle"))
+			    vigil_xml_is(n, "bundle") || vigil_xml_is(n, "template") ||
+			    vigil_xml_is(n, "tag"))
 				g_hash_table_add(c->rsc_ids, (gpointer)kept);
 		}
 		xmlFree(id);
@@ -136,6 +138,13 @@ static void check_ids(vctx *c)
 	note_nvset_ids(c, cib->op_defaults);
 	for (guint i = 0; i < cib->resources->len; i++)
 		note_rsc_ids(c, g_ptr_array_index(cib->resources, i));
+	for (guint i = 0; cib->configuration_extra.children != NULL &&
+			  i < cib->configuration_extra.children->len; i++) {
+		const xmlNode *n = g_ptr_array_index(cib->configuration_extra.children, i);
+
+		if (vigil_xml_is(n, "tags"))
+			note_raw_ids(c, n->children);
+	}
 	for (guint i = 0; i < cib->constraints->len; i++) {
 		const vigil_constraint *k = g_ptr_array_index(cib->constraints, i);
 
@@ -196,11 +205,9 @@ static void check_score(vctx *c, const char *value, const char *what, const char
 static void check_bool(vctx *c, const char *value, const char *what, const char *owner,
 		       const char *element, unsigned line)
 {
-	static const char *const ok[] = { "true", "false", "on", "off", "yes", "no", "y", "n",
-					  "1", "0", NULL };
-	g_autofree char *lower = value != NULL ? g_ascii_strdown(value, -1) : NULL;
+	bool b;
 
-	if (lower == NULL || one_of(lower, ok))
+	if (value == NULL || vigil_str_to_bool(value, &b) == 0)
 		return;
 	ERR(c->diags, line, element, "The %s '%s' of %s is not a boolean; use true or false.",
 	    what, value, owner);
@@ -217,19 +224,26 @@ static bool one_of_nocase(const char *v, const char *const *allowed)
 	return false;
 }
 
-static void check_enum(vctx *c, const char *value, const char *const *allowed,
-		       const char *what, const char *owner, const char *element, unsigned line)
+/* CASE_SENSITIVE: as Pacemaker reads the value ("started" is Started, "Stop" is stop). */
+static void check_enum_as(vctx *c, const char *value, const char *const *allowed,
+			  bool case_sensitive, const char *what, const char *owner,
+			  const char *element, unsigned line)
 {
 	g_autofree char *list = NULL;
 
-	if (value == NULL || one_of(value, allowed))
-		return;
-	/* Pacemaker reads roles case-insensitively ("started" is Started) */
-	if (allowed == roles && one_of_nocase(value, allowed))
+	if (value == NULL || (case_sensitive ? one_of(value, allowed) :
+			      one_of_nocase(value, allowed)))
 		return;
 	list = g_strjoinv(", ", (char **)allowed);
 	ERR(c->diags, line, element, "The %s '%s' of %s is not valid; use one of: %s.", what,
 	    value, owner, list);
+}
+
+/* Enumerations Pacemaker reads case-insensitively (roles, policies, actions). */
+static void check_enum(vctx *c, const char *value, const char *const *allowed,
+		       const char *what, const char *owner, const char *element, unsigned line)
+{
+	check_enum_as(c, value, allowed, false, what, owner, element, line);
 }
 
 
@@ -533,34 +547,52 @@ static void check_group_colocations(vctx *c)
 
 /* A member (or the group) banned from a node where the group, or another member, is
  * required to run: the group can never satisfy both. */
+/* A location constraint on a group or one of its members, with a parsed node score. */
+static const vigil_rsc *group_location(const vctx *c, const vigil_constraint *k, int *ret_score)
+{
+	const vigil_rsc *g = k->kind == VIGIL_CONS_LOCATION ? group_of(c, k->rsc) : NULL;
+
+	if (g == NULL || k->node == NULL || vigil_score_parse(k->score, ret_score) < 0)
+		return NULL;
+	return g;
+}
+
 static void check_group_locations(vctx *c)
 {
 	g_autoptr(GHashTable) must = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	const GPtrArray *cons = c->cib->constraints;
+	int score;
 
-	for (int pass = 0; pass < 2; pass++) {
-		for (guint i = 0; i < c->cib->constraints->len; i++) {
-			const vigil_constraint *k = g_ptr_array_index(c->cib->constraints, i);
-			const vigil_rsc *g = k->kind == VIGIL_CONS_LOCATION ? group_of(c, k->rsc) : NULL;
-			const vigil_constraint *other;
-			g_autofree char *key = NULL;
-			int score;
+	/* where the group, or one of its members, is required to run */
+	for (guint i = 0; i < cons->len; i++) {
+		const vigil_constraint *k = g_ptr_array_index(cons, i);
+		const vigil_rsc *g = group_location(c, k, &score);
 
-			if (g == NULL || k->node == NULL || vigil_score_parse(k->score, &score) < 0)
-				continue;
-			key = g_strdup_printf("%s\n%s", g->id, k->node);
-			if (pass == 0 && score >= VIGIL_SCORE_INFINITY) {
-				g_hash_table_insert(must, g_steal_pointer(&key), (gpointer)k);
-				continue;
-			}
-			other = pass == 1 && score <= -VIGIL_SCORE_INFINITY ?
-				g_hash_table_lookup(must, key) : NULL;
-			if (other == NULL)
-				continue;
-			ERR(c->diags, k->line, k->element, "Constraint '%s' bans '%s' from node '%s', "
-			    "but constraint '%s' requires '%s' there and both belong to group '%s'; "
-			    "remove one of the constraints.", S(k->id), k->rsc, k->node, S(other->id),
-			    other->rsc, S(g->id));
-		}
+		if (g != NULL && score >= VIGIL_SCORE_INFINITY)
+			g_hash_table_insert(must, g_strdup_printf("%s\n%s", S(g->id), k->node),
+					    (gpointer)k);
+	}
+	/* ... and banned from the same node, by another constraint */
+	for (guint i = 0; i < cons->len; i++) {
+		const vigil_constraint *k = g_ptr_array_index(cons, i), *other;
+		const vigil_rsc *g = group_location(c, k, &score);
+		g_autofree char *key = NULL;
+
+		if (g == NULL || score > -VIGIL_SCORE_INFINITY)
+			continue;
+		key = g_strdup_printf("%s\n%s", S(g->id), k->node);
+		other = g_hash_table_lookup(must, key);
+		if (other == NULL)
+			continue;
+		if (g_strcmp0(other->rsc, k->rsc) == 0)
+			ERR(c->diags, k->line, k->element, "Constraint '%s' bans '%s' from node "
+			    "'%s', where constraint '%s' requires it; remove one of them.", S(k->id),
+			    k->rsc, k->node, S(other->id));
+		else
+			ERR(c->diags, k->line, k->element, "Constraint '%s' bans '%s' from node "
+			    "'%s', but constraint '%s' requires '%s' there and both belong to group "
+			    "'%s'; remove one of the constraints.", S(k->id), k->rsc, k->node,
+			    S(other->id), other->rsc, S(g->id));
 	}
 }
 
@@ -669,37 +701,63 @@ struct dfs {
 	GPtrArray *nodes;   /* node names on the path */
 };
 
-static bool dfs_visit(struct dfs *d, const char *node, GString *cycle)
+/* Describes the cycle that closes at TO: the path from TO's first visit to the top. */
+static void describe_cycle(const struct dfs *d, const char *to, GString *cycle)
 {
-	GPtrArray *out = g_hash_table_lookup(d->g->edges, node);
+	guint start = 0;
 
-	g_hash_table_insert(d->color, (gpointer)node, GINT_TO_POINTER(GREY));
-	g_ptr_array_add(d->nodes, (gpointer)node);
-	for (guint i = 0; out != NULL && i < out->len; i++) {
-		struct edge *e = g_ptr_array_index(out, i);
-		int col = GPOINTER_TO_INT(g_hash_table_lookup(d->color, e->to));
+	while (strcmp(g_ptr_array_index(d->nodes, start), to) != 0)
+		start++;
+	for (guint j = start; j < d->nodes->len; j++) {
+		const struct edge *pe = g_ptr_array_index(d->path, j);
 
+		g_string_append_printf(cycle, "%s -> ", (char *)g_ptr_array_index(d->nodes, j));
+		g_string_append_printf(cycle, pe->group ? "[group %s] " : "[%s] ", pe->why);
+	}
+	g_string_append(cycle, to);
+}
+
+/* Depth-first search from ROOT with an explicit stack (groups can be very long). Returns
+ * true with CYCLE filled in when it meets a node that is still on the stack. */
+static bool dfs_visit(struct dfs *d, const char *root, GString *cycle)
+{
+	g_autoptr(GArray) next = g_array_new(FALSE, FALSE, sizeof(guint));
+	guint zero = 0;
+
+	g_hash_table_insert(d->color, (gpointer)root, GINT_TO_POINTER(GREY));
+	g_ptr_array_add(d->nodes, (gpointer)root);
+	g_array_append_val(next, zero);
+	while (d->nodes->len > 0) {
+		const char *node = g_ptr_array_index(d->nodes, d->nodes->len - 1);
+		GPtrArray *out = g_hash_table_lookup(d->g->edges, node);
+		guint *i = &g_array_index(next, guint, next->len - 1);
+		struct edge *e;
+		int col;
+
+		if (out == NULL || *i >= out->len) {
+			/* done with NODE: pop it, and the edge that led to it */
+			g_hash_table_insert(d->color, (gpointer)node, GINT_TO_POINTER(BLACK));
+			g_ptr_array_remove_index(d->nodes, d->nodes->len - 1);
+			g_array_remove_index(next, next->len - 1);
+			if (d->path->len > 0)
+				g_ptr_array_remove_index(d->path, d->path->len - 1);
+			continue;
+		}
+		e = g_ptr_array_index(out, (*i)++);
+		col = GPOINTER_TO_INT(g_hash_table_lookup(d->color, e->to));
 		g_ptr_array_add(d->path, e);
 		if (col == GREY) {
-			guint start = 0;
-
-			while (strcmp(g_ptr_array_index(d->nodes, start), e->to) != 0)
-				start++;
-			for (guint j = start; j < d->nodes->len; j++) {
-				struct edge *pe = g_ptr_array_index(d->path, j);
-
-				g_string_append_printf(cycle, "%s -> ", (char *)g_ptr_array_index(d->nodes, j));
-				g_string_append_printf(cycle, pe->group ? "[group %s] " : "[%s] ", pe->why);
-			}
-			g_string_append(cycle, e->to);
+			describe_cycle(d, e->to, cycle);
 			return true;
 		}
-		if (col == WHITE && dfs_visit(d, e->to, cycle))
-			return true;
-		g_ptr_array_remove_index(d->path, d->path->len - 1);
+		if (col == BLACK) {
+			g_ptr_array_remove_index(d->path, d->path->len - 1);
+			continue;
+		}
+		g_hash_table_insert(d->color, e->to, GINT_TO_POINTER(GREY));
+		g_ptr_array_add(d->nodes, e->to);
+		g_array_append_val(next, zero);
 	}
-	g_ptr_array_remove_index(d->nodes, d->nodes->len - 1);
-	g_hash_table_insert(d->color, (gpointer)node, GINT_TO_POINTER(BLACK));
 	return false;
 }
 
@@ -848,6 +906,14 @@ static void check_failure_timeouts(vctx *c)
 	}
 }
 
+static bool configured_node_id(const vigil_cib *cib, const char *id)
+{
+	for (guint i = 0; i < cib->nodes->len; i++)
+		if (g_strcmp0(((const vigil_node *)g_ptr_array_index(cib->nodes, i))->id, id) == 0)
+			return true;
+	return false;
+}
+
 static void check_status_ids(vctx *c)
 {
 	for (guint i = 0; i < c->cib->node_states->len; i++) {
@@ -856,7 +922,11 @@ static void check_status_ids(vctx *c)
 		if (ns->id == NULL)
 			WARN(c->diags, 0, "node_state", "A <node_state> for '%s' has no id and is "
 			     "ignored; the status section is written by the cluster, regenerate it.",
-			     ns->uname ? ns->uname : "?");
+			     S(ns->uname));
+		else if (!configured_node_id(c->cib, ns->id))
+			WARN(c->diags, 0, "node_state", "The recorded state of node '%s' (id %s) is "
+			     "ignored because no configured node has that id; add the node to "
+			     "<nodes> or remove its state.", S(ns->uname), ns->id);
 	}
 }
 

@@ -49,7 +49,7 @@ void vigil_fields_read(void *obj, const vigil_field *fields, const xmlNode *node
 		const char *name = (const char *)a->name;
 		xmlChar *raw = xmlNodeGetContent((const xmlNode *)a);
 		const char *value = raw != NULL ? (const char *)raw : "";
-		char **slot = vigil_fields_lookup(obj, fields, name);
+		char **slot = obj != NULL ? vigil_fields_lookup(obj, fields, name) : NULL;
 
 		if (slot != NULL) {
 			g_free(*slot);

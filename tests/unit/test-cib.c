@@ -69,9 +69,21 @@ static void canon_attrs(const xmlNode *n, GString *out)
 		g_string_append_printf(out, " %s", (char *)g_ptr_array_index(attrs, i));
 }
 
-/* Children grouped by element name (stable within a name): Pacemaker's schema interleaves
- * the children of most elements, so only the order among same-named siblings carries
- * meaning (resources and constraints are same-named within their kind). */
+/* Where the order of children carries meaning (resource order breaks placement ties),
+ * it must survive exactly. */
+static bool ordered(const xmlNode *n)
+{
+	static const char *const names[] = { "resources", "constraints", "nodes", "status",
+					     "lrm_resources", "crm_config" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+		if (strcmp((const char *)n->name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Elsewhere, children are grouped by element name (stable within a name): Pacemaker's
+ * schema interleaves the children of most elements. */
 static GString *canon(const xmlNode *n, GString *out)
 {
 	g_autoptr(GPtrArray) kids = g_ptr_array_new_with_free_func(g_free);
@@ -82,6 +94,12 @@ static GString *canon(const xmlNode *n, GString *out)
 	for (const xmlNode *c = n->children; c != NULL; c = c->next) {
 		g_autoptr(GString) s = NULL;
 
+		if (c->type == XML_TEXT_NODE && !xmlIsBlankNode((xmlNode *)c)) {
+			/* text is content too: it must survive */
+			g_ptr_array_add(kids, g_strdup_printf("#text\x01%06u\x01%s", kids->len,
+							      (const char *)c->content));
+			continue;
+		}
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		s = canon(c, g_string_new(NULL));
@@ -89,7 +107,8 @@ static GString *canon(const xmlNode *n, GString *out)
 		g_ptr_array_add(kids, g_strdup_printf("%s\x01%06u\x01%s", c->name, kids->len,
 						      s->str));
 	}
-	g_ptr_array_sort(kids, cmp_str);
+	if (!ordered(n))
+		g_ptr_array_sort(kids, cmp_str);
 	for (guint i = 0; i < kids->len; i++)
 		g_string_append(out, strrchr(g_ptr_array_index(kids, i), '\x01') + 1);
 	g_string_append_printf(out, "</%s>", n->name);
