@@ -169,7 +169,10 @@ static void check_node_ids(vctx *c)
 		if (n->id != NULL && !g_hash_table_add(ids, n->id))
 			ERR(c->diags, n->line, "node", "Two nodes have the id '%s'; give each node "
 			    "its own id.", n->id);
-		if (n->uname != NULL && !g_hash_table_add(names, n->uname))
+		if (n->uname == NULL)
+			ERR(c->diags, n->line, "node", "The node with id '%s' has no uname; add "
+			    "uname=\"NAME\", its name in corosync.conf.", S(n->id));
+		else if (!g_hash_table_add(names, n->uname))
 			ERR(c->diags, n->line, "node", "Two nodes are named '%s'; node names "
 			    "(uname) must be unique.", n->uname);
 		note_nvset_ids(c, n->nvsets);
@@ -383,7 +386,11 @@ static void check_primitive(vctx *c, const vigil_rsc *rsc)
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autofree char *owner = g_strdup_printf("resource '%s'", rsc->id ? rsc->id : "?");
 
-	if (rsc->class_ == NULL || rsc->type == NULL) {
+	if (vigil_extra_attr(&rsc->extra, "template") != NULL) {
+		ERR(c->diags, rsc->line, "primitive", "Resource '%s' takes its definition from "
+		    "template '%s', which Vigil does not support yet; give its class, provider and "
+		    "type instead.", S(rsc->id), vigil_extra_attr(&rsc->extra, "template"));
+	} else if (rsc->class_ == NULL || rsc->type == NULL) {
 		ERR(c->diags, rsc->line, "primitive", "Resource '%s' needs both a class and a "
 		    "type, e.g. class=\"ocf\" provider=\"heartbeat\" type=\"IPaddr2\".",
 		    rsc->id ? rsc->id : "?");
@@ -405,6 +412,10 @@ static void check_resources(vctx *c)
 
 	for (guint i = 0; i < c->cib->resources->len; i++) {
 		const vigil_rsc *rsc = g_ptr_array_index(c->cib->resources, i);
+
+		if (rsc->kind == VIGIL_RSC_OTHER && g_strcmp0(rsc->element, "template") == 0)
+			ERR(c->diags, rsc->line, "template", "Resource template '%s' is not supported "
+			    "by Vigil yet; define its primitives in full.", S(rsc->id));
 		const char *gid = rsc->id != NULL ? rsc->id : "?";
 		g_autofree char *what = g_strdup_printf("group '%s'", gid);
 
@@ -443,8 +454,22 @@ static void check_ref(vctx *c, const vigil_constraint *k, const char *attr, cons
 	    "does not exist; fix the id or delete the constraint.", k->id ? k->id : "?", id, attr);
 }
 
+/* Rule elements of later Pacemaker schemas that Vigil does not evaluate. */
+static void check_rule_support(vctx *c, const vigil_rule *r, const char *owner)
+{
+	for (guint i = 0; r->extra.children != NULL && i < r->extra.children->len; i++) {
+		const xmlNode *n = g_ptr_array_index(r->extra.children, i);
+
+		if (vigil_xml_is(n, "rsc_expression") || vigil_xml_is(n, "op_expression"))
+			ERR(c->diags, r->line, "rule", "A rule of %s uses <%s>, which Vigil does not "
+			    "support yet; remove it or express the condition on node attributes.",
+			    owner, (const char *)n->name);
+	}
+}
+
 static void check_rule_values(vctx *c, const vigil_rule *r, const char *owner)
 {
+	check_rule_support(c, r, owner);
 	static const char *const ops[] = { "lt", "gt", "lte", "gte", "eq", "ne", "defined",
 					   "not_defined", NULL };
 	static const char *const bool_ops[] = { "and", "or", NULL };
@@ -937,6 +962,10 @@ void vigil_cib_verify(const vigil_cib *cib, int64_t now, GPtrArray *diags)
 	c.ids = g_hash_table_new(g_str_hash, g_str_equal);
 	c.rsc_ids = g_hash_table_new(g_str_hash, g_str_equal);
 	c.strings = g_string_chunk_new(256);
+	if (cib->validate_with == NULL)
+		ERR(diags, 0, "cib", "The <cib> element lacks validate-with; add "
+		    "validate-with=\"pacemaker-3.9\" (or the schema version the file was written "
+		    "for).");
 	vigil_cluster_opts_read(cib, &c.opts);
 	check_ids(&c);
 	check_node_ids(&c);

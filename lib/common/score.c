@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "common/score.h"
 
@@ -25,11 +24,12 @@ int vigil_score_parse(const char *text, int *ret_score)
 
 	if (text == NULL || *text == '\0' || isspace((unsigned char)*text))
 		return -EINVAL;
-	if (strcasecmp(text, "INFINITY") == 0 || strcasecmp(text, "+INFINITY") == 0) {
+	/* capitals only, as Pacemaker: "infinity" is no score at all */
+	if (strcmp(text, "INFINITY") == 0 || strcmp(text, "+INFINITY") == 0) {
 		*ret_score = VIGIL_SCORE_INFINITY;
 		return 0;
 	}
-	if (strcasecmp(text, "-INFINITY") == 0) {
+	if (strcmp(text, "-INFINITY") == 0) {
 		*ret_score = -VIGIL_SCORE_INFINITY;
 		return 0;
 	}

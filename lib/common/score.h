@@ -6,7 +6,7 @@
 /* Pacemaker's INFINITY: any score at or beyond it is infinite. */
 #define VIGIL_SCORE_INFINITY 1000000
 
-/* Parses "INFINITY", "+INFINITY", "-INFINITY" (any case) or a decimal integer,
+/* Parses "INFINITY", "+INFINITY", "-INFINITY" (capitals, as Pacemaker) or a decimal integer,
  * clamped to +-INFINITY. Returns 0 or -EINVAL (empty, blanks around it, trailing garbage). */
 int vigil_score_parse(const char *text, int *ret_score);
 

@@ -51,10 +51,7 @@ static void check_parse_fails(const char *const *texts, size_t n)
 static void test_parse_infinity(void)
 {
 	static const score_case cases[] = {
-		{ "INFINITY", INF },   { "infinity", INF },   { "Infinity", INF },
-		{ "iNfInItY", INF },   { "+INFINITY", INF },  { "+infinity", INF },
-		{ "+Infinity", INF },  { "-INFINITY", -INF }, { "-infinity", -INF },
-		{ "-Infinity", -INF }, { "-iNFINITY", -INF },
+		{ "INFINITY", INF },   { "+INFINITY", INF },  { "-INFINITY", -INF },
 	};
 
 	check_parse_ok(cases, G_N_ELEMENTS(cases));
@@ -115,6 +112,8 @@ static void test_parse_rejects(void)
 		"++INFINITY",   "- INFINITY",   "+ INFINITY",   "INFINITY-",
 		"-INFINITY ",   "infinity\n",   "NaN",          "inf",
 		"-inf",         "INFINITY\t",
+		/* Pacemaker spells infinity in capitals only (pcmk_str_is_infinity) */
+		"infinity",     "Infinity",     "+infinity",    "-infinity",    "-Infinity",
 	};
 
 	check_parse_fails(texts, G_N_ELEMENTS(texts));
@@ -302,8 +301,8 @@ static void test_str_bounds(void)
 static void test_str_round_trip(void)
 {
 	static const char *const canonical[][2] = {
-		{ "infinity", "INFINITY" },   { "+INFINITY", "INFINITY" },
-		{ "-infinity", "-INFINITY" }, { "+5", "5" },
+		{ "INFINITY", "INFINITY" },   { "+INFINITY", "INFINITY" },
+		{ "-INFINITY", "-INFINITY" }, { "+5", "5" },
 		{ "-0", "0" },                { "007", "7" },
 		{ "1000000", "INFINITY" },    { "-99999999999", "-INFINITY" },
 	};
