@@ -275,18 +275,23 @@ static void read_nodes(vigil_cib *cib, const xmlNode *node)
 
 static void read_configuration(vigil_cib *cib, const xmlNode *node)
 {
+	cib->has_configuration = true;
 	read_section_attrs(node, &cib->configuration_extra);
 	for_each_element(c, node) {
 		if (vigil_xml_is(c, "crm_config")) {
+			cib->has_crm_config = true;
 			read_section_attrs(c, &cib->crm_config_extra);
 			read_nvsets(c, "cluster_property_set", cib->crm_config,
 				    &cib->crm_config_extra);
 		} else if (vigil_xml_is(c, "nodes")) {
+			cib->has_nodes = true;
 			read_nodes(cib, c);
 		} else if (vigil_xml_is(c, "resources")) {
+			cib->has_resources = true;
 			read_section_attrs(c, &cib->resources_extra);
 			read_resources(cib, c);
 		} else if (vigil_xml_is(c, "constraints")) {
+			cib->has_constraints = true;
 			read_section_attrs(c, &cib->constraints_extra);
 			for_each_element(k, c)
 				g_ptr_array_add(cib->constraints, read_constraint(k));
@@ -462,6 +467,9 @@ static int read_cib(const xmlDoc *doc, GPtrArray *diags, vigil_cib **ret_cib)
 	if (r < 0)
 		return r;
 	vigil_fields_read(cib, vigil_cib_fields, root, &cib->extra);
+	/* sections exist as the document has them */
+	cib->has_configuration = cib->has_crm_config = cib->has_nodes = false;
+	cib->has_resources = cib->has_constraints = false;
 	/* the version attributes are typed; drop their string copies from 'extra' */
 	for (guint i = 0; cib->extra.attrs != NULL && i < cib->extra.attrs->len; ) {
 		const vigil_xattr *a = g_ptr_array_index(cib->extra.attrs, i);
@@ -499,6 +507,20 @@ static void diag_from_xml_error(GPtrArray *diags, const xmlError *e, const char 
 
 	vigil_diag_add(diags, VIGIL_ERROR, e != NULL && e->line > 0 ? (unsigned)e->line : 0,
 		       NULL, "%s is not well-formed XML: %s.", name, msg);
+}
+
+/* Does any element at or below NODE hold text? No CIB element carries any. */
+static const xmlNode *find_text(const xmlNode *node)
+{
+	for (; node != NULL; node = node->next) {
+		const xmlNode *t;
+
+		if (node->type == XML_TEXT_NODE && !xmlIsBlankNode((xmlNode *)node))
+			return node;
+		if (node->type == XML_ELEMENT_NODE && (t = find_text(node->children)) != NULL)
+			return t;
+	}
+	return NULL;
 }
 
 /* Does any element or attribute at or below NODE declare or use a namespace? */
@@ -549,6 +571,13 @@ static int parse(const char *data, size_t len, const char *name, bool validate,
 	} else if (uses_namespaces(xmlDocGetRootElement(doc))) {
 		vigil_diag_add(diags, VIGIL_ERROR, 0, NULL, "%s uses XML namespaces, which are "
 			       "not part of a CIB; remove the xmlns declarations and prefixes.", name);
+		r = -EPROTO;
+	} else if (find_text(xmlDocGetRootElement(doc)) != NULL) {
+		const xmlNode *t = find_text(xmlDocGetRootElement(doc));
+
+		vigil_diag_add(diags, VIGIL_ERROR, line_of(t->parent), vigil_xml_name(t->parent),
+			       "<%s> holds text, which no CIB element has; remove it.",
+			       vigil_xml_name(t->parent));
 		r = -EPROTO;
 	} else if (!vigil_xml_is(xmlDocGetRootElement(doc), "cib")) {
 		vigil_diag_add(diags, VIGIL_ERROR, line_of(xmlDocGetRootElement(doc)), NULL,

@@ -141,21 +141,29 @@ xmlNode *vigil_cib_configuration_node(const vigil_cib *cib)
 	xmlNode *n;
 
 	vigil_fields_write(NULL, no_fields, conf, &cib->configuration_extra);
-	n = add_section(conf, "crm_config", &cib->crm_config_extra);
-	write_nvsets(n, cib->crm_config);
-	vigil_extra_write_children(&cib->crm_config_extra, n);
-	n = add_section(conf, "nodes", &cib->nodes_extra);
-	for (guint i = 0; i < cib->nodes->len; i++)
-		write_node(n, g_ptr_array_index(cib->nodes, i));
-	vigil_extra_write_children(&cib->nodes_extra, n);
-	n = add_section(conf, "resources", &cib->resources_extra);
-	for (guint i = 0; i < cib->resources->len; i++)
-		write_rsc(n, g_ptr_array_index(cib->resources, i));
-	vigil_extra_write_children(&cib->resources_extra, n);
-	n = add_section(conf, "constraints", &cib->constraints_extra);
-	for (guint i = 0; i < cib->constraints->len; i++)
-		write_constraint(n, g_ptr_array_index(cib->constraints, i));
-	vigil_extra_write_children(&cib->constraints_extra, n);
+	if (cib->has_crm_config || cib->crm_config->len > 0) {
+		n = add_section(conf, "crm_config", &cib->crm_config_extra);
+		write_nvsets(n, cib->crm_config);
+		vigil_extra_write_children(&cib->crm_config_extra, n);
+	}
+	if (cib->has_nodes || cib->nodes->len > 0) {
+		n = add_section(conf, "nodes", &cib->nodes_extra);
+		for (guint i = 0; i < cib->nodes->len; i++)
+			write_node(n, g_ptr_array_index(cib->nodes, i));
+		vigil_extra_write_children(&cib->nodes_extra, n);
+	}
+	if (cib->has_resources || cib->resources->len > 0) {
+		n = add_section(conf, "resources", &cib->resources_extra);
+		for (guint i = 0; i < cib->resources->len; i++)
+			write_rsc(n, g_ptr_array_index(cib->resources, i));
+		vigil_extra_write_children(&cib->resources_extra, n);
+	}
+	if (cib->has_constraints || cib->constraints->len > 0) {
+		n = add_section(conf, "constraints", &cib->constraints_extra);
+		for (guint i = 0; i < cib->constraints->len; i++)
+			write_constraint(n, g_ptr_array_index(cib->constraints, i));
+		vigil_extra_write_children(&cib->constraints_extra, n);
+	}
 	if (cib->has_rsc_defaults) {
 		n = add_section(conf, "rsc_defaults", &cib->rsc_defaults_extra);
 		write_nvsets(n, cib->rsc_defaults);
@@ -253,7 +261,8 @@ static xmlDoc *build_doc(const vigil_cib *cib)
 	set_u64(root, "epoch", cib->version.epoch);
 	set_u64(root, "num_updates", cib->version.num_updates);
 	vigil_fields_write(cib, vigil_cib_fields, root, &cib->extra);
-	xmlAddChild(root, vigil_cib_configuration_node(cib));
+	if (cib->has_configuration)
+		xmlAddChild(root, vigil_cib_configuration_node(cib));
 	write_status(root, cib);
 	vigil_extra_write_children(&cib->extra, root);
 	return doc;

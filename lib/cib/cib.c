@@ -234,6 +234,8 @@ vigil_cib *vigil_cib_new(void)
 	cib->op_defaults = VIGIL_PTR_ARRAY(vigil_nvset_free);
 	cib->node_states = VIGIL_PTR_ARRAY(vigil_node_state_free);
 	cib->rsc_index = g_hash_table_new(g_str_hash, g_str_equal);
+	cib->has_configuration = cib->has_crm_config = cib->has_nodes = true;
+	cib->has_resources = cib->has_constraints = true;
 	return cib;
 }
 

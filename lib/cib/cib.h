@@ -160,7 +160,9 @@ typedef struct vigil_cib {
 	char *validate_with, *crm_feature_set, *have_quorum, *dc_uuid, *execution_date;
 	char *cib_last_written;
 	vigil_extra extra;
-	/* <configuration> */
+	/* <configuration>; which sections exist (always, unless validate-with="none" omits
+	 * them: then they are not added on write either) */
+	bool has_configuration, has_crm_config, has_nodes, has_resources, has_constraints;
 	GPtrArray *crm_config;   /* of vigil_nvset* (cluster_property_set) */
 	GPtrArray *nodes;        /* of vigil_node* */
 	GPtrArray *resources;    /* of vigil_rsc*, top level, in order */

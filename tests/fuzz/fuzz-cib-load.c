@@ -23,6 +23,7 @@
 #include "cib/cib.h"
 #include "cib/verify.h"
 #include "sched/sched.h"
+#include "tests/canon.h"
 
 /* 2023-11-14T22:13:20Z: a fixed "now" so that failure expiry does not depend on the clock. */
 #define FUZZ_NOW INT64_C(1700000000)
@@ -113,6 +114,17 @@ static void check_status_view(const vigil_cib *a, const vigil_cib *b, const char
 		     fb->len, NULL);
 }
 
+/* Loading and saving loses nothing: the input and the first save say the same, canonically. */
+static void check_lossless(const char *in, size_t in_len, const char *x1, size_t len1)
+{
+	g_autofree char *a = vigil_test_canon(in, in_len);
+	g_autofree char *b = vigil_test_canon(x1, len1);
+
+	if (a == NULL || b == NULL || strcmp(a, b) != 0)
+		fail("the saved CIB does not say what the input said", a, a ? strlen(a) : 0, b,
+		     b ? strlen(b) : 0, NULL);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	g_autoptr(GPtrArray) diags = vigil_diags_new();
@@ -172,5 +184,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		     vdiags2);
 	}
 	check_status_view(cib, cib2, x1, len1);
+	check_lossless((const char *)data, size, x1, len1);
 	return 0;
 }

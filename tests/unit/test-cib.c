@@ -9,6 +9,7 @@
 
 #include "cib/cib.h"
 #include "cib/cib-private.h"
+#include "tests/canon.h"
 
 static const char *cases_dir;
 
@@ -45,88 +46,6 @@ static vigil_cib *parse_ok(const char *text)
 	return cib;
 }
 
-/* --- canonical comparison: attributes as sets, element children per name in order -------- */
-
-static GString *canon(const xmlNode *n, GString *out);
-
-static gint cmp_str(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void canon_attrs(const xmlNode *n, GString *out)
-{
-	g_autoptr(GPtrArray) attrs = g_ptr_array_new_with_free_func(g_free);
-
-	for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
-		xmlChar *v = xmlNodeGetContent((const xmlNode *)a);
-
-		g_ptr_array_add(attrs, g_strdup_printf("%s=%s", a->name, (char *)v));
-		xmlFree(v);
-	}
-	g_ptr_array_sort(attrs, cmp_str);
-	for (guint i = 0; i < attrs->len; i++)
-		g_string_append_printf(out, " %s", (char *)g_ptr_array_index(attrs, i));
-}
-
-/* Where the order of children carries meaning (resource order breaks placement ties),
- * it must survive exactly. */
-static bool ordered(const xmlNode *n)
-{
-	static const char *const names[] = { "resources", "constraints", "nodes", "status",
-					     "lrm_resources", "crm_config" };
-
-	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
-		if (strcmp((const char *)n->name, names[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Elsewhere, children are grouped by element name (stable within a name): Pacemaker's
- * schema interleaves the children of most elements. */
-static GString *canon(const xmlNode *n, GString *out)
-{
-	g_autoptr(GPtrArray) kids = g_ptr_array_new_with_free_func(g_free);
-
-	g_string_append_printf(out, "<%s", n->name);
-	canon_attrs(n, out);
-	g_string_append(out, ">");
-	for (const xmlNode *c = n->children; c != NULL; c = c->next) {
-		g_autoptr(GString) s = NULL;
-
-		if (c->type == XML_TEXT_NODE && !xmlIsBlankNode((xmlNode *)c)) {
-			/* text is content too: it must survive */
-			g_ptr_array_add(kids, g_strdup_printf("#text\x01%06u\x01%s", kids->len,
-							      (const char *)c->content));
-			continue;
-		}
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		s = canon(c, g_string_new(NULL));
-		/* prefix with the name and a sequence number to keep same-name order */
-		g_ptr_array_add(kids, g_strdup_printf("%s\x01%06u\x01%s", c->name, kids->len,
-						      s->str));
-	}
-	if (!ordered(n))
-		g_ptr_array_sort(kids, cmp_str);
-	for (guint i = 0; i < kids->len; i++)
-		g_string_append(out, strrchr(g_ptr_array_index(kids, i), '\x01') + 1);
-	g_string_append_printf(out, "</%s>", n->name);
-	return out;
-}
-
-static char *canon_text(const char *text, size_t len)
-{
-	xmlDoc *doc = xmlReadMemory(text, (int)len, "x.xml", NULL,
-				    XML_PARSE_NOBLANKS | XML_PARSE_NONET | XML_PARSE_NOERROR);
-	GString *s;
-
-	g_assert_nonnull(doc);
-	s = canon(xmlDocGetRootElement(doc), g_string_new(NULL));
-	xmlFreeDoc(doc);
-	return g_string_free(s, FALSE);
-}
-
 /* Loads FILE, saves it, and checks: the saved document says exactly what the input said
  * (canonically), and loading and saving again changes nothing, byte for byte. */
 static void check_round_trip(const char *path)
@@ -143,8 +62,10 @@ static void check_round_trip(const char *path)
 	b = parse_ok(once);
 	g_assert_cmpint(vigil_cib_to_xml(b, &twice, &twice_len), ==, 0);
 	g_assert_cmpstr(once, ==, twice);
-	c_orig = canon_text(orig, orig_len);
-	c_once = canon_text(once, once_len);
+	c_orig = vigil_test_canon(orig, orig_len);
+	g_assert_nonnull(c_orig);
+	c_once = vigil_test_canon(once, once_len);
+	g_assert_nonnull(c_once);
 	g_assert_cmpstr(c_orig, ==, c_once);
 }
 
