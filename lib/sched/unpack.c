@@ -359,6 +359,15 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 		r->pending = st.pending;
 	if (st.on_fail == VIGIL_ON_FAIL_BLOCK)
 		r->blocked = true;
+	/* active, as far as anyone knows, on a node that is gone: fence it (process_rsc_state) */
+	if (st.role > VIGIL_ROLE_STOPPED && !node->info->online && !node->info->maintenance &&
+	    r->managed && s->opts.stonith_enabled && !node->info->unclean) {
+		g_autofree char *reason = g_strdup_printf("%s is thought to be active there",
+							  r->id);
+
+		node->info->unclean = true;
+		node->info->unclean_reason = g_steal_pointer(&reason);
+	}
 	if (st.role > VIGIL_ROLE_STOPPED) {
 		g_ptr_array_add(r->running_on, node);
 		node->active_count++;
