@@ -48,8 +48,9 @@ static void format_state(const vigil_srsc *r, const vigil_snode *node, GString *
 	}
 	if (node != NULL)
 		g_string_append_printf(out, " %s", node->name);
-	if (r->running_on->len == 0 && r->not_installed)
-		g_string_append(out, " (not installed) ");
+	if (r->running_on->len == 0 && r->failed_probe_rc != 0)
+		g_string_append_printf(out, " (%s) ", r->failed_probe_rc == 2 ? "invalid parameter" :
+					"not installed");
 }
 
 static void format_primitive(const vigil_srsc *r, int depth, GString *out)
@@ -107,6 +108,8 @@ static char *node_special(const vigil_snode *n)
 				       i->online ? "online" : "offline");
 	if (i->pending)
 		return g_strdup_printf("Node %s: pending", n->name);
+	if (n->standby_onfail && i->online)
+		return g_strdup_printf("Node %s: standby (on-fail)", n->name);
 	if (i->standby && i->online)
 		return g_strdup_printf("Node %s: standby%s", n->name,
 				       n->active_count > 0 ? " (with active resources)" : "");

@@ -23,6 +23,7 @@ typedef struct vigil_snode {
 	const char *name;       /* uname */
 	unsigned index;         /* position in the CIB */
 	unsigned active_count;  /* resources active here */
+	bool standby_onfail;    /* put in standby by a failure with on-fail=standby */
 } vigil_snode;
 
 typedef struct vigil_srsc vigil_srsc;
@@ -39,7 +40,8 @@ struct vigil_srsc {
 	bool failed;            /* a failure is recorded and not ignored */
 	bool failure_ignored;   /* a failure with on-fail=ignore */
 	bool blocked;           /* a failure with on-fail=block, or a failed stop unfenced */
-	bool not_installed;     /* a probe said the agent is not installed */
+	int failed_probe_rc;    /* a probe could not run the agent (5 not installed, 2 invalid
+				 * parameter): stopped, and shown with the reason; 0 if none */
 	const char *pending;    /* "Starting", "Stopping", ... while an operation is in flight */
 	bool orphan;
 	unsigned order;         /* position in the CIB (ties of priority keep it) */

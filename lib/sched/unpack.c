@@ -13,7 +13,7 @@
 #include "sched/sched.h"
 
 /* OCF exit codes and Pacemaker execution statuses that the history records. */
-enum { OCF_OK = 0, OCF_UNIMPLEMENTED = 3, OCF_NOT_INSTALLED = 5, OCF_NOT_CONFIGURED = 6,
+enum { OCF_OK = 0, OCF_INVALID_PARAM = 2, OCF_UNIMPLEMENTED = 3, OCF_NOT_INSTALLED = 5, OCF_NOT_CONFIGURED = 6,
        OCF_NOT_RUNNING = 7, OCF_RUNNING_PROMOTED = 8, OCF_FAILED_PROMOTED = 9,
        OCF_DEGRADED = 190, OCF_DEGRADED_PROMOTED = 191 };
 enum { EXEC_PENDING = -1, EXEC_DONE = 0, EXEC_CANCELLED = 1, EXEC_ERROR = 4,
@@ -112,7 +112,8 @@ static vigil_srsc *orphan_new(vigil_sched *s, const vigil_lrm_rsc *lrm)
 typedef struct replay {
 	vigil_role role;
 	vigil_on_fail on_fail;  /* the worst failure still in effect */
-	bool ignored, not_installed;
+	bool ignored;
+	int probe_rc;           /* exit code of a failed probe that masks as stopped, or 0 */
 	const char *pending;    /* "Starting", ... for an operation in flight */
 } replay;
 
@@ -167,10 +168,12 @@ static int op_result(const vigil_srsc *r, const vigil_lrm_op *op, replay *st)
 		break;
 	case OCF_UNIMPLEMENTED:
 	case OCF_NOT_INSTALLED:
-	case 2: case 4: /* invalid parameter, insufficient privileges */
+	case OCF_INVALID_PARAM:
+	case 4: /* insufficient privileges */
 	case OCF_NOT_CONFIGURED:
-		result = rc == OCF_NOT_INSTALLED && is_probe(op) ? PROBE_NOT_INSTALLED :
-									 EXEC_ERROR_HARD;
+		/* a probe that cannot run the agent means stopped here (pcmk_xe_mask_probe_failure) */
+		result = (rc == OCF_NOT_INSTALLED || rc == OCF_INVALID_PARAM) && is_probe(op) ?
+				 PROBE_NOT_INSTALLED : EXEC_ERROR_HARD;
 		break;
 	default:
 		if (target < 0 || rc != target)
@@ -244,7 +247,10 @@ static void op_failed(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm
 	if (expired(s, r, op, f))
 		return;
 	if (result == PROBE_NOT_INSTALLED) {
-		st->not_installed = true;
+		/* shown as "Stopped (not installed)" only when the record names its node, as
+		 * Pacemaker matches failed probes by on_node */
+		if (op->on_node != NULL)
+			st->probe_rc = op->rc_code_v;
 		st->role = VIGIL_ROLE_STOPPED;
 		return;
 	}
@@ -325,6 +331,8 @@ static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lr
 		/* as Pacemaker's remap: "done" and "error" are judged by the exit code */
 		result = op->op_status_v == EXEC_DONE || op->op_status_v == EXEC_ERROR ?
 				 op_result(r, op, st) : op->op_status_v;
+		if (result == EXEC_NOT_INSTALLED && is_probe(op))
+			result = PROBE_NOT_INSTALLED;
 		if (result == EXEC_DONE)
 			op_succeeded(st, op);
 		else
@@ -335,7 +343,7 @@ static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lr
 static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rsc *lrm)
 {
 	vigil_srsc *r = lrm->id != NULL ? g_hash_table_lookup(s->by_id, lrm->id) : NULL;
-	replay st = { VIGIL_ROLE_UNKNOWN, VIGIL_ON_FAIL_IGNORE, false, false, NULL };
+	replay st = { VIGIL_ROLE_UNKNOWN, VIGIL_ON_FAIL_IGNORE, false, 0, NULL };
 
 	if (lrm->id == NULL || (r != NULL && r->cfg != NULL && r->cfg->kind != VIGIL_RSC_PRIMITIVE))
 		return;
@@ -354,11 +362,14 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 	if (st.role > VIGIL_ROLE_STOPPED && st.on_fail > VIGIL_ON_FAIL_IGNORE)
 		r->failed = true;
 	r->failure_ignored |= st.ignored;
-	r->not_installed |= st.not_installed;
+	if (st.probe_rc != 0 && r->failed_probe_rc == 0)
+		r->failed_probe_rc = st.probe_rc;
 	if (st.pending != NULL)
 		r->pending = st.pending;
 	if (st.on_fail == VIGIL_ON_FAIL_BLOCK)
 		r->blocked = true;
+	if (st.on_fail == VIGIL_ON_FAIL_STANDBY)
+		node->standby_onfail = true;
 	/* active, as far as anyone knows, on a node that is gone: fence it (process_rsc_state) */
 	if (st.role > VIGIL_ROLE_STOPPED && !node->info->online && !node->info->maintenance &&
 	    r->managed && s->opts.stonith_enabled && !node->info->unclean) {

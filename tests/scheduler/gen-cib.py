@@ -34,8 +34,11 @@ class Gen:
 
     @staticmethod
     def attrs(**kv):
-        return "".join(f" {k.replace('_', '-') if k not in ('call_id',) else 'call-id'}="
-                       f"{quoteattr(str(v))}" for k, v in kv.items() if v is not None)
+        def name(k):
+            return {"call_id": "call-id", "operation_key": "operation_key",
+                    "on_node": "on_node"}.get(k, k.replace("_", "-"))
+        return "".join(f" {name(k)}={quoteattr(str(v))}" for k, v in kv.items()
+                       if v is not None)
 
     # --- configuration -------------------------------------------------------------------
     def make_model(self):
