@@ -113,11 +113,12 @@ static char *node_special(const vigil_snode *n)
 	if (i->standby && i->online)
 		return g_strdup_printf("Node %s: standby%s", n->name,
 				       n->active_count > 0 ? " (with active resources)" : "");
-	if (i->maintenance)
-		return g_strdup_printf("Node %s: %s", n->name,
-				       i->online ? "maintenance" : "OFFLINE (maintenance)");
+	if (i->maintenance && i->online)
+		return g_strdup_printf("Node %s: maintenance", n->name);
 	if (i->standby)
 		return g_strdup_printf("Node %s: OFFLINE (standby)", n->name);
+	if (i->maintenance)
+		return g_strdup_printf("Node %s: OFFLINE (maintenance)", n->name);
 	return NULL;
 }
 
