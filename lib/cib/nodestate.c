@@ -316,8 +316,8 @@ bool vigil_lrm_op_failed(const vigil_lrm_op *op)
 	return true;
 }
 
-static vigil_on_fail op_on_fail(const vigil_cib *cib, const vigil_cluster_opts *opts,
-				const vigil_rsc *rsc, const vigil_lrm_op *op)
+vigil_on_fail vigil_lrm_op_on_fail(const vigil_cib *cib, const vigil_cluster_opts *opts,
+				   const vigil_rsc *rsc, const vigil_lrm_op *op)
 {
 	const vigil_op *cfg = op->interval_ms_v >= 0 ?
 		vigil_rsc_find_op(rsc, op->operation, (uint64_t)op->interval_ms_v) : NULL;
@@ -337,12 +337,12 @@ static vigil_on_fail op_on_fail(const vigil_cib *cib, const vigil_cluster_opts *
 	return v;
 }
 
-static bool failure_expired(const vigil_cib *cib, const vigil_rsc *rsc,
-			    const vigil_lrm_op *op, vigil_on_fail on_fail, int64_t now)
+bool vigil_lrm_op_expired(const vigil_cib *cib, const vigil_rsc *rsc, const vigil_lrm_op *op,
+			  vigil_on_fail on_fail, int64_t now)
 {
 	uint64_t timeout_ms;
 
-	if (on_fail == VIGIL_ON_FAIL_BLOCK || op->last_rc_change_v < 0)
+	if (rsc == NULL || on_fail == VIGIL_ON_FAIL_BLOCK || op->last_rc_change_v < 0)
 		return false;
 	if (vigil_duration_parse_ms(vigil_rsc_meta(cib, rsc, "failure-timeout"), &timeout_ms) < 0
 	    || timeout_ms == 0)
@@ -351,11 +351,35 @@ static bool failure_expired(const vigil_cib *cib, const vigil_rsc *rsc,
 	return now - op->last_rc_change_v >= (int64_t)(timeout_ms / 1000);
 }
 
-static gint by_call_id(gconstpointer a, gconstpointer b)
+static guint position(const GPtrArray *ops, const vigil_lrm_op *op)
+{
+	guint i = 0;
+
+	g_ptr_array_find((GPtrArray *)ops, op, &i);
+	return i;
+}
+
+static gint by_call_id(gconstpointer a, gconstpointer b, gpointer doc_order)
 {
 	const vigil_lrm_op *x = *(vigil_lrm_op *const *)a, *y = *(vigil_lrm_op *const *)b;
+	unsigned cx = (unsigned)x->call_id_v, cy = (unsigned)y->call_id_v;
+	guint px, py;
 
-	return (x->call_id_v > y->call_id_v) - (x->call_id_v < y->call_id_v);
+	if (cx != cy)
+		return (cx > cy) - (cx < cy);
+	px = position(doc_order, x);
+	py = position(doc_order, y);
+	return (px > py) - (px < py);
+}
+
+GPtrArray *vigil_lrm_rsc_ops_by_call(const vigil_lrm_rsc *lrm)
+{
+	GPtrArray *ops = g_ptr_array_sized_new(lrm->ops->len);
+
+	for (guint i = 0; i < lrm->ops->len; i++)
+		g_ptr_array_add(ops, g_ptr_array_index(lrm->ops, i));
+	g_ptr_array_sort_with_data(ops, by_call_id, lrm->ops);
+	return ops;
 }
 
 /* The worst on-fail in effect after replaying one resource's history on one node. */
@@ -363,22 +387,18 @@ static vigil_on_fail replay_history(const vigil_cib *cib, const vigil_cluster_op
 				    const vigil_lrm_rsc *lrm, int64_t now)
 {
 	const vigil_rsc *rsc = vigil_cib_find_rsc(cib, lrm->id);
-	g_autoptr(GPtrArray) ops = g_ptr_array_sized_new(lrm->ops->len);
+	g_autoptr(GPtrArray) ops = vigil_lrm_rsc_ops_by_call(lrm);
 	vigil_on_fail worst = VIGIL_ON_FAIL_IGNORE;
 
-	/* a borrowed copy (g_ptr_array_copy would also copy the free function) */
-	for (guint i = 0; i < lrm->ops->len; i++)
-		g_ptr_array_add(ops, g_ptr_array_index(lrm->ops, i));
-	g_ptr_array_sort(ops, by_call_id);
 	for (guint i = 0; i < ops->len; i++) {
 		const vigil_lrm_op *op = g_ptr_array_index(ops, i);
 		bool clears = g_strcmp0(op->operation, "stop") == 0 ||
 			      g_strcmp0(op->operation, "start") == 0;
 
 		if (vigil_lrm_op_failed(op)) {
-			vigil_on_fail f = op_on_fail(cib, opts, rsc, op);
+			vigil_on_fail f = vigil_lrm_op_on_fail(cib, opts, rsc, op);
 
-			if (!failure_expired(cib, rsc, op, f, now) && f > worst)
+			if (!vigil_lrm_op_expired(cib, rsc, op, f, now) && f > worst)
 				worst = f;
 		} else if (clears && op->op_status_v == 0 && worst != VIGIL_ON_FAIL_FENCE &&
 			   worst != VIGIL_ON_FAIL_STOP && worst != VIGIL_ON_FAIL_STANDBY) {

@@ -81,3 +81,15 @@ const vigil_op *vigil_rsc_find_op(const vigil_rsc *rsc, const char *name, uint64
 const char *vigil_rsc_meta(const vigil_cib *cib, const vigil_rsc *rsc, const char *name);
 /* Whether a history entry records a failure (by op-status and rc-code). */
 bool vigil_lrm_op_failed(const vigil_lrm_op *op);
+/* The on-fail that applies to a failure of OP of RSC (NULL for an orphan): the configured
+ * op's, op_defaults', or Pacemaker's default (stop: fence, or block without fencing;
+ * anything else: restart); fence becomes stop where fencing is disabled. */
+vigil_on_fail vigil_lrm_op_on_fail(const vigil_cib *cib, const vigil_cluster_opts *opts,
+				   const vigil_rsc *rsc, const vigil_lrm_op *op);
+/* Whether the failure in OP of RSC has expired by NOW under its failure-timeout (never with
+ * on-fail=block, never for an orphan). */
+bool vigil_lrm_op_expired(const vigil_cib *cib, const vigil_rsc *rsc, const vigil_lrm_op *op,
+			  vigil_on_fail on_fail, int64_t now);
+/* LRM's operations in call order: pending ones (call-id -1) last, equal call-ids in document
+ * order. A new array of borrowed pointers (free with g_ptr_array_unref). */
+GPtrArray *vigil_lrm_rsc_ops_by_call(const vigil_lrm_rsc *lrm);

@@ -210,41 +210,12 @@ static void op_succeeded(replay *st, const vigil_lrm_op *op)
 		st->on_fail = VIGIL_ON_FAIL_IGNORE;
 }
 
-static vigil_on_fail configured_on_fail(const vigil_sched *s, const vigil_srsc *r,
-					const vigil_lrm_op *op)
-{
-	const vigil_op *cfg = r->cfg != NULL && op->interval_ms_v >= 0 ?
-		vigil_rsc_find_op(r->cfg, op->operation, (uint64_t)op->interval_ms_v) : NULL;
-	const char *text = cfg != NULL ? cfg->on_fail : NULL;
-	vigil_on_fail v;
-
-	if (text == NULL)
-		text = vigil_nvsets_get(s->cib->op_defaults, "meta_attributes", "on-fail");
-	if (vigil_on_fail_parse(text, &v) == 0)
-		return v == VIGIL_ON_FAIL_FENCE && !s->opts.stonith_enabled ? VIGIL_ON_FAIL_STOP : v;
-	if (g_strcmp0(op->operation, "stop") == 0)
-		return s->opts.stonith_enabled ? VIGIL_ON_FAIL_FENCE : VIGIL_ON_FAIL_BLOCK;
-	return VIGIL_ON_FAIL_RESTART;
-}
-
-static bool expired(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm_op *op,
-		    vigil_on_fail on_fail)
-{
-	uint64_t ms;
-
-	if (r->cfg == NULL || on_fail == VIGIL_ON_FAIL_BLOCK || op->last_rc_change_v < 0 ||
-	    vigil_duration_parse_ms(vigil_rsc_meta(s->cib, r->cfg, "failure-timeout"), &ms) < 0 ||
-	    ms == 0)
-		return false;
-	return s->now - op->last_rc_change_v >= (int64_t)(ms / 1000);
-}
-
 static void op_failed(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm_op *op,
 		      int result, replay *st)
 {
-	vigil_on_fail f = configured_on_fail(s, r, op);
+	vigil_on_fail f = vigil_lrm_op_on_fail(s->cib, &s->opts, r->cfg, op);
 
-	if (expired(s, r, op, f))
+	if (vigil_lrm_op_expired(s->cib, r->cfg, op, f, s->now))
 		return;
 	if (result == PROBE_NOT_INSTALLED) {
 		/* shown as "Stopped (not installed)" only when the record names its node, as
@@ -288,36 +259,10 @@ static void pending_op(replay *st, const vigil_lrm_op *op)
 	}
 }
 
-static guint position(const GPtrArray *ops, const vigil_lrm_op *op)
-{
-	guint i = 0;
-
-	g_ptr_array_find((GPtrArray *)ops, op, &i);
-	return i;
-}
-
-static gint by_call_id(gconstpointer a, gconstpointer b, gpointer doc_order)
-{
-	const vigil_lrm_op *x = *(vigil_lrm_op *const *)a, *y = *(vigil_lrm_op *const *)b;
-	/* pending operations (call-id -1) come last; equal call-ids keep document order */
-	unsigned cx = (unsigned)x->call_id_v, cy = (unsigned)y->call_id_v;
-	guint px, py;
-
-	if (cx != cy)
-		return (cx > cy) - (cx < cy);
-	px = position(doc_order, x);
-	py = position(doc_order, y);
-	return (px > py) - (px < py);
-}
-
 static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm_rsc *lrm,
 		       replay *st)
 {
-	g_autoptr(GPtrArray) ops = g_ptr_array_sized_new(lrm->ops->len);
-
-	for (guint i = 0; i < lrm->ops->len; i++)
-		g_ptr_array_add(ops, g_ptr_array_index(lrm->ops, i));
-	g_ptr_array_sort_with_data(ops, by_call_id, lrm->ops);
+	g_autoptr(GPtrArray) ops = vigil_lrm_rsc_ops_by_call(lrm);
 	for (guint i = 0; i < ops->len; i++) {
 		const vigil_lrm_op *op = g_ptr_array_index(ops, i);
 		int result;
