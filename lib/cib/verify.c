@@ -227,26 +227,18 @@ static bool one_of_nocase(const char *v, const char *const *allowed)
 	return false;
 }
 
-/* CASE_SENSITIVE: as Pacemaker reads the value ("started" is Started, "Stop" is stop). */
-static void check_enum_as(vctx *c, const char *value, const char *const *allowed,
-			  bool case_sensitive, const char *what, const char *owner,
-			  const char *element, unsigned line)
+/* Enumerations, read case-insensitively as Pacemaker reads them ("started" is Started,
+ * "Stop" is stop). */
+static void check_enum(vctx *c, const char *value, const char *const *allowed,
+		       const char *what, const char *owner, const char *element, unsigned line)
 {
 	g_autofree char *list = NULL;
 
-	if (value == NULL || (case_sensitive ? one_of(value, allowed) :
-			      one_of_nocase(value, allowed)))
+	if (value == NULL || one_of_nocase(value, allowed))
 		return;
 	list = g_strjoinv(", ", (char **)allowed);
 	ERR(c->diags, line, element, "The %s '%s' of %s is not valid; use one of: %s.", what,
 	    value, owner, list);
-}
-
-/* Enumerations Pacemaker reads case-insensitively (roles, policies, actions). */
-static void check_enum(vctx *c, const char *value, const char *const *allowed,
-		       const char *what, const char *owner, const char *element, unsigned line)
-{
-	check_enum_as(c, value, allowed, false, what, owner, element, line);
 }
 
 

@@ -342,12 +342,14 @@ static void unpack_nodes(vigil_sched *s)
 
 	vigil_nodes_evaluate(s->cib, &s->opts, &infos);
 	vigil_nodes_apply_failures(s->cib, &s->opts, s->now, infos);
+	/* the working set takes the infos over */
+	g_ptr_array_set_free_func(infos, NULL);
 	for (guint i = 0; i < infos->len; i++) {
 		vigil_snode *n = g_new0(vigil_snode, 1);
 
-		n->info = g_ptr_array_steal_index(infos, i--);
+		n->info = g_ptr_array_index(infos, i);
 		n->name = n->info->node->uname != NULL ? n->info->node->uname : n->info->node->id;
-		n->index = s->nodes->len;
+		n->index = i;
 		g_ptr_array_add(s->nodes, n);
 	}
 }
