@@ -24,7 +24,17 @@ typedef struct vigil_snode {
 	unsigned index;         /* position in the CIB */
 	unsigned active_count;  /* resources active here */
 	bool standby_onfail;    /* put in standby by a failure with on-fail=standby */
+	int score;              /* the node's own score (<node score=>), 0 if unset */
+	unsigned assigned;      /* resources placed here so far (balancing) */
+	struct vigil_action *fence; /* the fencing action, once scheduled */
 } vigil_snode;
+
+/* Node scores of one resource: one int per node (by vigil_snode.index); nodes not in the
+ * resource's allowed set hold VIGIL_NOT_ALLOWED. */
+#define VIGIL_NOT_ALLOWED INT32_MIN
+
+typedef struct vigil_action vigil_action;
+typedef struct vigil_coloc vigil_coloc;
 
 typedef struct vigil_srsc vigil_srsc;
 struct vigil_srsc {
@@ -45,6 +55,79 @@ struct vigil_srsc {
 	const char *pending;    /* "Starting", "Stopping", ... while an operation is in flight */
 	bool orphan;
 	unsigned order;         /* position in the CIB (ties of priority keep it) */
+
+	/* placement (place.c) */
+	int priority;
+	int stickiness;
+	int migration_threshold;   /* 0: never move away */
+	int64_t failure_timeout;   /* seconds, 0 if none */
+	int *weights;              /* allowed nodes and scores, see VIGIL_NOT_ALLOWED */
+	GPtrArray *this_with;      /* vigil_coloc* where this is the dependent */
+	GPtrArray *with_this;      /* vigil_coloc* where this is the primary */
+	vigil_snode *assigned;     /* where it will run, or NULL */
+	vigil_role next_role;
+	bool provisional;          /* not assigned yet */
+	bool allocating, merging;  /* loop guards */
+	bool orig_managed;         /* managed before placement (stonith without devices) */
+	bool stop_on_fail;         /* a failure with on-fail=stop: stays stopped */
+	GPtrArray *recover_on;     /* vigil_snode*: failed there, must be stopped (restart) */
+	GPtrArray *known_on;       /* vigil_snode*: has a history there (probed) */
+
+	/* actions (actions.c) */
+	GPtrArray *actions;        /* vigil_action* of this resource (borrowed) */
+};
+
+/* A colocation, user-written or internal (group members). */
+struct vigil_coloc {
+	const char *id;
+	vigil_srsc *dependent, *primary;
+	int score;
+	vigil_role dependent_role, primary_role;
+	const char *node_attribute; /* NULL: #uname */
+	bool influence;
+};
+
+typedef enum vigil_task {
+	VIGIL_TASK_STOP,
+	VIGIL_TASK_START,
+	VIGIL_TASK_MONITOR,
+	VIGIL_TASK_STOPPED,   /* group pseudo actions */
+	VIGIL_TASK_RUNNING,
+	VIGIL_TASK_FENCE,
+} vigil_task;
+
+enum {
+	VIGIL_ACT_OPTIONAL = 1u << 0,
+	VIGIL_ACT_RUNNABLE = 1u << 1,
+	VIGIL_ACT_PSEUDO = 1u << 2,
+	VIGIL_ACT_IMPLIED_BY_FENCING = 1u << 3,
+};
+
+/* Ordering kinds, as Pacemaker's pe_ordering flags. */
+enum {
+	VIGIL_ORD_OPTIONAL = 1u << 0,
+	VIGIL_ORD_IMPLIES_THEN = 1u << 1,  /* first required -> then required */
+	VIGIL_ORD_IMPLIES_FIRST = 1u << 2, /* then required -> first required */
+	VIGIL_ORD_RUNNABLE_LEFT = 1u << 3, /* first unrunnable -> then unrunnable */
+	VIGIL_ORD_RESTART = 1u << 4,       /* stop before start of one resource */
+	VIGIL_ORD_ASYMMETRICAL = 1u << 5,
+};
+
+typedef struct vigil_ordering {
+	vigil_action *first, *then;
+	unsigned type;
+} vigil_ordering;
+
+struct vigil_action {
+	unsigned id;            /* creation order */
+	vigil_srsc *rsc;        /* NULL for fencing */
+	vigil_task task;
+	vigil_snode *node;      /* NULL for group pseudo actions, or when unassigned */
+	uint64_t interval_ms;
+	unsigned flags;
+	char *reason;
+	GPtrArray *before;      /* vigil_ordering* where this is 'then' (owned by graph) */
+	GPtrArray *after;       /* vigil_ordering* where this is 'first' */
 };
 
 typedef struct vigil_sched {
@@ -54,12 +137,28 @@ typedef struct vigil_sched {
 	GPtrArray *nodes;       /* of vigil_snode*, CIB order */
 	GPtrArray *rscs;        /* of vigil_srsc*, top level, CIB order; orphans last */
 	GHashTable *by_id;      /* id -> vigil_srsc* (primitives and groups) */
+
+	/* scheduling (vigil_sched_run) */
+	bool symmetric;
+	bool stop_all;
+	const char *stonith_action;
+	GPtrArray *colocs;      /* vigil_coloc* (owned) */
+	GPtrArray *actions;     /* vigil_action* (owned), creation order */
+	GPtrArray *orderings;   /* vigil_ordering* (owned) */
+	bool scheduled;
 } vigil_sched;
 
 /* Builds the working set of CIB at time NOW (seconds since the epoch). */
 int vigil_sched_unpack(const vigil_cib *cib, int64_t now, vigil_sched **ret_sched);
 void vigil_sched_free(vigil_sched *s);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vigil_sched, vigil_sched_free)
+
+/* Decides placement and the actions to get there (Pacemaker's scheduler): fills the
+ * scheduling fields of S. Pure. */
+int vigil_sched_run(vigil_sched *s);
+
+/* Appends crm_simulate's "Transition Summary" items (the lines under the header). */
+void vigil_sched_format_summary(const vigil_sched *s, GString *out);
 
 /* Appends the "Node List" and "Full List of Resources" blocks as crm_simulate prints them
  * (the lines under "Current cluster status:"). */

@@ -10,6 +10,7 @@
 
 #include "cib/cib-private.h"
 #include "common/duration.h"
+#include "common/score.h"
 #include "sched/sched.h"
 
 /* OCF exit codes and Pacemaker execution statuses that the history records. */
@@ -28,6 +29,12 @@ static void srsc_free(vigil_srsc *r)
 	g_free(r->agent);
 	g_clear_pointer(&r->children, g_ptr_array_unref);
 	g_clear_pointer(&r->running_on, g_ptr_array_unref);
+	g_clear_pointer(&r->recover_on, g_ptr_array_unref);
+	g_clear_pointer(&r->known_on, g_ptr_array_unref);
+	g_clear_pointer(&r->this_with, g_ptr_array_unref);
+	g_clear_pointer(&r->with_this, g_ptr_array_unref);
+	g_clear_pointer(&r->actions, g_ptr_array_unref);
+	g_free(r->weights);
 	if (r->orphan)
 		g_free((char *)r->id);
 	g_free(r);
@@ -46,6 +53,9 @@ void vigil_sched_free(vigil_sched *s)
 	if (s == NULL)
 		return;
 	g_clear_pointer(&s->by_id, g_hash_table_unref);
+	g_clear_pointer(&s->orderings, g_ptr_array_unref);
+	g_clear_pointer(&s->actions, g_ptr_array_unref);
+	g_clear_pointer(&s->colocs, g_ptr_array_unref);
 	g_clear_pointer(&s->rscs, g_ptr_array_unref);
 	g_clear_pointer(&s->nodes, g_ptr_array_unref);
 	g_free(s);
@@ -79,6 +89,8 @@ static vigil_srsc *srsc_new(vigil_sched *s, const vigil_rsc *cfg, vigil_srsc *pa
 	r->agent = cfg->kind == VIGIL_RSC_PRIMITIVE ? vigil_rsc_agent(cfg) : NULL;
 	r->children = VIGIL_PTR_ARRAY(srsc_free);
 	r->running_on = g_ptr_array_new();
+	r->recover_on = g_ptr_array_new();
+	r->known_on = g_ptr_array_new();
 	r->role = VIGIL_ROLE_UNKNOWN;
 	r->target_role = parse_role(vigil_rsc_meta(s->cib, cfg, "target-role"));
 	r->managed = (managed == NULL || vigil_str_is_true(managed)) &&
@@ -101,6 +113,8 @@ static vigil_srsc *orphan_new(vigil_sched *s, const vigil_lrm_rsc *lrm)
 		g_strdup_printf("%s:%s", lrm->class_, lrm->type);
 	r->children = VIGIL_PTR_ARRAY(srsc_free);
 	r->running_on = g_ptr_array_new();
+	r->recover_on = g_ptr_array_new();
+	r->known_on = g_ptr_array_new();
 	r->managed = !s->opts.maintenance_mode;
 	g_ptr_array_add(s->rscs, r);
 	g_hash_table_insert(s->by_id, (gpointer)r->id, r);
@@ -311,8 +325,14 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 		r->failed_probe_rc = st.probe_rc;
 	if (st.pending != NULL)
 		r->pending = st.pending;
+	if (st.role != VIGIL_ROLE_UNKNOWN)
+		g_ptr_array_add(r->known_on, node);
 	if (st.on_fail == VIGIL_ON_FAIL_BLOCK)
 		r->blocked = true;
+	if (st.role > VIGIL_ROLE_STOPPED && st.on_fail == VIGIL_ON_FAIL_RESTART)
+		g_ptr_array_add(r->recover_on, node);
+	if (st.role > VIGIL_ROLE_STOPPED && st.on_fail == VIGIL_ON_FAIL_STOP)
+		r->stop_on_fail = true;
 	if (st.on_fail == VIGIL_ON_FAIL_STANDBY)
 		node->standby_onfail = true;
 	/* active, as far as anyone knows, on a node that is gone: fence it (process_rsc_state) */
@@ -350,6 +370,8 @@ static void unpack_nodes(vigil_sched *s)
 		n->info = g_ptr_array_index(infos, i);
 		n->name = n->info->node->uname != NULL ? n->info->node->uname : n->info->node->id;
 		n->index = i;
+		if (n->info->node->score != NULL)
+			vigil_score_parse(n->info->node->score, &n->score);
 		g_ptr_array_add(s->nodes, n);
 	}
 }

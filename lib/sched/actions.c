@@ -1,0 +1,691 @@
+/* Actions: what must happen to get from where resources are to where placement put them
+ * (stops, starts, fencing, group pseudo actions), the orderings between them, and the
+ * propagation of "required" and "unrunnable" along those orderings, as Pacemaker 2.1.5's
+ * scheduler does it, so that the Transition Summary reads the same. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/score.h"
+#include "sched/sched-private.h"
+
+const char *vigil_task_name(vigil_task task)
+{
+	switch (task) {
+	case VIGIL_TASK_STOP: return "stop";
+	case VIGIL_TASK_START: return "start";
+	case VIGIL_TASK_MONITOR: return "monitor";
+	case VIGIL_TASK_STOPPED: return "stopped";
+	case VIGIL_TASK_RUNNING: return "running";
+	case VIGIL_TASK_FENCE: return "stonith";
+	}
+	return "?";
+}
+
+static bool is_group(const vigil_srsc *r)
+{
+	return r != NULL && r->cfg != NULL && r->cfg->kind == VIGIL_RSC_GROUP;
+}
+
+static bool has(unsigned flags, unsigned f)
+{
+	return (flags & f) != 0;
+}
+
+vigil_action *vigil_find_action(const vigil_srsc *r, vigil_task task, const vigil_snode *node)
+{
+	for (guint i = 0; r != NULL && i < r->actions->len; i++) {
+		vigil_action *a = g_ptr_array_index(r->actions, i);
+
+		if (a->task == task && (node == NULL || a->node == node))
+			return a;
+	}
+	return NULL;
+}
+
+/* --- creating actions ------------------------------------------------------------------- */
+
+static void set_reason(vigil_action *a, const char *reason, bool overwrite)
+{
+	if (a->reason != NULL && !overwrite)
+		return;
+	g_free(a->reason);
+	a->reason = g_strdup(reason);
+}
+
+static bool needs_quorum(const vigil_action *a)
+{
+	return a->task == VIGIL_TASK_START;
+}
+
+/* Pacemaker's runnable checks in custom_action(). */
+static void evaluate_runnable(const vigil_sched *s, vigil_action *a)
+{
+	const vigil_srsc *r = a->rsc;
+
+	if (has(a->flags, VIGIL_ACT_PSEUDO))
+		return;
+	if (a->node == NULL) {
+		a->flags &= ~VIGIL_ACT_RUNNABLE;
+	} else if (!r->managed) {
+		a->flags |= VIGIL_ACT_OPTIONAL;
+	} else if (!a->node->info->online || a->node->info->pending) {
+		a->flags &= ~VIGIL_ACT_RUNNABLE;
+	} else if (!needs_quorum(a) || s->opts.have_quorum ||
+		   s->opts.no_quorum_policy == VIGIL_NQP_IGNORE) {
+		a->flags |= VIGIL_ACT_RUNNABLE;
+	} else if (s->opts.no_quorum_policy == VIGIL_NQP_FREEZE) {
+		if (r->running_on->len == 0 || r->next_role > r->role) {
+			a->flags &= ~VIGIL_ACT_RUNNABLE;
+			set_reason(a, "quorum freeze", true);
+		}
+	} else {
+		a->flags &= ~VIGIL_ACT_RUNNABLE;
+		set_reason(a, "no quorum", true);
+	}
+}
+
+static vigil_action *action_new(vigil_sched *s, vigil_srsc *r, vigil_task task, vigil_snode *node,
+				bool optional)
+{
+	vigil_action *a = g_new0(vigil_action, 1);
+
+	a->id = s->actions->len;
+	a->rsc = r;
+	a->task = task;
+	a->node = node;
+	a->flags = VIGIL_ACT_RUNNABLE | (optional ? VIGIL_ACT_OPTIONAL : 0);
+	a->before = g_ptr_array_new();
+	a->after = g_ptr_array_new();
+	g_ptr_array_add(s->actions, a);
+	if (r != NULL)
+		g_ptr_array_add(r->actions, a);
+	return a;
+}
+
+/* Pacemaker's custom_action(): the action of R for TASK on NODE, created if new. */
+static vigil_action *rsc_action(vigil_sched *s, vigil_srsc *r, vigil_task task, vigil_snode *node,
+				bool optional)
+{
+	vigil_action *a = NULL;
+
+	for (guint i = 0; i < r->actions->len && a == NULL; i++) {
+		vigil_action *x = g_ptr_array_index(r->actions, i);
+
+		if (x->task == task && x->node == node)
+			a = x;
+	}
+	if (a == NULL)
+		a = action_new(s, r, task, node, optional);
+	else if (!optional)
+		a->flags &= ~VIGIL_ACT_OPTIONAL;
+	evaluate_runnable(s, a);
+	return a;
+}
+
+static vigil_action *pseudo_action(vigil_sched *s, vigil_srsc *r, vigil_task task, bool runnable)
+{
+	vigil_action *a = action_new(s, r, task, NULL, true);
+
+	a->flags |= VIGIL_ACT_PSEUDO;
+	if (!runnable)
+		a->flags &= ~VIGIL_ACT_RUNNABLE;
+	return a;
+}
+
+/* --- orderings --------------------------------------------------------------------------- */
+
+static void order_actions(vigil_sched *s, vigil_action *first, vigil_action *then, unsigned type)
+{
+	vigil_ordering *o;
+
+	if (first == NULL || then == NULL || first == then)
+		return;
+	for (guint i = 0; i < first->after->len; i++) {
+		vigil_ordering *x = g_ptr_array_index(first->after, i);
+
+		if (x->then == then && (x->type & type) != 0)
+			return;
+	}
+	o = g_new0(vigil_ordering, 1);
+	o->first = first;
+	o->then = then;
+	o->type = type;
+	g_ptr_array_add(s->orderings, o);
+	/* Pacemaker prepends: the newest ordering is looked at first */
+	g_ptr_array_insert(first->after, 0, o);
+	g_ptr_array_insert(then->before, 0, o);
+}
+
+/* A resource-level ordering: every FIRST_TASK action of FIRST (created, unrunnable, if there
+ * is none, unless it is a stop of something stopped) before every THEN_TASK action of THEN. */
+static void order_rsc(vigil_sched *s, vigil_srsc *first, vigil_task ft, vigil_srsc *then,
+		      vigil_task tt, unsigned type)
+{
+	g_autoptr(GPtrArray) firsts = g_ptr_array_new();
+
+	for (guint i = 0; i < first->actions->len; i++) {
+		vigil_action *a = g_ptr_array_index(first->actions, i);
+
+		if (a->task == ft)
+			g_ptr_array_add(firsts, a);
+	}
+	if (firsts->len == 0) {
+		if (ft == VIGIL_TASK_STOP && first->running_on->len == 0 && !is_group(first))
+			return;
+		g_ptr_array_add(firsts, rsc_action(s, first, ft, NULL, true));
+	}
+	for (guint i = 0; i < firsts->len; i++)
+		for (guint j = 0; j < then->actions->len; j++) {
+			vigil_action *b = g_ptr_array_index(then->actions, j);
+
+			if (b->task == tt)
+				order_actions(s, g_ptr_array_index(firsts, i), b, type);
+		}
+}
+
+/* --- each primitive's actions -------------------------------------------------------------- */
+
+static bool is_expected_clean(const vigil_snode *n)
+{
+	return n->info->online && !n->info->unclean;
+}
+
+/* Pacemaker's pe__find_active_on(): the first clean node it is active on, or (when fencing
+ * protects it) simply the first. */
+static vigil_snode *current_node(const vigil_sched *s, const vigil_srsc *r)
+{
+	vigil_snode *active = NULL;
+
+	for (guint i = 0; i < r->running_on->len; i++) {
+		vigil_snode *n = g_ptr_array_index(r->running_on, i);
+
+		if (!s->opts.stonith_enabled && is_expected_clean(n) &&
+		    (active == NULL || !is_expected_clean(active))) {
+			active = n;
+			break;
+		}
+		if (active == NULL)
+			active = n;
+		if (s->opts.stonith_enabled)
+			break;
+	}
+	return active;
+}
+
+static void stop_resource(vigil_sched *s, vigil_srsc *r, bool optional)
+{
+	for (guint i = 0; i < r->running_on->len; i++) {
+		vigil_action *stop = rsc_action(s, r, VIGIL_TASK_STOP,
+						g_ptr_array_index(r->running_on, i), optional);
+
+		if (r->assigned == NULL)
+			set_reason(stop, "node availability", false);
+		if (!r->managed)
+			stop->flags &= ~VIGIL_ACT_RUNNABLE;
+	}
+}
+
+static void start_resource(vigil_sched *s, vigil_srsc *r, bool optional)
+{
+	vigil_action *start = rsc_action(s, r, VIGIL_TASK_START, r->assigned, true);
+
+	if (has(start->flags, VIGIL_ACT_RUNNABLE) && !optional)
+		start->flags &= ~VIGIL_ACT_OPTIONAL;
+}
+
+static void create_primitive_actions(vigil_sched *s, vigil_srsc *r)
+{
+	vigil_snode *current = current_node(s, r);
+	bool need_stop = false;
+
+	/* failures that require a stop where they happened (on-fail=restart) */
+	for (guint i = 0; i < r->recover_on->len; i++)
+		if (r->managed)
+			rsc_action(s, r, VIGIL_TASK_STOP, g_ptr_array_index(r->recover_on, i), false);
+	if (r->next_role == VIGIL_ROLE_UNKNOWN)
+		r->next_role = r->assigned != NULL ? VIGIL_ROLE_STARTED : VIGIL_ROLE_STOPPED;
+	if (current != NULL && r->assigned != NULL && current != r->assigned &&
+	    r->next_role >= VIGIL_ROLE_STARTED)
+		need_stop = true;
+	if (r->running_on->len > 1)
+		need_stop = true;
+	/* down to stopped on the current node, and up again to the current role */
+	if (r->role > VIGIL_ROLE_STOPPED && r->running_on->len > 0) {
+		stop_resource(s, r, !need_stop);
+		if (r->next_role >= VIGIL_ROLE_STARTED && r->assigned != NULL && !r->blocked)
+			start_resource(s, r, !need_stop);
+	}
+	/* then from the current role to the next */
+	if (r->running_on->len > 0 && r->role > VIGIL_ROLE_STOPPED &&
+	    r->next_role == VIGIL_ROLE_STOPPED) {
+		stop_resource(s, r, false);
+	} else if ((r->running_on->len == 0 || r->role <= VIGIL_ROLE_STOPPED) &&
+		   r->next_role >= VIGIL_ROLE_STARTED && r->assigned != NULL) {
+		start_resource(s, r, false);
+	}
+}
+
+static void create_actions(vigil_sched *s, vigil_srsc *r)
+{
+	if (!is_group(r)) {
+		create_primitive_actions(s, r);
+		return;
+	}
+	for (guint i = 0; i < r->children->len; i++)
+		create_actions(s, g_ptr_array_index(r->children, i));
+	pseudo_action(s, r, VIGIL_TASK_START, true);
+	pseudo_action(s, r, VIGIL_TASK_RUNNING, false);
+	pseudo_action(s, r, VIGIL_TASK_STOP, true);
+	pseudo_action(s, r, VIGIL_TASK_STOPPED, false);
+}
+
+/* --- internal and user orderings ----------------------------------------------------------- */
+
+static void primitive_internal(vigil_sched *s, vigil_srsc *r)
+{
+	order_rsc(s, r, VIGIL_TASK_STOP, r, VIGIL_TASK_START,
+		  VIGIL_ORD_OPTIONAL | VIGIL_ORD_IMPLIES_THEN | VIGIL_ORD_RESTART);
+}
+
+static void group_internal(vigil_sched *s, vigil_srsc *g)
+{
+	vigil_srsc *prev = NULL;
+
+	order_rsc(s, g, VIGIL_TASK_STOP, g, VIGIL_TASK_STOPPED, VIGIL_ORD_RUNNABLE_LEFT);
+	order_rsc(s, g, VIGIL_TASK_STOPPED, g, VIGIL_TASK_START, VIGIL_ORD_OPTIONAL);
+	order_rsc(s, g, VIGIL_TASK_START, g, VIGIL_TASK_RUNNING, VIGIL_ORD_RUNNABLE_LEFT);
+	for (guint i = 0; i < g->children->len; i++) {
+		vigil_srsc *m = g_ptr_array_index(g->children, i);
+
+		primitive_internal(s, m);
+		order_rsc(s, g, VIGIL_TASK_STOP, m, VIGIL_TASK_STOP,
+			  prev == NULL ? VIGIL_ORD_OPTIONAL : 0);
+		order_rsc(s, m, VIGIL_TASK_STOP, g, VIGIL_TASK_STOPPED,
+			  prev == NULL ? VIGIL_ORD_IMPLIES_THEN : 0);
+		order_rsc(s, g, VIGIL_TASK_START, m, VIGIL_TASK_START, 0);
+		order_rsc(s, m, VIGIL_TASK_START, g, VIGIL_TASK_RUNNING, 0);
+		if (prev != NULL) {
+			order_rsc(s, prev, VIGIL_TASK_START, m, VIGIL_TASK_START,
+				  VIGIL_ORD_IMPLIES_THEN | VIGIL_ORD_RUNNABLE_LEFT);
+			order_rsc(s, m, VIGIL_TASK_STOP, prev, VIGIL_TASK_STOP,
+				  VIGIL_ORD_OPTIONAL | VIGIL_ORD_RESTART);
+			if (m->running_on->len > 0 && prev->running_on->len == 0)
+				order_rsc(s, m, VIGIL_TASK_STOP, prev, VIGIL_TASK_START,
+					  VIGIL_ORD_IMPLIES_FIRST | VIGIL_ORD_RUNNABLE_LEFT);
+		}
+		prev = m;
+	}
+}
+
+static vigil_task parse_task(const char *v, vigil_task dflt)
+{
+	if (v == NULL)
+		return dflt;
+	if (strcmp(v, "stop") == 0)
+		return VIGIL_TASK_STOP;
+	if (strcmp(v, "start") == 0)
+		return VIGIL_TASK_START;
+	return (vigil_task)-1; /* promote, demote: no such action for a primitive or group */
+}
+
+static void user_ordering(vigil_sched *s, const vigil_constraint *c)
+{
+	vigil_srsc *first = c->first != NULL ? g_hash_table_lookup(s->by_id, c->first) : NULL;
+	vigil_srsc *then = c->then != NULL ? g_hash_table_lookup(s->by_id, c->then) : NULL;
+	vigil_task ft = parse_task(c->first_action, VIGIL_TASK_START);
+	vigil_task tt = parse_task(c->then_action, ft);
+	bool optional = false, symmetric;
+	int score = 0;
+
+	if (first == NULL || then == NULL || (int)ft < 0 || (int)tt < 0)
+		return;
+	if (c->order_kind != NULL)
+		optional = strcasecmp(c->order_kind, "Optional") == 0 ||
+			   strcasecmp(c->order_kind, "Serialize") == 0;
+	else if (c->score != NULL && vigil_score_parse(c->score, &score) == 0 && score == 0)
+		optional = true;
+	symmetric = c->symmetrical == NULL ? (c->order_kind == NULL ||
+					      strcasecmp(c->order_kind, "Serialize") != 0) :
+					     vigil_str_is_true(c->symmetrical);
+	if (optional) {
+		order_rsc(s, first, ft, then, tt, VIGIL_ORD_OPTIONAL);
+	} else if (!symmetric) {
+		order_rsc(s, first, ft, then, tt, VIGIL_ORD_OPTIONAL | VIGIL_ORD_ASYMMETRICAL);
+	} else {
+		order_rsc(s, first, ft, then, tt, VIGIL_ORD_OPTIONAL | VIGIL_ORD_IMPLIES_THEN |
+			  (ft == VIGIL_TASK_START ? VIGIL_ORD_RUNNABLE_LEFT : 0));
+	}
+	if (!symmetric)
+		return;
+	/* the inverse: then's inverse action before first's */
+	ft = ft == VIGIL_TASK_START ? VIGIL_TASK_STOP : VIGIL_TASK_START;
+	tt = tt == VIGIL_TASK_START ? VIGIL_TASK_STOP : VIGIL_TASK_START;
+	order_rsc(s, then, tt, first, ft,
+		  VIGIL_ORD_OPTIONAL | (optional ? 0 : VIGIL_ORD_IMPLIES_FIRST));
+}
+
+/* --- fencing ---------------------------------------------------------------------------------- */
+
+static bool any_managed(const vigil_sched *s)
+{
+	for (guint i = 0; i < s->rscs->len; i++) {
+		const vigil_srsc *r = g_ptr_array_index(s->rscs, i);
+
+		if (r->managed)
+			return true;
+		for (guint k = 0; k < r->children->len; k++)
+			if (((const vigil_srsc *)g_ptr_array_index(r->children, k))->managed)
+				return true;
+	}
+	return false;
+}
+
+static bool known_on(const vigil_srsc *r, const vigil_snode *n)
+{
+	for (guint i = 0; i < r->known_on->len; i++)
+		if (g_ptr_array_index(r->known_on, i) == n)
+			return true;
+	return false;
+}
+
+static void order_vs_fence(vigil_sched *s, vigil_srsc *r, vigil_action *fence)
+{
+	for (guint k = 0; k < r->children->len; k++)
+		order_vs_fence(s, g_ptr_array_index(r->children, k), fence);
+	if (r->children->len > 0 || !r->managed)
+		return;
+	for (guint i = 0; i < r->actions->len; i++) {
+		vigil_action *a = g_ptr_array_index(r->actions, i);
+
+		if (a->task == VIGIL_TASK_START && r->weights[fence->node->index] != VIGIL_NOT_ALLOWED &&
+		    !known_on(r, fence->node))
+			order_actions(s, fence, a, VIGIL_ORD_OPTIONAL | VIGIL_ORD_RUNNABLE_LEFT);
+		if (a->task == VIGIL_TASK_STOP && a->node == fence->node) {
+			/* the stop would never complete: fencing implies it */
+			a->flags |= VIGIL_ACT_PSEUDO | VIGIL_ACT_RUNNABLE | VIGIL_ACT_IMPLIED_BY_FENCING;
+			order_actions(s, fence, a, 0);
+		}
+	}
+}
+
+static void schedule_fencing(vigil_sched *s)
+{
+	bool managed = any_managed(s);
+
+	for (guint i = 0; i < s->nodes->len; i++) {
+		vigil_snode *n = g_ptr_array_index(s->nodes, i);
+		vigil_action *fence;
+
+		if (!n->info->unclean || !managed || !vigil_can_fence(&s->opts, n->info))
+			continue;
+		fence = action_new(s, NULL, VIGIL_TASK_FENCE, n, false);
+		set_reason(fence, n->info->unclean_reason != NULL ? n->info->unclean_reason :
+								  "node is unclean", false);
+		n->fence = fence;
+		for (guint k = 0; k < s->rscs->len; k++)
+			order_vs_fence(s, g_ptr_array_index(s->rscs, k), fence);
+	}
+}
+
+/* --- propagation along orderings ------------------------------------------------------------ */
+
+/* "unrunnable X start" / "required X start": why an action changed because of another. */
+static void implies(vigil_action *a, const vigil_action *because, unsigned flag)
+{
+	const char *change = flag == VIGIL_ACT_RUNNABLE ? "unrunnable" : "required";
+
+	if (!has(a->flags, flag))
+		return;
+	a->flags &= ~flag;
+	if (because != NULL && a->rsc != because->rsc) {
+		g_autofree char *text = because->rsc != NULL ?
+			g_strdup_printf("%s %s %s", change, because->rsc->id,
+					vigil_task_name(because->task)) :
+			g_strdup_printf("%s %s", change, vigil_task_name(because->task));
+
+		set_reason(a, text, false);
+	}
+}
+
+static vigil_task member_task(vigil_task t)
+{
+	return t == VIGIL_TASK_RUNNING ? VIGIL_TASK_START :
+	       t == VIGIL_TASK_STOPPED ? VIGIL_TASK_STOP : t;
+}
+
+/* Pacemaker's pcmk__group_action_flags(): a group action is required if a member's is, and
+ * unrunnable if a member's is (or, but for stops, a member will not do it at all). */
+static unsigned action_flags(vigil_action *a)
+{
+	unsigned flags = VIGIL_ACT_OPTIONAL | VIGIL_ACT_RUNNABLE | VIGIL_ACT_PSEUDO;
+	vigil_task mt;
+
+	if (!is_group(a->rsc))
+		return a->flags;
+	mt = member_task(a->task);
+	for (guint i = 0; i < a->rsc->children->len; i++) {
+		vigil_srsc *m = g_ptr_array_index(a->rsc->children, i);
+		vigil_action *ma = vigil_find_action(m, mt, NULL);
+
+		if (ma != NULL) {
+			if (has(flags, VIGIL_ACT_OPTIONAL) && !has(ma->flags, VIGIL_ACT_OPTIONAL)) {
+				flags &= ~VIGIL_ACT_OPTIONAL;
+				a->flags &= ~VIGIL_ACT_OPTIONAL;
+			}
+			if (mt != a->task && has(flags, VIGIL_ACT_RUNNABLE) &&
+			    !has(ma->flags, VIGIL_ACT_RUNNABLE)) {
+				flags &= ~VIGIL_ACT_RUNNABLE;
+				a->flags &= ~VIGIL_ACT_RUNNABLE;
+			}
+		} else if (mt != VIGIL_TASK_STOP) {
+			flags &= ~VIGIL_ACT_RUNNABLE;
+		}
+	}
+	return flags;
+}
+
+static void restart_ordering(vigil_action *first, vigil_action *then, unsigned filter)
+{
+	bool why = false;
+
+	if (has(filter, VIGIL_ACT_OPTIONAL) && !has(then->flags, VIGIL_ACT_OPTIONAL))
+		why = true;
+	if (has(filter, VIGIL_ACT_RUNNABLE) && !has(then->flags, VIGIL_ACT_RUNNABLE) &&
+	    then->rsc != NULL && then->rsc->managed && first->rsc == then->rsc)
+		why = true;
+	if (!why)
+		return;
+	if (has(first->flags, VIGIL_ACT_RUNNABLE))
+		implies(first, then, VIGIL_ACT_OPTIONAL);
+	if (has(first->flags, VIGIL_ACT_OPTIONAL))
+		implies(first, then, VIGIL_ACT_OPTIONAL);
+	if (!has(first->flags, VIGIL_ACT_OPTIONAL) && !has(first->flags, VIGIL_ACT_RUNNABLE))
+		implies(then, first, VIGIL_ACT_RUNNABLE);
+}
+
+static void asymmetric_ordering(vigil_action *first, vigil_action *then)
+{
+	const vigil_srsc *r = then->rsc;
+
+	if (r == NULL)
+		return;
+	if (r->running_on->len == 0 && then->task == VIGIL_TASK_STOP)
+		return;
+	if (r->running_on->len > 0 && then->task == VIGIL_TASK_START &&
+	    has(then->flags, VIGIL_ACT_OPTIONAL) && then->node != NULL && r->running_on->len == 1 &&
+	    g_ptr_array_index(r->running_on, 0) == then->node)
+		return;
+	if (!has(first->flags, VIGIL_ACT_RUNNABLE)) {
+		implies(then, first, VIGIL_ACT_OPTIONAL);
+		implies(then, first, VIGIL_ACT_RUNNABLE);
+	}
+}
+
+/* Pacemaker's native update for one ordering: FLAGS are FIRST's (as the ordering sees them),
+ * FILTER the flags this kind of ordering may change. */
+static void update_primitive(vigil_action *first, vigil_action *then, unsigned flags,
+			     unsigned filter, unsigned type)
+{
+	if (has(type, VIGIL_ORD_ASYMMETRICAL))
+		asymmetric_ordering(first, then);
+	if (has(type, VIGIL_ORD_IMPLIES_FIRST) && has(filter, VIGIL_ACT_OPTIONAL) &&
+	    !has(then->flags, VIGIL_ACT_OPTIONAL))
+		implies(first, then, VIGIL_ACT_OPTIONAL);
+	if (has(type, VIGIL_ORD_RUNNABLE_LEFT) && has(filter, VIGIL_ACT_RUNNABLE) &&
+	    has(then->flags, VIGIL_ACT_RUNNABLE) && !has(flags, VIGIL_ACT_RUNNABLE))
+		implies(then, first, VIGIL_ACT_RUNNABLE);
+	if (has(type, VIGIL_ORD_IMPLIES_THEN) && has(filter, VIGIL_ACT_OPTIONAL) &&
+	    has(then->flags, VIGIL_ACT_OPTIONAL) && !has(flags, VIGIL_ACT_OPTIONAL))
+		implies(then, first, VIGIL_ACT_OPTIONAL);
+	if (has(type, VIGIL_ORD_RESTART))
+		restart_ordering(first, then, filter);
+}
+
+/* The update on THEN's resource: a group passes it on to its members' same actions. */
+static void update_then(vigil_action *first, vigil_action *then, unsigned flags,
+			unsigned filter, unsigned type)
+{
+	update_primitive(first, then, flags, filter, type);
+	if (!is_group(then->rsc))
+		return;
+	for (guint i = 0; i < then->rsc->children->len; i++) {
+		vigil_srsc *m = g_ptr_array_index(then->rsc->children, i);
+		vigil_action *ma = vigil_find_action(m, then->task, NULL);
+
+		if (ma != NULL)
+			update_primitive(first, ma, flags, filter, type);
+	}
+}
+
+static void update_edge(vigil_action *first, vigil_action *then, unsigned type)
+{
+	unsigned ff = action_flags(first);
+
+	if (has(type, VIGIL_ORD_IMPLIES_THEN)) {
+		if (then->rsc != NULL)
+			update_then(first, then, ff & VIGIL_ACT_OPTIONAL, VIGIL_ACT_OPTIONAL,
+				    VIGIL_ORD_IMPLIES_THEN);
+		else if (!has(ff, VIGIL_ACT_OPTIONAL))
+			then->flags &= ~VIGIL_ACT_OPTIONAL;
+	}
+	if (has(type, VIGIL_ORD_RESTART) && then->rsc != NULL)
+		update_then(first, then, ff, VIGIL_ACT_OPTIONAL | VIGIL_ACT_RUNNABLE,
+			    VIGIL_ORD_RESTART);
+	if (has(type, VIGIL_ORD_IMPLIES_FIRST)) {
+		if (first->rsc != NULL)
+			update_primitive(first, then, ff, VIGIL_ACT_OPTIONAL,
+					 VIGIL_ORD_IMPLIES_FIRST);
+	}
+	if (has(type, VIGIL_ORD_RUNNABLE_LEFT)) {
+		if (then->rsc != NULL)
+			update_then(first, then, ff, VIGIL_ACT_RUNNABLE, VIGIL_ORD_RUNNABLE_LEFT);
+		else if (!has(ff, VIGIL_ACT_RUNNABLE))
+			then->flags &= ~VIGIL_ACT_RUNNABLE;
+	}
+	if (has(type, VIGIL_ORD_ASYMMETRICAL) && then->rsc != NULL)
+		update_then(first, then, ff, VIGIL_ACT_RUNNABLE, VIGIL_ORD_ASYMMETRICAL);
+	/* a blocked, unmanaged resource that cannot stop holds back what depends on it */
+	if (has(type, VIGIL_ORD_IMPLIES_THEN | VIGIL_ORD_IMPLIES_FIRST | VIGIL_ORD_RESTART) &&
+	    first->rsc != NULL && first->task == VIGIL_TASK_STOP && !first->rsc->managed &&
+	    first->rsc->blocked && !has(first->flags, VIGIL_ACT_RUNNABLE))
+		then->flags &= ~VIGIL_ACT_RUNNABLE;
+}
+
+/* The action an ordering from another resource really waits for: a group's start means its
+ * "running", its stop its "stopped". */
+static vigil_action *action_for_ordering(vigil_action *a)
+{
+	vigil_task t = a->task == VIGIL_TASK_START ? VIGIL_TASK_RUNNING :
+		       a->task == VIGIL_TASK_STOP ? VIGIL_TASK_STOPPED : a->task;
+	vigil_action *x;
+
+	if (!is_group(a->rsc) || t == a->task)
+		return a;
+	x = vigil_find_action(a->rsc, t, NULL);
+	return x != NULL ? x : a;
+}
+
+static bool is_parent(const vigil_srsc *child, const vigil_srsc *parent)
+{
+	return child != NULL && child->parent != NULL && child->parent == parent;
+}
+
+static void update_action(vigil_sched *s, vigil_action *then, unsigned depth);
+
+static void update_after(vigil_sched *s, vigil_action *a, unsigned depth)
+{
+	g_autoptr(GPtrArray) after = g_ptr_array_copy(a->after, NULL, NULL);
+
+	for (guint i = 0; i < after->len; i++)
+		update_action(s, ((vigil_ordering *)g_ptr_array_index(after, i))->then, depth + 1);
+}
+
+static void update_action(vigil_sched *s, vigil_action *then, unsigned depth)
+{
+	unsigned then_before = then->flags;
+	g_autoptr(GPtrArray) before = NULL;
+
+	if (depth > 10000)
+		return; /* the flags only ever lose bits, so this is never reached in practice */
+	before = g_ptr_array_copy(then->before, NULL, NULL);
+	for (guint i = 0; i < before->len; i++) {
+		vigil_ordering *o = g_ptr_array_index(before, i);
+		vigil_action *first = o->first;
+		unsigned first_before;
+
+		if (first->rsc != NULL && then->rsc != NULL && first->rsc != then->rsc &&
+		    !is_parent(then->rsc, first->rsc)) {
+			vigil_action *mapped = action_for_ordering(first);
+
+			if (mapped != first) {
+				guint n = then->before->len;
+
+				order_actions(s, mapped, then, o->type);
+				if (then->before->len != n)
+					then_before = ~then->flags; /* look again with the new edge */
+				continue;
+			}
+		}
+		first_before = first->flags;
+		update_edge(first, then, o->type);
+		if (first->flags != first_before) {
+			update_after(s, first, depth);
+			update_action(s, first, depth + 1);
+		}
+	}
+	if (then->flags != then_before) {
+		update_action(s, then, depth + 1);
+		update_after(s, then, depth);
+	}
+}
+
+static void apply_orderings(vigil_sched *s)
+{
+	for (guint i = 0; i < s->actions->len; i++)
+		update_action(s, g_ptr_array_index(s->actions, i), 0);
+}
+
+void vigil_schedule_actions(vigil_sched *s)
+{
+	for (guint i = 0; i < s->rscs->len; i++)
+		create_actions(s, g_ptr_array_index(s->rscs, i));
+	for (guint i = 0; i < s->rscs->len; i++) {
+		vigil_srsc *r = g_ptr_array_index(s->rscs, i);
+
+		if (is_group(r))
+			group_internal(s, r);
+		else
+			primitive_internal(s, r);
+	}
+	for (guint i = 0; i < s->cib->constraints->len; i++) {
+		const vigil_constraint *c = g_ptr_array_index(s->cib->constraints, i);
+
+		if (c->kind == VIGIL_CONS_ORDER)
+			user_ordering(s, c);
+	}
+	schedule_fencing(s);
+	apply_orderings(s);
+}

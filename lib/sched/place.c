@@ -1,0 +1,778 @@
+/* Placement: every resource's node scores (symmetric default, rsc_location, stickiness,
+ * failure thresholds, target-role), colocations, and the assignment of each primitive to
+ * one node, in the order and with the tie-breaks of Pacemaker 2.1.5's scheduler, so that
+ * the same CIB places the same resources on the same nodes. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/duration.h"
+#include "common/score.h"
+#include "sched/sched-private.h"
+
+#define INF VIGIL_SCORE_INFINITY
+/* Pacemaker's marker for a node made unusable while merging colocation scores. */
+#define INFINITY_HACK (INF * -100)
+
+enum { SELECT_THIS_WITH = 1, SELECT_NONNEGATIVE = 2, SELECT_ACTIVE = 4 };
+
+/* --- node tables -------------------------------------------------------------------------- */
+
+static unsigned n_nodes(const vigil_sched *s)
+{
+	return s->nodes->len;
+}
+
+static int *table_new(const vigil_sched *s)
+{
+	int *t = g_new(int, n_nodes(s) + 1);
+
+	for (unsigned i = 0; i < n_nodes(s); i++)
+		t[i] = VIGIL_NOT_ALLOWED;
+	return t;
+}
+
+static int *table_copy(const vigil_sched *s, const int *t)
+{
+	return g_memdup2(t, sizeof(int) * (n_nodes(s) + 1));
+}
+
+static vigil_snode *node_at(const vigil_sched *s, unsigned i)
+{
+	return g_ptr_array_index(s->nodes, i);
+}
+
+/* Pacemaker's pcmk__node_available() without the score. */
+bool vigil_snode_available(const vigil_snode *n)
+{
+	const vigil_node_info *i = n->info;
+
+	return i->online && !i->shutdown && !i->unclean && !i->standby && !n->standby_onfail &&
+	       !i->maintenance;
+}
+
+static bool any_available(const vigil_sched *s, const int *t)
+{
+	for (unsigned i = 0; i < n_nodes(s); i++)
+		if (t[i] != VIGIL_NOT_ALLOWED && t[i] >= 0 && vigil_snode_available(node_at(s, i)))
+			return true;
+	return false;
+}
+
+/* Adds SCORE for node I to R's table, and to its members' (resource_node_score()). A node
+ * not yet allowed starts from BASE. */
+static void node_score(const vigil_sched *s, vigil_srsc *r, unsigned i, int base, int score)
+{
+	for (guint k = 0; k < r->children->len; k++)
+		node_score(s, g_ptr_array_index(r->children, k), i, base, score);
+	if (r->weights[i] == VIGIL_NOT_ALLOWED)
+		r->weights[i] = base;
+	r->weights[i] = vigil_score_add(r->weights[i], score);
+}
+
+/* Pacemaker's resource_location(): NODE, or every node if NULL. */
+static void rsc_location(const vigil_sched *s, vigil_srsc *r, const vigil_snode *node, int score)
+{
+	for (unsigned i = 0; i < n_nodes(s); i++)
+		if (node == NULL || node->index == i)
+			node_score(s, r, i, node_at(s, i)->score, score);
+}
+
+vigil_snode *vigil_srsc_current(const vigil_srsc *r)
+{
+	return r->running_on->len > 0 ? g_ptr_array_index(r->running_on, 0) : NULL;
+}
+
+/* --- configuration of each resource ----------------------------------------------------- */
+
+static int meta_score(const vigil_sched *s, const vigil_srsc *r, const char *name, int dflt)
+{
+	const char *v = r->cfg != NULL ? vigil_rsc_meta(s->cib, r->cfg, name) : NULL;
+	int score;
+
+	if (v == NULL || vigil_score_parse(v, &score) < 0)
+		return dflt;
+	return score;
+}
+
+static void init_rsc(vigil_sched *s, vigil_srsc *r)
+{
+	const char *ft = r->cfg != NULL ? vigil_rsc_meta(s->cib, r->cfg, "failure-timeout") : NULL;
+	uint64_t ms = 0;
+
+	for (guint i = 0; i < r->children->len; i++)
+		init_rsc(s, g_ptr_array_index(r->children, i));
+	r->weights = table_new(s);
+	r->this_with = g_ptr_array_new();
+	r->with_this = g_ptr_array_new();
+	r->actions = g_ptr_array_new();
+	r->priority = meta_score(s, r, "priority", 0);
+	r->stickiness = meta_score(s, r, "resource-stickiness", 0);
+	r->migration_threshold = meta_score(s, r, "migration-threshold", INF);
+	if (r->migration_threshold < 0)
+		r->migration_threshold = 0;
+	if (ft != NULL && vigil_duration_parse_ms(ft, &ms) == 0)
+		r->failure_timeout = (int64_t)(ms / 1000);
+	r->provisional = true;
+	r->next_role = r->target_role == VIGIL_ROLE_STOPPED || r->orphan ? VIGIL_ROLE_STOPPED :
+									  VIGIL_ROLE_UNKNOWN;
+	/* what unpacking found that takes a resource out of the cluster's hands */
+	for (guint i = 0; i < r->running_on->len; i++)
+		if (((vigil_snode *)g_ptr_array_index(r->running_on, i))->info->maintenance)
+			r->managed = false;
+	if (r->blocked)
+		r->managed = false;
+	if (r->stop_on_fail)
+		r->next_role = VIGIL_ROLE_STOPPED;
+	r->orig_managed = r->managed;
+	if (s->symmetric)
+		rsc_location(s, r, NULL, 0);
+	if (r->orphan)
+		rsc_location(s, r, NULL, -INF);
+	if (r->running_on->len > 1 && r->cfg != NULL &&
+	    g_strcmp0(vigil_rsc_meta(s->cib, r->cfg, "multiple-active"), "stop_only") == 0)
+		rsc_location(s, r, NULL, -INF);
+}
+
+/* --- rsc_location -------------------------------------------------------------------------- */
+
+/* Pacemaker's pcmk__apply_location(): SCORES (one per node, NOT_ALLOWED where the
+ * constraint does not apply) onto R; for a group, the first member takes the scores and
+ * later members only become allowed (they follow the first by colocation). */
+static void apply_location(const vigil_sched *s, vigil_srsc *r, const int *scores, bool zero)
+{
+	for (unsigned i = 0; i < n_nodes(s); i++) {
+		if (scores[i] == VIGIL_NOT_ALLOWED)
+			continue;
+		if (r->weights[i] == VIGIL_NOT_ALLOWED)
+			r->weights[i] = zero ? 0 : scores[i];
+		else if (!zero)
+			r->weights[i] = vigil_score_add(r->weights[i], scores[i]);
+	}
+	for (guint k = 0; k < r->children->len; k++)
+		apply_location(s, g_ptr_array_index(r->children, k), scores, zero || k > 0);
+}
+
+static void location_for_rsc(vigil_sched *s, const vigil_constraint *c, vigil_srsc *r)
+{
+	g_autofree int *scores = table_new(s);
+
+	if (c->role != NULL && strcasecmp(c->role, "Started") != 0)
+		return; /* role-specific (promotable) placement does not apply to primitives */
+	if (c->node != NULL) {
+		int score = 0;
+
+		if (vigil_score_parse(c->score, &score) < 0)
+			return;
+		for (unsigned i = 0; i < n_nodes(s); i++)
+			if (strcmp(node_at(s, i)->name, c->node) == 0)
+				scores[i] = score;
+		apply_location(s, r, scores, false);
+		return;
+	}
+	for (guint k = 0; k < c->rules->len; k++) {
+		const vigil_rule *rule = g_ptr_array_index(c->rules, k);
+
+		for (unsigned i = 0; i < n_nodes(s); i++) {
+			const vigil_snode *n = node_at(s, i);
+
+			scores[i] = vigil_rule_holds(s, n, rule) ? vigil_rule_score(s, n, rule) :
+								    VIGIL_NOT_ALLOWED;
+		}
+		apply_location(s, r, scores, false);
+	}
+}
+
+static void apply_locations(vigil_sched *s)
+{
+	for (guint i = 0; i < s->cib->constraints->len; i++) {
+		const vigil_constraint *c = g_ptr_array_index(s->cib->constraints, i);
+
+		if (c->kind != VIGIL_CONS_LOCATION)
+			continue;
+		if (c->rsc != NULL) {
+			vigil_srsc *r = g_hash_table_lookup(s->by_id, c->rsc);
+
+			if (r != NULL && !r->orphan)
+				location_for_rsc(s, c, r);
+		} else if (c->rsc_pattern != NULL) {
+			g_autoptr(GRegex) re = g_regex_new(c->rsc_pattern, 0, 0, NULL);
+
+			for (guint k = 0; re != NULL && k < s->rscs->len; k++) {
+				vigil_srsc *r = g_ptr_array_index(s->rscs, k);
+
+				if (!r->orphan && g_regex_match(re, r->id, 0, NULL))
+					location_for_rsc(s, c, r);
+			}
+		}
+	}
+}
+
+/* --- stickiness and failures ----------------------------------------------------------- */
+
+static void apply_stickiness(vigil_sched *s, vigil_srsc *r)
+{
+	vigil_snode *n;
+
+	for (guint k = 0; k < r->children->len; k++)
+		apply_stickiness(s, g_ptr_array_index(r->children, k));
+	if (r->children->len > 0 || !r->managed || r->stickiness < 1 || r->running_on->len != 1)
+		return;
+	n = g_ptr_array_index(r->running_on, 0);
+	if (!s->symmetric && r->weights[n->index] == VIGIL_NOT_ALLOWED)
+		return;
+	rsc_location(s, r, n, r->stickiness);
+}
+
+static bool attr_is_for(const char *name, const char *prefix, const char *id)
+{
+	size_t lp = strlen(prefix), li = strlen(id);
+
+	return strncmp(name, prefix, lp) == 0 && strncmp(name + lp, id, li) == 0 &&
+	       (name[lp + li] == '\0' || name[lp + li] == '#');
+}
+
+static bool has_block_op(const vigil_srsc *r)
+{
+	for (guint i = 0; r->cfg != NULL && i < r->cfg->ops->len; i++) {
+		const vigil_op *op = g_ptr_array_index(r->cfg->ops, i);
+
+		if (g_strcmp0(op->on_fail, "block") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Pacemaker's pe_get_failcount(): the effective fail-count of R on N at s->now. */
+int vigil_failcount(const vigil_sched *s, const vigil_srsc *r, const vigil_snode *n)
+{
+	const vigil_node_state *st = n->info->state;
+	int total = 0;
+	int64_t last = 0;
+
+	if (st == NULL)
+		return 0;
+	for (guint i = 0; i < st->transient->len; i++) {
+		const vigil_nvset *set = g_ptr_array_index(st->transient, i);
+
+		for (guint j = 0; j < set->nvpairs->len; j++) {
+			const vigil_nvpair *p = g_ptr_array_index(set->nvpairs, j);
+			int v = 0;
+
+			if (p->name == NULL || p->value == NULL)
+				continue;
+			if (attr_is_for(p->name, "fail-count-", r->id)) {
+				if (vigil_score_parse(p->value, &v) == 0)
+					total = vigil_score_add(total, v);
+			} else if (attr_is_for(p->name, "last-failure-", r->id)) {
+				int64_t t = g_ascii_strtoll(p->value, NULL, 10);
+
+				last = t > last ? t : last;
+			}
+		}
+	}
+	if (total > 0 && r->failure_timeout > 0 && !has_block_op(r) &&
+	    s->now > last + r->failure_timeout)
+		total = 0;
+	return total;
+}
+
+static void check_threshold(vigil_sched *s, vigil_srsc *r, vigil_snode *n)
+{
+	int fc;
+
+	for (guint k = 0; k < r->children->len; k++)
+		check_threshold(s, g_ptr_array_index(r->children, k), n);
+	if (r->children->len > 0 || r->migration_threshold == 0 || r->failure_ignored)
+		return;
+	fc = vigil_failcount(s, r, n);
+	if (fc > 0 && r->migration_threshold - fc <= 0)
+		rsc_location(s, r, n, -INF);
+}
+
+/* --- colocations --------------------------------------------------------------------------- */
+
+static vigil_role coloc_role(const char *v)
+{
+	if (v == NULL || strcasecmp(v, "Started") == 0)
+		return VIGIL_ROLE_UNKNOWN;
+	if (strcasecmp(v, "Stopped") == 0)
+		return VIGIL_ROLE_STOPPED;
+	if (strcasecmp(v, "Master") == 0 || strcasecmp(v, "Promoted") == 0)
+		return VIGIL_ROLE_PROMOTED;
+	if (strcasecmp(v, "Slave") == 0 || strcasecmp(v, "Unpromoted") == 0)
+		return VIGIL_ROLE_UNPROMOTED;
+	return VIGIL_ROLE_UNKNOWN;
+}
+
+static int variant(const vigil_srsc *r)
+{
+	return r->children->len > 0 || (r->cfg != NULL && r->cfg->kind == VIGIL_RSC_GROUP);
+}
+
+static gint cmp_by(const vigil_srsc *a, const vigil_srsc *b)
+{
+	if (a->priority != b->priority)
+		return a->priority > b->priority ? -1 : 1;
+	if (variant(a) != variant(b))
+		return variant(a) > variant(b) ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+static gint cmp_primary(gconstpointer a, gconstpointer b)
+{
+	return cmp_by((*(vigil_coloc *const *)a)->primary, (*(vigil_coloc *const *)b)->primary);
+}
+
+static gint cmp_dependent(gconstpointer a, gconstpointer b)
+{
+	return cmp_by((*(vigil_coloc *const *)a)->dependent,
+		      (*(vigil_coloc *const *)b)->dependent);
+}
+
+static void coloc_new(vigil_sched *s, const char *id, vigil_srsc *dep, vigil_srsc *pri,
+		      int score, const vigil_constraint *c)
+{
+	vigil_coloc *col;
+	const char *critical = dep->cfg != NULL ? vigil_rsc_meta(s->cib, dep->cfg, "critical") :
+						   NULL;
+
+	if (score == 0 || dep == pri)
+		return;
+	col = g_new0(vigil_coloc, 1);
+	col->id = id;
+	col->dependent = dep;
+	col->primary = pri;
+	col->score = score;
+	col->dependent_role = coloc_role(c != NULL ? c->rsc_role : NULL);
+	col->primary_role = coloc_role(c != NULL ? c->with_rsc_role : NULL);
+	col->node_attribute = c != NULL ? c->node_attribute : NULL;
+	col->influence = critical == NULL || vigil_str_is_true(critical);
+	if (c != NULL && c->influence != NULL)
+		col->influence = vigil_str_is_true(c->influence);
+	g_ptr_array_add(s->colocs, col);
+	g_ptr_array_add(dep->this_with, col);
+	g_ptr_array_add(pri->with_this, col);
+}
+
+static void sort_colocs(vigil_srsc *r)
+{
+	g_ptr_array_sort(r->this_with, cmp_primary);
+	g_ptr_array_sort(r->with_this, cmp_dependent);
+	for (guint k = 0; k < r->children->len; k++)
+		sort_colocs(g_ptr_array_index(r->children, k));
+}
+
+static void unpack_colocations(vigil_sched *s)
+{
+	for (guint i = 0; i < s->rscs->len; i++) {
+		vigil_srsc *g = g_ptr_array_index(s->rscs, i);
+
+		for (guint k = 1; k < g->children->len; k++)
+			coloc_new(s, "group:internal_colocation", g_ptr_array_index(g->children, k),
+				  g_ptr_array_index(g->children, k - 1), INF, NULL);
+	}
+	for (guint i = 0; i < s->cib->constraints->len; i++) {
+		const vigil_constraint *c = g_ptr_array_index(s->cib->constraints, i);
+		vigil_srsc *dep, *pri;
+		int score = 0;
+
+		if (c->kind != VIGIL_CONS_COLOCATION || c->rsc == NULL || c->with_rsc == NULL)
+			continue;
+		dep = g_hash_table_lookup(s->by_id, c->rsc);
+		pri = g_hash_table_lookup(s->by_id, c->with_rsc);
+		if (dep == NULL || pri == NULL || vigil_score_parse(c->score, &score) < 0)
+			continue;
+		coloc_new(s, c->id, dep, pri, score, c);
+	}
+	for (guint i = 0; i < s->rscs->len; i++)
+		sort_colocs(g_ptr_array_index(s->rscs, i));
+}
+
+static bool is_group(const vigil_srsc *r)
+{
+	return r->cfg != NULL && r->cfg->kind == VIGIL_RSC_GROUP;
+}
+
+/* The colocations where R is the dependent; a group's own belong to its first member. */
+static GPtrArray *this_with(const vigil_srsc *r)
+{
+	GPtrArray *l = g_ptr_array_new();
+
+	g_ptr_array_extend(l, r->this_with, NULL, NULL);
+	if (r->parent != NULL && g_ptr_array_index(r->parent->children, 0) == r)
+		g_ptr_array_extend(l, r->parent->this_with, NULL, NULL);
+	return l;
+}
+
+/* The colocations where R is the primary; a group's own belong to its last member. */
+static GPtrArray *with_this(const vigil_srsc *r)
+{
+	GPtrArray *l = g_ptr_array_new();
+
+	g_ptr_array_extend(l, r->with_this, NULL, NULL);
+	if (r->parent != NULL &&
+	    g_ptr_array_index(r->parent->children, r->parent->children->len - 1) == r)
+		g_ptr_array_extend(l, r->parent->with_this, NULL, NULL);
+	return l;
+}
+
+static bool has_influence(const vigil_coloc *c)
+{
+	return c->influence || c->primary->running_on->len == 0;
+}
+
+static const char *attr_of(const vigil_sched *s, const vigil_snode *n, const char *attr)
+{
+	return vigil_snode_attr(s, n, attr != NULL ? attr : "#uname");
+}
+
+static bool attr_eq(const char *a, const char *b)
+{
+	return a != NULL && b != NULL ? strcasecmp(a, b) == 0 : a == b;
+}
+
+static int best_score_matching(const vigil_sched *s, const vigil_srsc *r, const char *attr,
+			       const char *value)
+{
+	int best = -INF;
+
+	for (unsigned i = 0; i < n_nodes(s); i++) {
+		const vigil_snode *n = node_at(s, i);
+
+		if (r->weights[i] != VIGIL_NOT_ALLOWED && r->weights[i] > best &&
+		    vigil_snode_available(n) && attr_eq(value, attr_of(s, n, attr)))
+			best = r->weights[i];
+	}
+	return best;
+}
+
+static void add_scores_matching(const vigil_sched *s, int *work, const vigil_srsc *r,
+				const char *attr, double factor, bool only_positive)
+{
+	for (unsigned i = 0; i < n_nodes(s); i++) {
+		int score, weight, sum;
+		double f;
+
+		if (work[i] == VIGIL_NOT_ALLOWED)
+			continue;
+		score = best_score_matching(s, r, attr, attr_of(s, node_at(s, i), attr));
+		if (factor < 0 && score < 0)
+			continue;
+		if (work[i] == INFINITY_HACK)
+			continue;
+		f = factor * score;
+		weight = (int)(f < 0 ? f - 0.5 : f + 0.5);
+		if (weight == 0 && score != 0)
+			weight = factor > 0 ? 1 : factor < 0 ? -1 : 0;
+		sum = vigil_score_add(weight, work[i]);
+		if (only_positive && sum < 0 && work[i] > 0) {
+			work[i] = INFINITY_HACK;
+			continue;
+		}
+		if (only_positive && sum < 0 && work[i] == 0)
+			continue;
+		work[i] = sum;
+	}
+}
+
+/* Pacemaker's add_colocated_node_scores(): merges R's scores (and, recursively, those of
+ * resources colocated with it) into *NODES, scaled by FACTOR. */
+static void add_colocated_scores(vigil_sched *s, vigil_srsc *r, int **nodes, const char *attr,
+				 double factor, unsigned flags)
+{
+	g_autofree int *work = NULL;
+
+	if (is_group(r)) {
+		if (r->children->len == 0 || r->merging)
+			return;
+		r->merging = true;
+		add_colocated_scores(s, *nodes == NULL ? g_ptr_array_index(r->children,
+									     r->children->len - 1) :
+						       g_ptr_array_index(r->children, 0),
+				     nodes, attr, factor, flags);
+		r->merging = false;
+		return;
+	}
+	if (r->merging)
+		return;
+	r->merging = true;
+	if (*nodes == NULL) {
+		work = table_copy(s, r->weights);
+	} else {
+		work = table_copy(s, *nodes);
+		add_scores_matching(s, work, r, attr, factor, flags & SELECT_NONNEGATIVE);
+	}
+	if (any_available(s, work)) {
+		g_autoptr(GPtrArray) l = flags & SELECT_THIS_WITH ? this_with(r) : with_this(r);
+
+		for (guint i = 0; i < l->len; i++) {
+			const vigil_coloc *c = g_ptr_array_index(l, i);
+			vigil_srsc *other;
+
+			if (flags & SELECT_THIS_WITH) {
+				other = c->primary;
+			} else if (!has_influence(c)) {
+				continue;
+			} else {
+				other = c->dependent;
+			}
+			add_colocated_scores(s, other, &work, c->node_attribute,
+					     factor * c->score / (double)INF, flags | SELECT_ACTIVE);
+		}
+	} else if (flags & SELECT_ACTIVE) {
+		r->merging = false;
+		return;
+	}
+	if (flags & SELECT_NONNEGATIVE)
+		for (unsigned i = 0; i < n_nodes(s); i++)
+			if (work[i] == INFINITY_HACK)
+				work[i] = 1;
+	g_free(*nodes);
+	*nodes = g_steal_pointer(&work);
+	r->merging = false;
+}
+
+static void assign(vigil_sched *s, vigil_srsc *r);
+
+/* Pacemaker's pcmk__colocation_affects() for location purposes. */
+static bool coloc_affects(const vigil_srsc *dep, const vigil_srsc *pri, const vigil_coloc *c)
+{
+	if (pri->provisional || !dep->provisional)
+		return false;
+	if (c->score > 0 && c->dependent_role != VIGIL_ROLE_UNKNOWN &&
+	    c->dependent_role != dep->next_role)
+		return false;
+	if (c->score > 0 && c->primary_role != VIGIL_ROLE_UNKNOWN &&
+	    c->primary_role != pri->next_role)
+		return false;
+	if (c->score < 0 && c->dependent_role != VIGIL_ROLE_UNKNOWN &&
+	    c->dependent_role == dep->next_role)
+		return false;
+	if (c->score < 0 && c->primary_role != VIGIL_ROLE_UNKNOWN &&
+	    c->primary_role == pri->next_role)
+		return false;
+	return true;
+}
+
+/* Pacemaker's pcmk__apply_coloc_to_weights(). */
+static void coloc_to_weights(vigil_sched *s, vigil_srsc *dep, const vigil_srsc *pri,
+			     const vigil_coloc *c)
+{
+	const char *value = pri->assigned != NULL ? attr_of(s, pri->assigned, c->node_attribute) :
+						    NULL;
+	g_autofree int *work = table_copy(s, dep->weights);
+
+	for (unsigned i = 0; i < n_nodes(s); i++) {
+		if (work[i] == VIGIL_NOT_ALLOWED)
+			continue;
+		if (pri->assigned == NULL) {
+			work[i] = vigil_score_add(-c->score, work[i]);
+			continue;
+		}
+		if (attr_eq(attr_of(s, node_at(s, i), c->node_attribute), value)) {
+			if (c->score < INF)
+				work[i] = vigil_score_add(c->score, work[i]);
+		} else if (c->score >= INF) {
+			work[i] = -INF;
+		}
+	}
+	if (c->score <= -INF || c->score >= INF || any_available(s, work)) {
+		g_free(dep->weights);
+		dep->weights = g_steal_pointer(&work);
+	}
+}
+
+/* The resource a colocation with PRI really refers to: a group's last member for a
+ * mandatory one (the whole group must be up), its first for an optional one. */
+static vigil_srsc *effective_primary(vigil_srsc *pri, const vigil_coloc *c)
+{
+	if (!is_group(pri) || pri->children->len == 0)
+		return pri;
+	return g_ptr_array_index(pri->children, c->score >= INF ? pri->children->len - 1 : 0);
+}
+
+static void apply_this_with(vigil_sched *s, vigil_srsc *r, const vigil_coloc *c)
+{
+	g_autofree int *archive = NULL;
+	vigil_srsc *pri;
+
+	if (c->score < 0 && c->score > -INF)
+		archive = table_copy(s, r->weights);
+	assign(s, c->primary);
+	pri = effective_primary(c->primary, c);
+	if (coloc_affects(r, pri, c))
+		coloc_to_weights(s, r, pri, c);
+	if (archive != NULL && !any_available(s, r->weights)) {
+		g_free(r->weights);
+		r->weights = g_steal_pointer(&archive);
+	}
+}
+
+static void add_dependent_scores(vigil_sched *s, vigil_srsc *r, const vigil_coloc *c)
+{
+	if (!has_influence(c))
+		return;
+	add_colocated_scores(s, c->dependent, &r->weights, c->node_attribute,
+			     c->score / (double)INF, SELECT_NONNEGATIVE);
+}
+
+static bool mandatory(const vigil_coloc *c)
+{
+	return c->score <= -INF || c->score >= INF;
+}
+
+static void apply_colocations(vigil_sched *s, vigil_srsc *r)
+{
+	g_autoptr(GPtrArray) tw = this_with(r);
+	g_autoptr(GPtrArray) wt = with_this(r);
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (guint i = 0; i < tw->len; i++)
+			if (mandatory(g_ptr_array_index(tw, i)) == (pass == 0))
+				apply_this_with(s, r, g_ptr_array_index(tw, i));
+		for (guint i = 0; i < wt->len; i++)
+			if (mandatory(g_ptr_array_index(wt, i)) == (pass == 0))
+				add_dependent_scores(s, r, g_ptr_array_index(wt, i));
+	}
+}
+
+/* --- choosing a node ------------------------------------------------------------------------ */
+
+typedef struct sort_ctx {
+	const vigil_sched *s;
+	const int *weights;
+	const vigil_snode *preferred;
+} sort_ctx;
+
+static gint compare_nodes(gconstpointer a, gconstpointer b, gpointer data)
+{
+	const sort_ctx *ctx = data;
+	const vigil_snode *x = *(vigil_snode *const *)a, *y = *(vigil_snode *const *)b;
+	int wx = vigil_snode_available(x) ? ctx->weights[x->index] : -INF;
+	int wy = vigil_snode_available(y) ? ctx->weights[y->index] : -INF;
+
+	if (wx != wy)
+		return wx > wy ? -1 : 1;
+	if (x->assigned != y->assigned)
+		return x->assigned < y->assigned ? -1 : 1;
+	if (ctx->preferred != NULL && (x == ctx->preferred) != (y == ctx->preferred))
+		return x == ctx->preferred ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static void finalize(vigil_sched *s, vigil_srsc *r, vigil_snode *chosen, bool force)
+{
+	(void)s;
+	if (!force && chosen != NULL &&
+	    (r->weights[chosen->index] < 0 || !vigil_snode_available(chosen)))
+		chosen = NULL;
+	r->provisional = false;
+	r->assigned = chosen;
+	if (chosen == NULL) {
+		r->next_role = VIGIL_ROLE_STOPPED;
+		return;
+	}
+	chosen->assigned++;
+}
+
+static void assign_best_node(vigil_sched *s, vigil_srsc *r)
+{
+	g_autoptr(GPtrArray) nodes = g_ptr_array_new();
+	vigil_snode *current = vigil_srsc_current(r);
+	vigil_snode *best, *chosen;
+	sort_ctx ctx = { s, r->weights, current };
+
+	for (unsigned i = 0; i < n_nodes(s); i++)
+		if (r->weights[i] != VIGIL_NOT_ALLOWED)
+			g_ptr_array_add(nodes, node_at(s, i));
+	if (nodes->len == 0) {
+		finalize(s, r, NULL, false);
+		return;
+	}
+	g_ptr_array_sort_with_data(nodes, compare_nodes, &ctx);
+	best = chosen = g_ptr_array_index(nodes, 0);
+	if (r->weights[chosen->index] > 0 && vigil_snode_available(chosen) && current != NULL &&
+	    vigil_snode_available(current)) {
+		for (guint i = 1; i < nodes->len; i++) {
+			vigil_snode *n = g_ptr_array_index(nodes, i);
+
+			if (r->weights[n->index] != r->weights[best->index])
+				break;
+			if (n == current)
+				chosen = n;
+		}
+	}
+	finalize(s, r, chosen, false);
+}
+
+static void assign_primitive(vigil_sched *s, vigil_srsc *r)
+{
+	if (r->parent != NULL && !r->parent->allocating)
+		assign(s, r->parent);
+	if (!r->provisional || r->allocating)
+		return;
+	r->allocating = true;
+	apply_colocations(s, r);
+	if (r->next_role == VIGIL_ROLE_STOPPED) {
+		rsc_location(s, r, NULL, -INF);
+	} else if (!s->opts.have_quorum && s->opts.no_quorum_policy == VIGIL_NQP_FREEZE &&
+		   r->running_on->len == 0) {
+		r->next_role = r->role; /* may not be raised without quorum */
+	}
+	if (s->opts.stonith_enabled && !s->opts.have_stonith_rsc)
+		r->managed = false;
+	if (!r->managed) {
+		r->next_role = r->role;
+		finalize(s, r, vigil_srsc_current(r), true);
+	} else if (s->stop_all) {
+		finalize(s, r, NULL, true);
+	} else if (r->provisional) {
+		assign_best_node(s, r);
+	}
+	r->allocating = false;
+}
+
+static void assign_group(vigil_sched *s, vigil_srsc *g)
+{
+	if (!g->provisional || g->allocating)
+		return;
+	if (g->children->len == 0) {
+		g->provisional = false;
+		return;
+	}
+	g->allocating = true;
+	for (guint i = 0; i < g->children->len; i++)
+		assign(s, g_ptr_array_index(g->children, i));
+	g->next_role = ((vigil_srsc *)g_ptr_array_index(g->children, 0))->next_role;
+	g->assigned = ((vigil_srsc *)g_ptr_array_index(g->children, 0))->assigned;
+	g->allocating = false;
+	g->provisional = false;
+}
+
+static void assign(vigil_sched *s, vigil_srsc *r)
+{
+	if (is_group(r))
+		assign_group(s, r);
+	else
+		assign_primitive(s, r);
+}
+
+void vigil_place(vigil_sched *s)
+{
+	for (guint i = 0; i < s->rscs->len; i++)
+		init_rsc(s, g_ptr_array_index(s->rscs, i));
+	apply_locations(s);
+	for (guint i = 0; i < s->rscs->len; i++)
+		apply_stickiness(s, g_ptr_array_index(s->rscs, i));
+	for (guint n = 0; n < n_nodes(s); n++)
+		for (guint i = 0; i < s->rscs->len; i++)
+			check_threshold(s, g_ptr_array_index(s->rscs, i), node_at(s, n));
+	unpack_colocations(s);
+	for (guint i = 0; i < s->rscs->len; i++)
+		assign(s, g_ptr_array_index(s->rscs, i));
+}

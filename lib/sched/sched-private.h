@@ -1,0 +1,21 @@
+/* Internal interfaces between the scheduler's stages (not exported from libvigil). */
+#pragma once
+
+#include "sched/sched.h"
+
+/* rules.c */
+const char *vigil_snode_attr(const vigil_sched *s, const vigil_snode *n, const char *name);
+bool vigil_rule_holds(const vigil_sched *s, const vigil_snode *n, const vigil_rule *rule);
+int vigil_rule_score(const vigil_sched *s, const vigil_snode *n, const vigil_rule *rule);
+
+/* place.c: node scores, colocations and assignment */
+bool vigil_snode_available(const vigil_snode *n);
+void vigil_place(vigil_sched *s);
+/* The node a resource is active on (the first found), or NULL. */
+vigil_snode *vigil_srsc_current(const vigil_srsc *r);
+
+/* actions.c */
+void vigil_schedule_actions(vigil_sched *s);
+vigil_action *vigil_find_action(const vigil_srsc *r, vigil_task task, const vigil_snode *node);
+const char *vigil_task_name(vigil_task task);
+int vigil_failcount(const vigil_sched *s, const vigil_srsc *r, const vigil_snode *n);

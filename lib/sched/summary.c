@@ -1,0 +1,199 @@
+/* The Transition Summary as crm_simulate prints it: one line per fencing and per resource
+ * that changes (Start, Stop, Move, Recover, Restart), with Pacemaker 2.1.5's wording,
+ * reasons and column widths (pcmk_output.c rsc_action_item), so the two can be diffed. */
+#include "config.h"
+
+#include <string.h>
+
+#include "sched/sched-private.h"
+
+typedef struct item {
+	const char *change;
+	const vigil_srsc *rsc;
+	vigil_role role, next_role;
+	const vigil_snode *origin, *destination;
+	const vigil_action *action, *source;
+} item;
+
+static bool runnable(const vigil_action *a)
+{
+	return (a->flags & VIGIL_ACT_RUNNABLE) != 0;
+}
+
+static bool optional(const vigil_action *a)
+{
+	return (a->flags & VIGIL_ACT_OPTIONAL) != 0;
+}
+
+static void add(GArray *items, const char *change, const vigil_srsc *r, vigil_role role,
+		const vigil_snode *origin, const vigil_snode *dest, const vigil_action *action,
+		const vigil_action *source)
+{
+	item it = { change, r, role, r->next_role, origin, dest, action, source };
+
+	if (action == NULL)
+		return; /* Pacemaker asserts there is one */
+	g_array_append_val(items, it);
+}
+
+/* The node whose stop or start the summary speaks of (pe__find_active_on). */
+static const vigil_snode *current_of(const vigil_sched *s, const vigil_srsc *r)
+{
+	const vigil_snode *active = NULL;
+
+	for (guint i = 0; i < r->running_on->len; i++) {
+		const vigil_snode *n = g_ptr_array_index(r->running_on, i);
+		bool happy = n->info->online && !n->info->unclean;
+
+		if (!s->opts.stonith_enabled && happy) {
+			if (active == NULL || !active->info->online || active->info->unclean)
+				active = n;
+		}
+		if (active == NULL)
+			active = n;
+	}
+	return active;
+}
+
+static void stop_items(GArray *items, const vigil_srsc *r, vigil_role role,
+		       const vigil_action *start)
+{
+	for (guint i = 0; i < r->running_on->len; i++) {
+		const vigil_snode *n = g_ptr_array_index(r->running_on, i);
+		const vigil_action *stop = vigil_find_action(r, VIGIL_TASK_STOP, n);
+
+		add(items, "Stop", r, role, n, NULL, stop,
+		    stop != NULL && stop->reason != NULL ? stop : start);
+	}
+}
+
+/* Pacemaker's LogActions() for one primitive. */
+static void primitive_items(const vigil_sched *s, const vigil_srsc *r, GArray *items)
+{
+	const vigil_snode *next = r->assigned, *current = NULL, *start_node;
+	const vigil_action *start, *stop;
+	vigil_role role = r->role;
+	bool moving, failed = r->failed;
+
+	if (r->running_on->len > 0) {
+		current = current_of(s, r);
+		if (role == VIGIL_ROLE_STOPPED || role == VIGIL_ROLE_UNKNOWN)
+			role = VIGIL_ROLE_STARTED;
+	}
+	if (current == NULL && r->orphan)
+		return;
+	if (!r->managed || (current == NULL && next == NULL))
+		return;
+	moving = current != NULL && next != NULL && current != next;
+	start = vigil_find_action(r, VIGIL_TASK_START, next);
+	start_node = start == NULL || !runnable(start) ? NULL : current;
+	stop = vigil_find_action(r, VIGIL_TASK_STOP, start_node);
+	if (role == r->next_role) {
+		if (next == NULL || start == NULL || optional(start))
+			return; /* Leave */
+		if (!runnable(start))
+			add(items, "Stop", r, role, current, NULL, stop,
+			    stop != NULL && stop->reason != NULL ? stop : start);
+		else if (moving)
+			add(items, failed ? "Recover" : "Move", r, role, current, next, stop, NULL);
+		else if (failed)
+			add(items, "Recover", r, role, current, NULL, stop, NULL);
+		else
+			add(items, "Restart", r, role, current, next, start, NULL);
+		return;
+	}
+	if (stop != NULL && (r->next_role == VIGIL_ROLE_STOPPED ||
+			     (start != NULL && !runnable(start))))
+		stop_items(items, r, role, start);
+	else if (stop != NULL && failed)
+		add(items, "Recover", r, role, current, next, stop, start);
+	else if (moving)
+		add(items, "Move", r, role, current, next, stop, NULL);
+	else if (start != NULL && !optional(start))
+		add(items, "Start", r, role, NULL, next, start, NULL);
+}
+
+static void rsc_items(const vigil_sched *s, const vigil_srsc *r, GArray *items)
+{
+	if (r->cfg != NULL && r->cfg->kind == VIGIL_RSC_GROUP) {
+		for (guint i = 0; i < r->children->len; i++)
+			rsc_items(s, g_ptr_array_index(r->children, i), items);
+		return;
+	}
+	primitive_items(s, r, items);
+}
+
+static char *details(const item *it)
+{
+	bool same_host = it->origin != NULL && it->destination != NULL &&
+			 it->origin == it->destination;
+	bool same_role = it->role == it->next_role;
+
+	if (it->origin == NULL)
+		return g_strdup(it->destination->name);
+	if (it->destination == NULL)
+		return g_strdup(it->origin->name);
+	if (same_role && same_host)
+		return g_strdup(it->origin->name);
+	if (same_role)
+		return g_strdup_printf("%s -> %s", it->origin->name, it->destination->name);
+	return g_strdup_printf("%s -> %s", it->origin->name, it->destination->name);
+}
+
+static char *reason(const item *it)
+{
+	const vigil_action *src = it->source != NULL ? it->source : it->action;
+
+	if (src->reason != NULL && !runnable(it->action))
+		return g_strdup_printf("due to %s (blocked)", src->reason);
+	if (src->reason != NULL)
+		return g_strdup_printf("due to %s", src->reason);
+	if (!runnable(it->action))
+		return g_strdup("blocked");
+	return NULL;
+}
+
+static void fence_items(const vigil_sched *s, GString *out)
+{
+	const char *op = s->stonith_action != NULL ? s->stonith_action : "reboot";
+
+	for (guint i = 0; i < s->actions->len; i++) {
+		const vigil_action *a = g_ptr_array_index(s->actions, i);
+
+		if (a->task != VIGIL_TASK_FENCE || optional(a))
+			continue;
+		g_string_append_printf(out, "  * Fence (%s) %s '%s'\n", op, a->node->name,
+				       a->reason != NULL ? a->reason : "");
+	}
+}
+
+void vigil_sched_format_summary(const vigil_sched *s, GString *out)
+{
+	g_autoptr(GArray) items = g_array_new(false, false, sizeof(item));
+	int rsc_width = 5, detail_width = 5;
+
+	fence_items(s, out);
+	for (guint i = 0; i < s->rscs->len; i++)
+		rsc_items(s, g_ptr_array_index(s->rscs, i), items);
+	/* Pacemaker's widths are statics that grow as items are printed, and the summary is
+	 * produced twice: what shows is the state after one full pass */
+	for (guint i = 0; i < items->len; i++) {
+		const item *it = &g_array_index(items, item, i);
+		g_autofree char *d = details(it);
+		int len = (int)strlen(it->rsc->id);
+
+		if (len > rsc_width)
+			rsc_width = len + 2;
+		if ((int)strlen(d) > detail_width)
+			detail_width = (int)strlen(d);
+	}
+	for (guint i = 0; i < items->len; i++) {
+		const item *it = &g_array_index(items, item, i);
+		g_autofree char *d = details(it);
+		g_autofree char *why = reason(it);
+
+		g_string_append_printf(out, "  * %-8s   %-*s   ( %*s )%s%s\n", it->change,
+				       rsc_width, it->rsc->id, detail_width, d,
+				       why != NULL ? "  " : "", why != NULL ? why : "");
+	}
+}
