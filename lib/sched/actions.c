@@ -55,9 +55,13 @@ static void set_reason(vigil_action *a, const char *reason, bool overwrite)
 	a->reason = g_strdup(reason);
 }
 
-static bool needs_quorum(const vigil_action *a)
+/* Starts need quorum, unless the resource says it requires nothing. */
+static bool needs_quorum(const vigil_sched *s, const vigil_action *a)
 {
-	return a->task == VIGIL_TASK_START;
+	const char *req = a->rsc->cfg != NULL ? vigil_rsc_meta(s->cib, a->rsc->cfg, "requires") :
+						 NULL;
+
+	return a->task == VIGIL_TASK_START && g_strcmp0(req, "nothing") != 0;
 }
 
 /* Pacemaker's runnable checks in custom_action(). */
@@ -73,7 +77,7 @@ static void evaluate_runnable(const vigil_sched *s, vigil_action *a)
 		a->flags |= VIGIL_ACT_OPTIONAL;
 	} else if (!a->node->info->online || a->node->info->pending) {
 		a->flags &= ~VIGIL_ACT_RUNNABLE;
-	} else if (!needs_quorum(a) || s->opts.have_quorum ||
+	} else if (!needs_quorum(s, a) || s->opts.have_quorum ||
 		   s->opts.no_quorum_policy == VIGIL_NQP_IGNORE) {
 		a->flags |= VIGIL_ACT_RUNNABLE;
 	} else if (s->opts.no_quorum_policy == VIGIL_NQP_FREEZE) {
@@ -415,18 +419,23 @@ static void schedule_fencing(vigil_sched *s)
 {
 	bool managed = any_managed(s);
 
-	for (guint i = 0; i < s->nodes->len; i++) {
-		vigil_snode *n = g_ptr_array_index(s->nodes, i);
+	/* Pacemaker creates the fencing of nodes found lost while reading the status first,
+	 * and that of nodes never seen ('node is unclean') last */
+	for (guint k = 0; k < 2 * s->nodes->len; k++) {
+		vigil_snode *n = g_ptr_array_index(s->nodes, k % s->nodes->len);
+		bool unseen = n->info->state == NULL;
 		vigil_action *fence;
 
+		if (unseen != (k >= s->nodes->len))
+			continue;
 		if (!n->info->unclean || !managed || !vigil_can_fence(&s->opts, n->info))
 			continue;
 		fence = action_new(s, NULL, VIGIL_TASK_FENCE, n, false);
-		set_reason(fence, n->info->unclean_reason != NULL ? n->info->unclean_reason :
-								  "node is unclean", false);
+		set_reason(fence, !unseen && n->info->unclean_reason != NULL ?
+					  n->info->unclean_reason : "node is unclean", false);
 		n->fence = fence;
-		for (guint k = 0; k < s->rscs->len; k++)
-			order_vs_fence(s, g_ptr_array_index(s->rscs, k), fence);
+		for (guint j = 0; j < s->rscs->len; j++)
+			order_vs_fence(s, g_ptr_array_index(s->rscs, j), fence);
 	}
 }
 
@@ -526,9 +535,13 @@ static void asymmetric_ordering(vigil_action *first, vigil_action *then)
 
 /* Pacemaker's native update for one ordering: FLAGS are FIRST's (as the ordering sees them),
  * FILTER the flags this kind of ordering may change. */
-static void update_primitive(vigil_action *first, vigil_action *then, unsigned flags,
-			     unsigned filter, unsigned type)
+static void update_action(vigil_sched *s, vigil_action *then, unsigned depth);
+
+static void update_primitive(vigil_sched *s, vigil_action *first, vigil_action *then,
+			     unsigned flags, unsigned filter, unsigned type)
 {
+	unsigned then_before = then->flags;
+
 	if (has(type, VIGIL_ORD_ASYMMETRICAL))
 		asymmetric_ordering(first, then);
 	if (has(type, VIGIL_ORD_IMPLIES_FIRST) && has(filter, VIGIL_ACT_OPTIONAL) &&
@@ -542,13 +555,16 @@ static void update_primitive(vigil_action *first, vigil_action *then, unsigned f
 		implies(then, first, VIGIL_ACT_OPTIONAL);
 	if (has(type, VIGIL_ORD_RESTART))
 		restart_ordering(first, then, filter);
+	/* as Pacemaker: a changed group member's action is looked at again at once */
+	if (then->flags != then_before && then->rsc != NULL && then->rsc->parent != NULL)
+		update_action(s, then, 1);
 }
 
 /* The update on THEN's resource: a group passes it on to its members' same actions. */
-static void update_then(vigil_action *first, vigil_action *then, unsigned flags,
-			unsigned filter, unsigned type)
+static void update_then(vigil_sched *s, vigil_action *first, vigil_action *then,
+			unsigned flags, unsigned filter, unsigned type)
 {
-	update_primitive(first, then, flags, filter, type);
+	update_primitive(s, first, then, flags, filter, type);
 	if (!is_group(then->rsc))
 		return;
 	for (guint i = 0; i < then->rsc->children->len; i++) {
@@ -556,37 +572,38 @@ static void update_then(vigil_action *first, vigil_action *then, unsigned flags,
 		vigil_action *ma = vigil_find_action(m, then->task, NULL);
 
 		if (ma != NULL)
-			update_primitive(first, ma, flags, filter, type);
+			update_primitive(s, first, ma, flags, filter, type);
 	}
 }
 
-static void update_edge(vigil_action *first, vigil_action *then, unsigned type)
+static void update_edge(vigil_sched *s, vigil_action *first, vigil_action *then,
+			unsigned type)
 {
 	unsigned ff = action_flags(first);
 
 	if (has(type, VIGIL_ORD_IMPLIES_THEN)) {
 		if (then->rsc != NULL)
-			update_then(first, then, ff & VIGIL_ACT_OPTIONAL, VIGIL_ACT_OPTIONAL,
+			update_then(s, first, then, ff & VIGIL_ACT_OPTIONAL, VIGIL_ACT_OPTIONAL,
 				    VIGIL_ORD_IMPLIES_THEN);
 		else if (!has(ff, VIGIL_ACT_OPTIONAL))
 			then->flags &= ~VIGIL_ACT_OPTIONAL;
 	}
 	if (has(type, VIGIL_ORD_RESTART) && then->rsc != NULL)
-		update_then(first, then, ff, VIGIL_ACT_OPTIONAL | VIGIL_ACT_RUNNABLE,
+		update_then(s, first, then, ff, VIGIL_ACT_OPTIONAL | VIGIL_ACT_RUNNABLE,
 			    VIGIL_ORD_RESTART);
 	if (has(type, VIGIL_ORD_IMPLIES_FIRST)) {
 		if (first->rsc != NULL)
-			update_primitive(first, then, ff, VIGIL_ACT_OPTIONAL,
+			update_primitive(s, first, then, ff, VIGIL_ACT_OPTIONAL,
 					 VIGIL_ORD_IMPLIES_FIRST);
 	}
 	if (has(type, VIGIL_ORD_RUNNABLE_LEFT)) {
 		if (then->rsc != NULL)
-			update_then(first, then, ff, VIGIL_ACT_RUNNABLE, VIGIL_ORD_RUNNABLE_LEFT);
+			update_then(s, first, then, ff, VIGIL_ACT_RUNNABLE, VIGIL_ORD_RUNNABLE_LEFT);
 		else if (!has(ff, VIGIL_ACT_RUNNABLE))
 			then->flags &= ~VIGIL_ACT_RUNNABLE;
 	}
 	if (has(type, VIGIL_ORD_ASYMMETRICAL) && then->rsc != NULL)
-		update_then(first, then, ff, VIGIL_ACT_RUNNABLE, VIGIL_ORD_ASYMMETRICAL);
+		update_then(s, first, then, ff, VIGIL_ACT_RUNNABLE, VIGIL_ORD_ASYMMETRICAL);
 	/* a blocked, unmanaged resource that cannot stop holds back what depends on it */
 	if (has(type, VIGIL_ORD_IMPLIES_THEN | VIGIL_ORD_IMPLIES_FIRST | VIGIL_ORD_RESTART) &&
 	    first->rsc != NULL && first->task == VIGIL_TASK_STOP && !first->rsc->managed &&
@@ -612,8 +629,6 @@ static bool is_parent(const vigil_srsc *child, const vigil_srsc *parent)
 {
 	return child != NULL && child->parent != NULL && child->parent == parent;
 }
-
-static void update_action(vigil_sched *s, vigil_action *then, unsigned depth);
 
 static void update_after(vigil_sched *s, vigil_action *a, unsigned depth)
 {
@@ -650,7 +665,7 @@ static void update_action(vigil_sched *s, vigil_action *then, unsigned depth)
 			}
 		}
 		first_before = first->flags;
-		update_edge(first, then, o->type);
+		update_edge(s, first, then, o->type);
 		if (first->flags != first_before) {
 			update_after(s, first, depth);
 			update_action(s, first, depth + 1);

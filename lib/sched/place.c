@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -131,8 +132,10 @@ static void init_rsc(vigil_sched *s, vigil_srsc *r)
 	r->orig_managed = r->managed;
 	if (s->symmetric)
 		rsc_location(s, r, NULL, 0);
-	if (r->orphan)
+	if (r->orphan || r->banned_everywhere)
 		rsc_location(s, r, NULL, -INF);
+	for (guint i = 0; i < r->banned_on->len; i++)
+		rsc_location(s, r, g_ptr_array_index(r->banned_on, i), -INF);
 	if (r->running_on->len > 1 && r->cfg != NULL &&
 	    g_strcmp0(vigil_rsc_meta(s->cib, r->cfg, "multiple-active"), "stop_only") == 0)
 		rsc_location(s, r, NULL, -INF);
@@ -228,12 +231,28 @@ static void apply_stickiness(vigil_sched *s, vigil_srsc *r)
 	rsc_location(s, r, n, r->stickiness);
 }
 
-static bool attr_is_for(const char *name, const char *prefix, const char *id)
+/* Whether CIBs of this feature set record fail-counts per resource ("fail-count-RSC"),
+ * as before Pacemaker's feature set 3.0.13, rather than per operation. */
+static bool legacy_failcounts(const vigil_cib *cib)
+{
+	unsigned v[3] = { 0, 0, 0 };
+
+	if (cib->crm_feature_set == NULL)
+		return true;
+	sscanf(cib->crm_feature_set, "%u.%u.%u", &v[0], &v[1], &v[2]);
+	return v[0] < 3 || (v[0] == 3 && v[1] == 0 && v[2] < 13);
+}
+
+static bool attr_is_for(const char *name, const char *prefix, const char *id, bool legacy)
 {
 	size_t lp = strlen(prefix), li = strlen(id);
 
-	return strncmp(name, prefix, lp) == 0 && strncmp(name + lp, id, li) == 0 &&
-	       (name[lp + li] == '\0' || name[lp + li] == '#');
+	if (strncmp(name, prefix, lp) != 0 || strncmp(name + lp, id, li) != 0)
+		return false;
+	if (legacy)
+		return name[lp + li] == '\0';
+	/* per operation: fail-count-RSC#OP_INTERVAL */
+	return name[lp + li] == '#' && strchr(name + lp + li, '_') != NULL;
 }
 
 static bool has_block_op(const vigil_srsc *r)
@@ -253,6 +272,7 @@ int vigil_failcount(const vigil_sched *s, const vigil_srsc *r, const vigil_snode
 	const vigil_node_state *st = n->info->state;
 	int total = 0;
 	int64_t last = 0;
+	bool legacy = legacy_failcounts(s->cib);
 
 	if (st == NULL)
 		return 0;
@@ -265,17 +285,17 @@ int vigil_failcount(const vigil_sched *s, const vigil_srsc *r, const vigil_snode
 
 			if (p->name == NULL || p->value == NULL)
 				continue;
-			if (attr_is_for(p->name, "fail-count-", r->id)) {
+			if (attr_is_for(p->name, "fail-count-", r->id, legacy)) {
 				if (vigil_score_parse(p->value, &v) == 0)
 					total = vigil_score_add(total, v);
-			} else if (attr_is_for(p->name, "last-failure-", r->id)) {
+			} else if (attr_is_for(p->name, "last-failure-", r->id, legacy)) {
 				int64_t t = g_ascii_strtoll(p->value, NULL, 10);
 
 				last = t > last ? t : last;
 			}
 		}
 	}
-	if (total > 0 && r->failure_timeout > 0 && !has_block_op(r) &&
+	if (total > 0 && last > 0 && r->failure_timeout > 0 && !has_block_op(r) &&
 	    s->now > last + r->failure_timeout)
 		total = 0;
 	return total;
@@ -721,7 +741,7 @@ static void assign_primitive(vigil_sched *s, vigil_srsc *r)
 	if (r->next_role == VIGIL_ROLE_STOPPED) {
 		rsc_location(s, r, NULL, -INF);
 	} else if (!s->opts.have_quorum && s->opts.no_quorum_policy == VIGIL_NQP_FREEZE &&
-		   r->running_on->len == 0) {
+		   r->next_role > r->role) {
 		r->next_role = r->role; /* may not be raised without quorum */
 	}
 	if (s->opts.stonith_enabled && !s->opts.have_stonith_rsc)

@@ -72,6 +72,8 @@ struct vigil_srsc {
 	bool stop_on_fail;         /* a failure with on-fail=stop: stays stopped */
 	GPtrArray *recover_on;     /* vigil_snode*: failed there, must be stopped (restart) */
 	GPtrArray *known_on;       /* vigil_snode*: has a history there (probed) */
+	GPtrArray *banned_on;      /* vigil_snode*: failed there in a way that bans the node */
+	bool banned_everywhere;    /* failed as not configured: may run nowhere */
 
 	/* actions (actions.c) */
 	GPtrArray *actions;        /* vigil_action* of this resource (borrowed) */

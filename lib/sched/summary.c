@@ -72,7 +72,7 @@ static void primitive_items(const vigil_sched *s, const vigil_srsc *r, GArray *i
 {
 	const vigil_snode *next = r->assigned, *current = NULL, *start_node;
 	const vigil_action *start, *stop;
-	vigil_role role = r->role;
+	vigil_role role = r->role == VIGIL_ROLE_UNKNOWN ? VIGIL_ROLE_STOPPED : r->role;
 	bool moving, failed = r->failed;
 
 	if (r->running_on->len > 0) {
@@ -109,7 +109,10 @@ static void primitive_items(const vigil_sched *s, const vigil_srsc *r, GArray *i
 		add(items, "Recover", r, role, current, next, stop, start);
 	else if (moving)
 		add(items, "Move", r, role, current, next, stop, NULL);
-	else if (start != NULL && !optional(start))
+	else if (stop != NULL && !optional(stop))
+		add(items, "Restart", r, role, current, next, start, NULL);
+	else if (role == VIGIL_ROLE_STOPPED && r->next_role > VIGIL_ROLE_STOPPED && next != NULL &&
+		 start != NULL)
 		add(items, "Start", r, role, NULL, next, start, NULL);
 }
 
@@ -157,7 +160,8 @@ static void fence_items(const vigil_sched *s, GString *out)
 {
 	const char *op = s->stonith_action != NULL ? s->stonith_action : "reboot";
 
-	for (guint i = 0; i < s->actions->len; i++) {
+	/* Pacemaker prepends new actions to its list: the newest fencing comes first */
+	for (guint i = s->actions->len; i-- > 0;) {
 		const vigil_action *a = g_ptr_array_index(s->actions, i);
 
 		if (a->task != VIGIL_TASK_FENCE || optional(a))

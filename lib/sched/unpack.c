@@ -31,6 +31,7 @@ static void srsc_free(vigil_srsc *r)
 	g_clear_pointer(&r->running_on, g_ptr_array_unref);
 	g_clear_pointer(&r->recover_on, g_ptr_array_unref);
 	g_clear_pointer(&r->known_on, g_ptr_array_unref);
+	g_clear_pointer(&r->banned_on, g_ptr_array_unref);
 	g_clear_pointer(&r->this_with, g_ptr_array_unref);
 	g_clear_pointer(&r->with_this, g_ptr_array_unref);
 	g_clear_pointer(&r->actions, g_ptr_array_unref);
@@ -91,6 +92,7 @@ static vigil_srsc *srsc_new(vigil_sched *s, const vigil_rsc *cfg, vigil_srsc *pa
 	r->running_on = g_ptr_array_new();
 	r->recover_on = g_ptr_array_new();
 	r->known_on = g_ptr_array_new();
+	r->banned_on = g_ptr_array_new();
 	r->role = VIGIL_ROLE_UNKNOWN;
 	r->target_role = parse_role(vigil_rsc_meta(s->cib, cfg, "target-role"));
 	r->managed = (managed == NULL || vigil_str_is_true(managed)) &&
@@ -115,6 +117,7 @@ static vigil_srsc *orphan_new(vigil_sched *s, const vigil_lrm_rsc *lrm)
 	r->running_on = g_ptr_array_new();
 	r->recover_on = g_ptr_array_new();
 	r->known_on = g_ptr_array_new();
+	r->banned_on = g_ptr_array_new();
 	r->managed = !s->opts.maintenance_mode;
 	g_ptr_array_add(s->rscs, r);
 	g_hash_table_insert(s->by_id, (gpointer)r->id, r);
@@ -129,6 +132,8 @@ typedef struct replay {
 	bool ignored;
 	int probe_rc;           /* exit code of a failed probe that masks as stopped, or 0 */
 	const char *pending;    /* "Starting", ... for an operation in flight */
+	bool ban_node;          /* a hard error, failed stop or masked probe failure: never here */
+	bool ban_all;           /* a fatal error (not configured): nowhere */
 } replay;
 
 /* The exit code the cluster expected, from transition-key "ACTION:GRAPH:TARGET_RC:UUID". */
@@ -231,6 +236,12 @@ static void op_failed(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm
 
 	if (vigil_lrm_op_expired(s->cib, r->cfg, op, f, s->now))
 		return;
+	/* failures that make a node (or every node) unfit, whatever on-fail says */
+	if (result == PROBE_NOT_INSTALLED || result == EXEC_ERROR_HARD ||
+	    g_strcmp0(op->operation, "stop") == 0)
+		st->ban_node = true;
+	if (op->rc_code_v == OCF_NOT_CONFIGURED && !(result == PROBE_NOT_INSTALLED))
+		st->ban_all = true;
 	if (result == PROBE_NOT_INSTALLED) {
 		/* shown as "Stopped (not installed)" only when the record names its node, as
 		 * Pacemaker matches failed probes by on_node */
@@ -302,7 +313,7 @@ static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lr
 static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rsc *lrm)
 {
 	vigil_srsc *r = lrm->id != NULL ? g_hash_table_lookup(s->by_id, lrm->id) : NULL;
-	replay st = { VIGIL_ROLE_UNKNOWN, VIGIL_ON_FAIL_IGNORE, false, 0, NULL };
+	replay st = { .role = VIGIL_ROLE_UNKNOWN, .on_fail = VIGIL_ON_FAIL_IGNORE };
 
 	if (lrm->id == NULL || (r != NULL && r->cfg != NULL && r->cfg->kind != VIGIL_RSC_PRIMITIVE))
 		return;
@@ -327,6 +338,9 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 		r->pending = st.pending;
 	if (st.role != VIGIL_ROLE_UNKNOWN)
 		g_ptr_array_add(r->known_on, node);
+	if (st.ban_node)
+		g_ptr_array_add(r->banned_on, node);
+	r->banned_everywhere |= st.ban_all;
 	if (st.on_fail == VIGIL_ON_FAIL_BLOCK)
 		r->blocked = true;
 	if (st.role > VIGIL_ROLE_STOPPED && st.on_fail == VIGIL_ON_FAIL_RESTART)
