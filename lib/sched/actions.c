@@ -163,10 +163,25 @@ static void order_actions(vigil_sched *s, vigil_action *first, vigil_action *the
 	g_ptr_array_insert(then->before, 0, o);
 }
 
-/* A resource-level ordering: every FIRST_TASK action of FIRST (created, unrunnable, if there
- * is none, unless it is a stop of something stopped) before every THEN_TASK action of THEN. */
+/* A resource-level ordering, expanded into actions once every action exists. */
+typedef struct rsc_ordering {
+	vigil_srsc *first, *then;
+	vigil_task ft, tt;
+	unsigned type;
+} rsc_ordering;
+
 static void order_rsc(vigil_sched *s, vigil_srsc *first, vigil_task ft, vigil_srsc *then,
 		      vigil_task tt, unsigned type)
+{
+	rsc_ordering o = { first, then, ft, tt, type };
+
+	g_array_append_val(s->rsc_orderings, o);
+}
+
+/* Every FIRST_TASK action of FIRST (created, unrunnable, if there is none, unless it is a
+ * stop of something stopped) before every THEN_TASK action of THEN. */
+static void expand_ordering(vigil_sched *s, vigil_srsc *first, vigil_task ft, vigil_srsc *then,
+			    vigil_task tt, unsigned type)
 {
 	g_autoptr(GPtrArray) firsts = g_ptr_array_new();
 
@@ -449,6 +464,12 @@ static void implies(vigil_action *a, const vigil_action *because, unsigned flag)
 	if (!has(a->flags, flag))
 		return;
 	a->flags &= ~flag;
+	if (g_getenv("VIGIL_SCHED_TRACE") != NULL)
+		g_printerr("trace: %s %s on %s %s because %s %s\n",
+			   a->rsc != NULL ? a->rsc->id : "-", vigil_task_name(a->task),
+			   a->node != NULL ? a->node->name : "-", change,
+			   because != NULL && because->rsc != NULL ? because->rsc->id : "-",
+			   because != NULL ? vigil_task_name(because->task) : "-");
 	if (because != NULL && a->rsc != because->rsc) {
 		g_autofree char *text = because->rsc != NULL ?
 			g_strdup_printf("%s %s %s", change, because->rsc->id,
@@ -560,36 +581,47 @@ static void update_primitive(vigil_sched *s, vigil_action *first, vigil_action *
 		update_action(s, then, 1);
 }
 
-/* The update on THEN's resource: a group passes it on to its members' same actions. */
-static void update_then(vigil_sched *s, vigil_action *first, vigil_action *then,
+/* The update on THEN's resource: a group passes it on to its members' same actions. Returns
+ * whether THEN or one of those changed. */
+static bool update_then(vigil_sched *s, vigil_action *first, vigil_action *then,
 			unsigned flags, unsigned filter, unsigned type)
 {
+	unsigned before = then->flags;
+	bool changed;
+
 	update_primitive(s, first, then, flags, filter, type);
+	changed = then->flags != before;
 	if (!is_group(then->rsc))
-		return;
+		return changed;
 	for (guint i = 0; i < then->rsc->children->len; i++) {
 		vigil_srsc *m = g_ptr_array_index(then->rsc->children, i);
 		vigil_action *ma = vigil_find_action(m, then->task, NULL);
 
-		if (ma != NULL)
+		if (ma != NULL) {
+			before = ma->flags;
 			update_primitive(s, first, ma, flags, filter, type);
+			changed |= ma->flags != before;
+		}
 	}
+	return changed;
 }
 
-static void update_edge(vigil_sched *s, vigil_action *first, vigil_action *then,
+static bool update_edge(vigil_sched *s, vigil_action *first, vigil_action *then,
 			unsigned type)
 {
 	unsigned ff = action_flags(first);
+	unsigned tb = then->flags;
+	bool changed = false;
 
 	if (has(type, VIGIL_ORD_IMPLIES_THEN)) {
 		if (then->rsc != NULL)
-			update_then(s, first, then, ff & VIGIL_ACT_OPTIONAL, VIGIL_ACT_OPTIONAL,
+			changed |= update_then(s, first, then, ff & VIGIL_ACT_OPTIONAL, VIGIL_ACT_OPTIONAL,
 				    VIGIL_ORD_IMPLIES_THEN);
 		else if (!has(ff, VIGIL_ACT_OPTIONAL))
 			then->flags &= ~VIGIL_ACT_OPTIONAL;
 	}
 	if (has(type, VIGIL_ORD_RESTART) && then->rsc != NULL)
-		update_then(s, first, then, ff, VIGIL_ACT_OPTIONAL | VIGIL_ACT_RUNNABLE,
+		changed |= update_then(s, first, then, ff, VIGIL_ACT_OPTIONAL | VIGIL_ACT_RUNNABLE,
 			    VIGIL_ORD_RESTART);
 	if (has(type, VIGIL_ORD_IMPLIES_FIRST)) {
 		if (first->rsc != NULL)
@@ -598,17 +630,18 @@ static void update_edge(vigil_sched *s, vigil_action *first, vigil_action *then,
 	}
 	if (has(type, VIGIL_ORD_RUNNABLE_LEFT)) {
 		if (then->rsc != NULL)
-			update_then(s, first, then, ff, VIGIL_ACT_RUNNABLE, VIGIL_ORD_RUNNABLE_LEFT);
+			changed |= update_then(s, first, then, ff, VIGIL_ACT_RUNNABLE, VIGIL_ORD_RUNNABLE_LEFT);
 		else if (!has(ff, VIGIL_ACT_RUNNABLE))
 			then->flags &= ~VIGIL_ACT_RUNNABLE;
 	}
 	if (has(type, VIGIL_ORD_ASYMMETRICAL) && then->rsc != NULL)
-		update_then(s, first, then, ff, VIGIL_ACT_RUNNABLE, VIGIL_ORD_ASYMMETRICAL);
+		changed |= update_then(s, first, then, ff, VIGIL_ACT_RUNNABLE, VIGIL_ORD_ASYMMETRICAL);
 	/* a blocked, unmanaged resource that cannot stop holds back what depends on it */
 	if (has(type, VIGIL_ORD_IMPLIES_THEN | VIGIL_ORD_IMPLIES_FIRST | VIGIL_ORD_RESTART) &&
 	    first->rsc != NULL && first->task == VIGIL_TASK_STOP && !first->rsc->managed &&
 	    first->rsc->blocked && !has(first->flags, VIGIL_ACT_RUNNABLE))
 		then->flags &= ~VIGIL_ACT_RUNNABLE;
+	return changed || then->flags != tb;
 }
 
 /* The action an ordering from another resource really waits for: a group's start means its
@@ -638,10 +671,13 @@ static void update_after(vigil_sched *s, vigil_action *a, unsigned depth)
 		update_action(s, ((vigil_ordering *)g_ptr_array_index(after, i))->then, depth + 1);
 }
 
+/* Pacemaker's pcmk__update_action_for_orderings(): applies every ordering into THEN; what
+ * changes is looked at again, with what comes after it. Changes a group action undergoes
+ * when its flags are summed up from its members do not count as changes. */
 static void update_action(vigil_sched *s, vigil_action *then, unsigned depth)
 {
-	unsigned then_before = then->flags;
 	g_autoptr(GPtrArray) before = NULL;
+	bool then_changed = false;
 
 	if (depth > 10000)
 		return; /* the flags only ever lose bits, so this is never reached in practice */
@@ -659,19 +695,20 @@ static void update_action(vigil_sched *s, vigil_action *then, unsigned depth)
 				guint n = then->before->len;
 
 				order_actions(s, mapped, then, o->type);
-				if (then->before->len != n)
-					then_before = ~then->flags; /* look again with the new edge */
+				then_changed |= then->before->len != n;
 				continue;
 			}
 		}
+		action_flags(then);
+		action_flags(first);
 		first_before = first->flags;
-		update_edge(s, first, then, o->type);
+		then_changed |= update_edge(s, first, then, o->type);
 		if (first->flags != first_before) {
 			update_after(s, first, depth);
 			update_action(s, first, depth + 1);
 		}
 	}
-	if (then->flags != then_before) {
+	if (then_changed) {
 		update_action(s, then, depth + 1);
 		update_after(s, then, depth);
 	}
@@ -679,12 +716,24 @@ static void update_action(vigil_sched *s, vigil_action *then, unsigned depth)
 
 static void apply_orderings(vigil_sched *s)
 {
-	for (guint i = 0; i < s->actions->len; i++)
+	/* Pacemaker prepends new actions to its list: the newest is looked at first */
+	for (guint i = s->actions->len; i-- > 0;)
 		update_action(s, g_ptr_array_index(s->actions, i), 0);
 }
 
 void vigil_schedule_actions(vigil_sched *s)
 {
+	g_autoptr(GArray) orderings = g_array_new(false, false, sizeof(rsc_ordering));
+
+	s->rsc_orderings = orderings;
+	/* in Pacemaker's order: user orderings (unpacked with the configuration), then the
+	 * implicit ones, then fencing's; expanded newest first, as Pacemaker's lists are */
+	for (guint i = 0; i < s->cib->constraints->len; i++) {
+		const vigil_constraint *c = g_ptr_array_index(s->cib->constraints, i);
+
+		if (c->kind == VIGIL_CONS_ORDER)
+			user_ordering(s, c);
+	}
 	for (guint i = 0; i < s->rscs->len; i++)
 		create_actions(s, g_ptr_array_index(s->rscs, i));
 	for (guint i = 0; i < s->rscs->len; i++) {
@@ -695,12 +744,12 @@ void vigil_schedule_actions(vigil_sched *s)
 		else
 			primitive_internal(s, r);
 	}
-	for (guint i = 0; i < s->cib->constraints->len; i++) {
-		const vigil_constraint *c = g_ptr_array_index(s->cib->constraints, i);
-
-		if (c->kind == VIGIL_CONS_ORDER)
-			user_ordering(s, c);
-	}
 	schedule_fencing(s);
+	for (guint i = orderings->len; i-- > 0;) {
+		const rsc_ordering *o = &g_array_index(orderings, rsc_ordering, i);
+
+		expand_ordering(s, o->first, o->ft, o->then, o->tt, o->type);
+	}
+	s->rsc_orderings = NULL;
 	apply_orderings(s);
 }

@@ -638,27 +638,20 @@ static void add_dependent_scores(vigil_sched *s, vigil_srsc *r, const vigil_colo
 	if (!has_influence(c))
 		return;
 	add_colocated_scores(s, c->dependent, &r->weights, c->node_attribute,
-			     c->score / (double)INF, SELECT_NONNEGATIVE);
+			     c->score / (double)INF, SELECT_ACTIVE);
 }
 
-static bool mandatory(const vigil_coloc *c)
-{
-	return c->score <= -INF || c->score >= INF;
-}
-
+/* In Pacemaker 2.1.5 order: every colocation with a primary, then every dependent's
+ * preferences, each list in its sorted order (mandatory ones are not taken first). */
 static void apply_colocations(vigil_sched *s, vigil_srsc *r)
 {
 	g_autoptr(GPtrArray) tw = this_with(r);
 	g_autoptr(GPtrArray) wt = with_this(r);
 
-	for (int pass = 0; pass < 2; pass++) {
-		for (guint i = 0; i < tw->len; i++)
-			if (mandatory(g_ptr_array_index(tw, i)) == (pass == 0))
-				apply_this_with(s, r, g_ptr_array_index(tw, i));
-		for (guint i = 0; i < wt->len; i++)
-			if (mandatory(g_ptr_array_index(wt, i)) == (pass == 0))
-				add_dependent_scores(s, r, g_ptr_array_index(wt, i));
-	}
+	for (guint i = 0; i < tw->len; i++)
+		apply_this_with(s, r, g_ptr_array_index(tw, i));
+	for (guint i = 0; i < wt->len; i++)
+		add_dependent_scores(s, r, g_ptr_array_index(wt, i));
 }
 
 /* --- choosing a node ------------------------------------------------------------------------ */

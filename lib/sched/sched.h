@@ -147,6 +147,7 @@ typedef struct vigil_sched {
 	GPtrArray *colocs;      /* vigil_coloc* (owned) */
 	GPtrArray *actions;     /* vigil_action* (owned), creation order */
 	GPtrArray *orderings;   /* vigil_ordering* (owned) */
+	GArray *rsc_orderings;  /* while scheduling: resource-level orderings to expand */
 	bool scheduled;
 } vigil_sched;
 

@@ -18,7 +18,7 @@ enum { OCF_OK = 0, OCF_INVALID_PARAM = 2, OCF_UNIMPLEMENTED = 3, OCF_NOT_INSTALL
        OCF_NOT_RUNNING = 7, OCF_RUNNING_PROMOTED = 8, OCF_FAILED_PROMOTED = 9,
        OCF_DEGRADED = 190, OCF_DEGRADED_PROMOTED = 191 };
 enum { EXEC_PENDING = -1, EXEC_DONE = 0, EXEC_CANCELLED = 1, EXEC_ERROR = 4,
-       EXEC_ERROR_HARD = 5, EXEC_NOT_INSTALLED = 7 };
+       EXEC_ERROR_HARD = 5, EXEC_ERROR_FATAL = 6, EXEC_NOT_INSTALLED = 7 };
 /* A probe that found the agent missing: the resource is stopped there, not failed. */
 #define PROBE_NOT_INSTALLED 1000
 
@@ -236,13 +236,8 @@ static void op_failed(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm
 
 	if (vigil_lrm_op_expired(s->cib, r->cfg, op, f, s->now))
 		return;
-	/* failures that make a node (or every node) unfit, whatever on-fail says */
-	if (result == PROBE_NOT_INSTALLED || result == EXEC_ERROR_HARD ||
-	    g_strcmp0(op->operation, "stop") == 0)
-		st->ban_node = true;
-	if (op->rc_code_v == OCF_NOT_CONFIGURED && !(result == PROBE_NOT_INSTALLED))
-		st->ban_all = true;
 	if (result == PROBE_NOT_INSTALLED) {
+		st->ban_node = true; /* masked, but the agent cannot run there */
 		/* shown as "Stopped (not installed)" only when the record names its node, as
 		 * Pacemaker matches failed probes by on_node */
 		if (op->on_node != NULL)
@@ -259,6 +254,14 @@ static void op_failed(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm
 		st->ignored = true;
 		op_succeeded(st, op);
 		return;
+	}
+	/* failures that make a node (or every node) unfit */
+	if (result == EXEC_ERROR_HARD || result == EXEC_NOT_INSTALLED ||
+	    g_strcmp0(op->operation, "stop") == 0)
+		st->ban_node = true;
+	if (result == EXEC_ERROR_FATAL || op->rc_code_v == OCF_NOT_CONFIGURED) {
+		st->ban_node = true;
+		st->ban_all = true;
 	}
 	if (f > st->on_fail)
 		st->on_fail = f;

@@ -34,6 +34,11 @@ static void dump(const vigil_sched *s)
 			a->rsc != NULL ? a->rsc->id : "-", a->task,
 			a->node != NULL ? a->node->name : "-", a->flags,
 			a->reason != NULL ? a->reason : "");
+		for (guint j = 0; j < a->after->len; j++) {
+			const vigil_ordering *o = g_ptr_array_index(a->after, j);
+
+			fprintf(stderr, "    -> %u (type %x)\n", o->then->id, o->type);
+		}
 	}
 }
 
