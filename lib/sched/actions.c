@@ -296,9 +296,9 @@ static void create_actions(vigil_sched *s, vigil_srsc *r)
 	for (guint i = 0; i < r->children->len; i++)
 		create_actions(s, g_ptr_array_index(r->children, i));
 	pseudo_action(s, r, VIGIL_TASK_START, true);
-	pseudo_action(s, r, VIGIL_TASK_RUNNING, false);
+	pseudo_action(s, r, VIGIL_TASK_RUNNING, true);
 	pseudo_action(s, r, VIGIL_TASK_STOP, true);
-	pseudo_action(s, r, VIGIL_TASK_STOPPED, false);
+	pseudo_action(s, r, VIGIL_TASK_STOPPED, true);
 }
 
 /* --- internal and user orderings ----------------------------------------------------------- */
@@ -356,7 +356,7 @@ static void user_ordering(vigil_sched *s, const vigil_constraint *c)
 	vigil_srsc *then = c->then != NULL ? g_hash_table_lookup(s->by_id, c->then) : NULL;
 	vigil_task ft = parse_task(c->first_action, VIGIL_TASK_START);
 	vigil_task tt = parse_task(c->then_action, ft);
-	bool optional = false, symmetric;
+	bool optional = false, symmetric, restart;
 	int score = 0;
 
 	if (first == NULL || then == NULL || (int)ft < 0 || (int)tt < 0)
@@ -369,8 +369,12 @@ static void user_ordering(vigil_sched *s, const vigil_constraint *c)
 	symmetric = c->symmetrical == NULL ? (c->order_kind == NULL ||
 					      strcasecmp(c->order_kind, "Serialize") != 0) :
 					     vigil_str_is_true(c->symmetrical);
+	/* the deprecated restart-type=restart: THEN restarts whenever FIRST does */
+	restart = then->cfg != NULL &&
+		  g_strcmp0(vigil_rsc_meta(s->cib, then->cfg, "restart-type"), "restart") == 0;
 	if (optional) {
-		order_rsc(s, first, ft, then, tt, VIGIL_ORD_OPTIONAL);
+		order_rsc(s, first, ft, then, tt,
+			  VIGIL_ORD_OPTIONAL | (restart ? VIGIL_ORD_IMPLIES_THEN : 0));
 	} else if (!symmetric) {
 		order_rsc(s, first, ft, then, tt, VIGIL_ORD_OPTIONAL | VIGIL_ORD_ASYMMETRICAL);
 	} else {
@@ -383,7 +387,7 @@ static void user_ordering(vigil_sched *s, const vigil_constraint *c)
 	ft = ft == VIGIL_TASK_START ? VIGIL_TASK_STOP : VIGIL_TASK_START;
 	tt = tt == VIGIL_TASK_START ? VIGIL_TASK_STOP : VIGIL_TASK_START;
 	order_rsc(s, then, tt, first, ft,
-		  VIGIL_ORD_OPTIONAL | (optional ? 0 : VIGIL_ORD_IMPLIES_FIRST));
+		  VIGIL_ORD_OPTIONAL | (optional && !restart ? 0 : VIGIL_ORD_IMPLIES_FIRST));
 }
 
 /* --- fencing ---------------------------------------------------------------------------------- */
@@ -565,9 +569,6 @@ static void update_primitive(vigil_sched *s, vigil_action *first, vigil_action *
 
 	if (has(type, VIGIL_ORD_ASYMMETRICAL))
 		asymmetric_ordering(first, then);
-	if (has(type, VIGIL_ORD_IMPLIES_FIRST) && has(filter, VIGIL_ACT_OPTIONAL) &&
-	    !has(then->flags, VIGIL_ACT_OPTIONAL))
-		implies(first, then, VIGIL_ACT_OPTIONAL);
 	if (has(type, VIGIL_ORD_RUNNABLE_LEFT) && has(filter, VIGIL_ACT_RUNNABLE) &&
 	    has(then->flags, VIGIL_ACT_RUNNABLE) && !has(flags, VIGIL_ACT_RUNNABLE))
 		implies(then, first, VIGIL_ACT_RUNNABLE);
@@ -623,11 +624,8 @@ static bool update_edge(vigil_sched *s, vigil_action *first, vigil_action *then,
 	if (has(type, VIGIL_ORD_RESTART) && then->rsc != NULL)
 		changed |= update_then(s, first, then, ff, VIGIL_ACT_OPTIONAL | VIGIL_ACT_RUNNABLE,
 			    VIGIL_ORD_RESTART);
-	if (has(type, VIGIL_ORD_IMPLIES_FIRST)) {
-		if (first->rsc != NULL)
-			update_primitive(s, first, then, ff, VIGIL_ACT_OPTIONAL,
-					 VIGIL_ORD_IMPLIES_FIRST);
-	}
+	/* Pacemaker 2.1.5 judges "then required, so first too" by first's own flags, so an
+	 * implies-first ordering never changes anything there (its update is a no-op) */
 	if (has(type, VIGIL_ORD_RUNNABLE_LEFT)) {
 		if (then->rsc != NULL)
 			changed |= update_then(s, first, then, ff, VIGIL_ACT_RUNNABLE, VIGIL_ORD_RUNNABLE_LEFT);
