@@ -24,6 +24,14 @@ const char *vigil_task_name(vigil_task task)
 	return "?";
 }
 
+static bool property_true(const vigil_sched *s, const char *name, bool dflt)
+{
+	const char *v = vigil_cib_property(s->cib, name);
+	bool b;
+
+	return v != NULL && vigil_str_to_bool(v, &b) == 0 ? b : dflt;
+}
+
 static bool is_group(const vigil_srsc *r)
 {
 	return r != NULL && r->cfg != NULL && r->cfg->kind == VIGIL_RSC_GROUP;
@@ -73,7 +81,7 @@ static void evaluate_runnable(const vigil_sched *s, vigil_action *a)
 		return;
 	if (a->node == NULL) {
 		a->flags &= ~VIGIL_ACT_RUNNABLE;
-	} else if (!r->managed) {
+	} else if (!r->managed && a->task != VIGIL_TASK_MONITOR) {
 		a->flags |= VIGIL_ACT_OPTIONAL;
 	} else if (!a->node->info->online || a->node->info->pending) {
 		a->flags &= ~VIGIL_ACT_RUNNABLE;
@@ -168,12 +176,21 @@ typedef struct rsc_ordering {
 	vigil_srsc *first, *then;
 	vigil_task ft, tt;
 	unsigned type;
+	vigil_action *first_action; /* a given action instead of FIRST's FT ones */
 } rsc_ordering;
 
 static void order_rsc(vigil_sched *s, vigil_srsc *first, vigil_task ft, vigil_srsc *then,
 		      vigil_task tt, unsigned type)
 {
-	rsc_ordering o = { first, then, ft, tt, type };
+	rsc_ordering o = { first, then, ft, tt, type, NULL };
+
+	g_array_append_val(s->rsc_orderings, o);
+}
+
+static void order_rsc_action(vigil_sched *s, vigil_action *first, vigil_srsc *then, vigil_task tt,
+			     unsigned type)
+{
+	rsc_ordering o = { first->rsc, then, first->task, tt, type, first };
 
 	g_array_append_val(s->rsc_orderings, o);
 }
@@ -203,6 +220,17 @@ static void expand_ordering(vigil_sched *s, vigil_srsc *first, vigil_task ft, vi
 			if (b->task == tt)
 				order_actions(s, g_ptr_array_index(firsts, i), b, type);
 		}
+}
+
+static void expand_action_ordering(vigil_sched *s, vigil_action *first, vigil_srsc *then,
+				   vigil_task tt, unsigned type)
+{
+	for (guint j = 0; j < then->actions->len; j++) {
+		vigil_action *b = g_ptr_array_index(then->actions, j);
+
+		if (b->task == tt)
+			order_actions(s, first, b, type);
+	}
 }
 
 /* --- each primitive's actions -------------------------------------------------------------- */
@@ -301,6 +329,50 @@ static void create_actions(vigil_sched *s, vigil_srsc *r)
 	pseudo_action(s, r, VIGIL_TASK_STOPPED, true);
 }
 
+/* --- probes ----------------------------------------------------------------------------------- */
+
+static bool known_on(const vigil_srsc *r, const vigil_snode *n);
+
+static vigil_srsc *top_of(vigil_srsc *r)
+{
+	while (r->parent != NULL)
+		r = r->parent;
+	return r;
+}
+
+/* Pacemaker's pcmk__probe_rsc_on_node(): look for R on N where its state is unknown, before
+ * it may start anywhere. */
+static void probe_rsc(vigil_sched *s, vigil_srsc *r, vigil_snode *n)
+{
+	vigil_action *probe;
+	vigil_srsc *top;
+
+	for (guint i = 0; i < r->children->len; i++)
+		probe_rsc(s, g_ptr_array_index(r->children, i), n);
+	if (is_group(r) || r->orphan || known_on(r, n))
+		return;
+	probe = rsc_action(s, r, VIGIL_TASK_MONITOR, n, false);
+	top = top_of(r);
+	order_rsc_action(s, probe, top, VIGIL_TASK_START,
+			 VIGIL_ORD_OPTIONAL |
+			 (!has(probe->flags, VIGIL_ACT_RUNNABLE) && top->running_on->len == 0 ?
+				  VIGIL_ORD_RUNNABLE_LEFT : 0));
+}
+
+static void schedule_probes(vigil_sched *s)
+{
+	if (!property_true(s, "enable-startup-probes", true))
+		return;
+	for (guint i = 0; i < s->nodes->len; i++) {
+		vigil_snode *n = g_ptr_array_index(s->nodes, i);
+
+		if (!n->info->online || n->info->unclean)
+			continue;
+		for (guint k = 0; k < s->rscs->len; k++)
+			probe_rsc(s, g_ptr_array_index(s->rscs, k), n);
+	}
+}
+
 /* --- internal and user orderings ----------------------------------------------------------- */
 
 static void primitive_internal(vigil_sched *s, vigil_srsc *r)
@@ -331,9 +403,6 @@ static void group_internal(vigil_sched *s, vigil_srsc *g)
 				  VIGIL_ORD_IMPLIES_THEN | VIGIL_ORD_RUNNABLE_LEFT);
 			order_rsc(s, m, VIGIL_TASK_STOP, prev, VIGIL_TASK_STOP,
 				  VIGIL_ORD_OPTIONAL | VIGIL_ORD_RESTART);
-			if (m->running_on->len > 0 && prev->running_on->len == 0)
-				order_rsc(s, m, VIGIL_TASK_STOP, prev, VIGIL_TASK_START,
-					  VIGIL_ORD_IMPLIES_FIRST | VIGIL_ORD_RUNNABLE_LEFT);
 		}
 		prev = m;
 	}
@@ -732,6 +801,7 @@ void vigil_schedule_actions(vigil_sched *s)
 		if (c->kind == VIGIL_CONS_ORDER)
 			user_ordering(s, c);
 	}
+	schedule_probes(s);
 	for (guint i = 0; i < s->rscs->len; i++)
 		create_actions(s, g_ptr_array_index(s->rscs, i));
 	for (guint i = 0; i < s->rscs->len; i++) {
@@ -746,7 +816,10 @@ void vigil_schedule_actions(vigil_sched *s)
 	for (guint i = orderings->len; i-- > 0;) {
 		const rsc_ordering *o = &g_array_index(orderings, rsc_ordering, i);
 
-		expand_ordering(s, o->first, o->ft, o->then, o->tt, o->type);
+		if (o->first_action != NULL)
+			expand_action_ordering(s, o->first_action, o->then, o->tt, o->type);
+		else
+			expand_ordering(s, o->first, o->ft, o->then, o->tt, o->type);
 	}
 	s->rsc_orderings = NULL;
 	apply_orderings(s);
