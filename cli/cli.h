@@ -17,6 +17,9 @@ enum {
 /* 'vigil config SUBCOMMAND ...' */
 int vigil_cmd_config(int argc, char **argv);
 
+/* 'vigil simulate ...' */
+int vigil_cmd_simulate(int argc, char **argv);
+
 /* Prints the pcs-style listing of CIB to OUT. */
 void vigil_config_show(const vigil_cib *cib, FILE *out);
 

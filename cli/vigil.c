@@ -15,6 +15,7 @@ static void usage(FILE *out)
 	      "  config verify -x FILE     check a CIB file, as crm_verify -x does\n"
 	      "  config show -x FILE       list nodes, resources, constraints and properties\n"
 	      "  config show -x FILE --xml print the CIB as Vigil writes it\n"
+	      "  simulate -x FILE [-R|-S]  what the cluster would do, as crm_simulate shows it\n"
 	      "  help                      this text\n"
 	      "\n"
 	      "Run 'vigil COMMAND --help' for a command's options.\n", out);
@@ -25,6 +26,7 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 } commands[] = {
 	{ "config", vigil_cmd_config },
+	{ "simulate", vigil_cmd_simulate },
 };
 
 int main(int argc, char **argv)

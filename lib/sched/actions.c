@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/duration.h"
 #include "common/score.h"
 #include "sched/sched-private.h"
 
@@ -47,7 +48,7 @@ vigil_action *vigil_find_action(const vigil_srsc *r, vigil_task task, const vigi
 	for (guint i = 0; r != NULL && i < r->actions->len; i++) {
 		vigil_action *a = g_ptr_array_index(r->actions, i);
 
-		if (a->task == task && (node == NULL || a->node == node))
+		if (a->task == task && (node == NULL || a->node == node) && a->interval_ms == 0)
 			return a;
 	}
 	return NULL;
@@ -126,7 +127,7 @@ static vigil_action *rsc_action(vigil_sched *s, vigil_srsc *r, vigil_task task, 
 	for (guint i = 0; i < r->actions->len && a == NULL; i++) {
 		vigil_action *x = g_ptr_array_index(r->actions, i);
 
-		if (x->task == task && x->node == node)
+		if (x->task == task && x->node == node && x->interval_ms == 0)
 			a = x;
 	}
 	if (a == NULL)
@@ -153,7 +154,7 @@ static void order_actions(vigil_sched *s, vigil_action *first, vigil_action *the
 {
 	vigil_ordering *o;
 
-	if (first == NULL || then == NULL || first == then)
+	if (first == NULL || then == NULL || first == then || type == 0)
 		return;
 	for (guint i = 0; i < first->after->len; i++) {
 		vigil_ordering *x = g_ptr_array_index(first->after, i);
@@ -315,10 +316,67 @@ static void create_primitive_actions(vigil_sched *s, vigil_srsc *r)
 	}
 }
 
+/* Whether the history of R on N shows the recurring monitor of INTERVAL_MS active. */
+static bool monitor_active(const vigil_sched *s, const vigil_srsc *r, const vigil_snode *n,
+			   int64_t interval_ms)
+{
+	const vigil_node_state *st = n->info->state;
+
+	(void)s;
+	for (guint i = 0; st != NULL && i < st->lrm_rscs->len; i++) {
+		const vigil_lrm_rsc *l = g_ptr_array_index(st->lrm_rscs, i);
+
+		if (g_strcmp0(l->id, r->id) != 0)
+			continue;
+		for (guint j = 0; j < l->ops->len; j++) {
+			const vigil_lrm_op *op = g_ptr_array_index(l->ops, j);
+
+			if (g_strcmp0(op->operation, "monitor") == 0 &&
+			    op->interval_ms_v == interval_ms && op->rc_code_v == 0 &&
+			    op->op_status_v == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Pacemaker's pcmk__create_recurring_actions() for the started role: each configured
+ * monitor with an interval, after the start; required when the start is, or when the
+ * monitor is not already running there. */
+static void create_recurring(vigil_sched *s, vigil_srsc *r)
+{
+	vigil_action *start;
+
+	if (r->cfg == NULL || r->assigned == NULL || r->next_role < VIGIL_ROLE_STARTED ||
+	    !r->managed)
+		return;
+	start = vigil_find_action(r, VIGIL_TASK_START, r->assigned);
+	for (guint i = 0; i < r->cfg->ops->len; i++) {
+		const vigil_op *op = g_ptr_array_index(r->cfg->ops, i);
+		uint64_t ms = 0;
+		bool optional;
+		vigil_action *a;
+
+		if (g_strcmp0(op->name, "monitor") != 0 || op->interval == NULL ||
+		    vigil_duration_parse_ms(op->interval, &ms) < 0 || ms == 0 ||
+		    (op->enabled != NULL && !vigil_str_is_true(op->enabled)) ||
+		    (op->role != NULL && g_ascii_strcasecmp(op->role, "Started") != 0))
+			continue;
+		optional = (start == NULL || has(start->flags, VIGIL_ACT_OPTIONAL)) &&
+			   monitor_active(s, r, r->assigned, (int64_t)ms);
+		a = action_new(s, r, VIGIL_TASK_MONITOR, r->assigned, optional);
+		a->interval_ms = ms;
+		evaluate_runnable(s, a);
+		if (start != NULL)
+			order_actions(s, start, a, VIGIL_ORD_OPTIONAL | VIGIL_ORD_RUNNABLE_LEFT);
+	}
+}
+
 static void create_actions(vigil_sched *s, vigil_srsc *r)
 {
 	if (!is_group(r)) {
 		create_primitive_actions(s, r);
+		create_recurring(s, r);
 		return;
 	}
 	for (guint i = 0; i < r->children->len; i++)
@@ -392,12 +450,14 @@ static void group_internal(vigil_sched *s, vigil_srsc *g)
 		vigil_srsc *m = g_ptr_array_index(g->children, i);
 
 		primitive_internal(s, m);
+		/* stop the group -> stop the member -> the group is stopped */
 		order_rsc(s, g, VIGIL_TASK_STOP, m, VIGIL_TASK_STOP,
-			  prev == NULL ? VIGIL_ORD_OPTIONAL : 0);
+			  VIGIL_ORD_PLAIN | (prev == NULL ? VIGIL_ORD_OPTIONAL : 0));
 		order_rsc(s, m, VIGIL_TASK_STOP, g, VIGIL_TASK_STOPPED,
-			  prev == NULL ? VIGIL_ORD_IMPLIES_THEN : 0);
-		order_rsc(s, g, VIGIL_TASK_START, m, VIGIL_TASK_START, 0);
-		order_rsc(s, m, VIGIL_TASK_START, g, VIGIL_TASK_RUNNING, 0);
+			  prev == NULL ? VIGIL_ORD_IMPLIES_THEN : VIGIL_ORD_PLAIN);
+		/* start the group -> start the member -> the group is running */
+		order_rsc(s, g, VIGIL_TASK_START, m, VIGIL_TASK_START, VIGIL_ORD_PLAIN);
+		order_rsc(s, m, VIGIL_TASK_START, g, VIGIL_TASK_RUNNING, VIGIL_ORD_PLAIN);
 		if (prev != NULL) {
 			order_rsc(s, prev, VIGIL_TASK_START, m, VIGIL_TASK_START,
 				  VIGIL_ORD_IMPLIES_THEN | VIGIL_ORD_RUNNABLE_LEFT);
@@ -498,7 +558,7 @@ static void order_vs_fence(vigil_sched *s, vigil_srsc *r, vigil_action *fence)
 		if (a->task == VIGIL_TASK_STOP && a->node == fence->node) {
 			/* the stop would never complete: fencing implies it */
 			a->flags |= VIGIL_ACT_PSEUDO | VIGIL_ACT_RUNNABLE | VIGIL_ACT_IMPLIED_BY_FENCING;
-			order_actions(s, fence, a, 0);
+			order_actions(s, fence, a, VIGIL_ORD_PLAIN);
 		}
 	}
 }

@@ -189,3 +189,32 @@ void vigil_sched_format_status(const vigil_sched *s, GString *out)
 			format_primitive(r, 2, out);
 	}
 }
+
+void vigil_sched_format_header(const vigil_sched *s, GString *out)
+{
+	unsigned total = 0, disabled = 0, blocked = 0;
+
+	for (guint i = 0; i < s->rscs->len; i++) {
+		const vigil_srsc *r = g_ptr_array_index(s->rscs, i);
+		const GPtrArray *prims = r->children->len > 0 ? r->children : NULL;
+
+		for (guint j = 0; j < (prims != NULL ? prims->len : 1); j++) {
+			const vigil_srsc *p = prims != NULL ? g_ptr_array_index(prims, j) : r;
+
+			total++;
+			disabled += p->target_role == VIGIL_ROLE_STOPPED;
+			blocked += p->blocked;
+		}
+	}
+	if (g_strcmp0(s->cib->validate_with, "none") == 0)
+		g_string_append(out, "Schema validation of configuration is disabled (enabling is "
+				"encouraged and prevents common misconfigurations)\n");
+	if (s->opts.maintenance_mode)
+		g_string_append(out, "\n              *** Resource management is DISABLED ***\n"
+				"  The cluster will not attempt to start, stop or recover "
+				"services\n\n");
+	if (disabled > 0 || blocked > 0)
+		g_string_append_printf(out, "%u of %u resource instances DISABLED and %u BLOCKED "
+				       "from further action due to failure\n\n", disabled, total,
+				       blocked);
+}

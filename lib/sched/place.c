@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,59 @@
 #define INFINITY_HACK (INF * -100)
 
 enum { SELECT_THIS_WITH = 1, SELECT_NONNEGATIVE = 2, SELECT_ACTIVE = 4 };
+
+/* --- explaining ------------------------------------------------------------------------------ */
+
+static bool explaining(const vigil_sched *s, const vigil_srsc *r)
+{
+	for (; s->explain_id != NULL && r != NULL; r = r->parent)
+		if (strcmp(r->id, s->explain_id) == 0)
+			return true;
+	return false;
+}
+
+static void explain(const vigil_sched *s, const vigil_srsc *r, const char *fmt, ...)
+	G_GNUC_PRINTF(3, 4);
+
+static void explain(const vigil_sched *s, const vigil_srsc *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!explaining(s, r))
+		return;
+	g_string_append_printf(s->explain, "  %s: ", r->id);
+	va_start(ap, fmt);
+	g_string_append_vprintf(s->explain, fmt, ap);
+	va_end(ap);
+	g_string_append_c(s->explain, '\n');
+}
+
+static const char *where(const vigil_snode *n)
+{
+	return n != NULL ? n->name : "every node";
+}
+
+static gint by_name(gconstpointer a, gconstpointer b)
+{
+	return strcmp((*(vigil_snode *const *)a)->name, (*(vigil_snode *const *)b)->name);
+}
+
+/* Appends R's scores as crm_simulate -s prints them, nodes by name. */
+static void show_scores(const vigil_sched *s, const char *func, const vigil_srsc *r, GString *out)
+{
+	g_autoptr(GPtrArray) nodes = g_ptr_array_copy(s->nodes, NULL, NULL);
+
+	g_ptr_array_sort(nodes, by_name);
+	for (guint i = 0; i < nodes->len; i++) {
+		const vigil_snode *n = g_ptr_array_index(nodes, i);
+		char buf[16];
+
+		if (r->weights[n->index] == VIGIL_NOT_ALLOWED)
+			continue;
+		g_string_append_printf(out, "%s: %s allocation score on %s: %s\n", func, r->id,
+				       n->name, vigil_score_str(r->weights[n->index], buf));
+	}
+}
 
 /* --- node tables -------------------------------------------------------------------------- */
 
@@ -78,6 +132,10 @@ static void node_score(const vigil_sched *s, vigil_srsc *r, unsigned i, int base
 /* Pacemaker's resource_location(): NODE, or every node if NULL. */
 static void rsc_location(const vigil_sched *s, vigil_srsc *r, const vigil_snode *node, int score)
 {
+	char buf[16];
+
+	if (score != 0)
+		explain(s, r, "%s on %s", vigil_score_str(score, buf), where(node));
 	for (unsigned i = 0; i < n_nodes(s); i++)
 		if (node == NULL || node->index == i)
 			node_score(s, r, i, node_at(s, i)->score, score);
@@ -174,6 +232,7 @@ static void location_for_rsc(vigil_sched *s, const vigil_constraint *c, vigil_sr
 		for (unsigned i = 0; i < n_nodes(s); i++)
 			if (strcmp(node_at(s, i)->name, c->node) == 0)
 				scores[i] = score;
+		explain(s, r, "location constraint %s: %s on %s", c->id, c->score, c->node);
 		apply_location(s, r, scores, false);
 		return;
 	}
@@ -185,6 +244,13 @@ static void location_for_rsc(vigil_sched *s, const vigil_constraint *c, vigil_sr
 
 			scores[i] = vigil_rule_holds(s, n, rule) ? vigil_rule_score(s, n, rule) :
 								    VIGIL_NOT_ALLOWED;
+			if (scores[i] != VIGIL_NOT_ALLOWED && explaining(s, r)) {
+				char buf[16];
+
+				explain(s, r, "location constraint %s: rule %s holds on %s: %s",
+					c->id, rule->id != NULL ? rule->id : "", n->name,
+					vigil_score_str(scores[i], buf));
+			}
 		}
 		apply_location(s, r, scores, false);
 	}
@@ -228,6 +294,7 @@ static void apply_stickiness(vigil_sched *s, vigil_srsc *r)
 	n = g_ptr_array_index(r->running_on, 0);
 	if (!s->symmetric && r->weights[n->index] == VIGIL_NOT_ALLOWED)
 		return;
+	explain(s, r, "resource-stickiness: it runs on %s", n->name);
 	rsc_location(s, r, n, r->stickiness);
 }
 
@@ -310,8 +377,11 @@ static void check_threshold(vigil_sched *s, vigil_srsc *r, vigil_snode *n)
 	if (r->children->len > 0 || r->migration_threshold == 0 || r->failure_ignored)
 		return;
 	fc = vigil_failcount(s, r, n);
-	if (fc > 0 && r->migration_threshold - fc <= 0)
+	if (fc > 0 && r->migration_threshold - fc <= 0) {
+		explain(s, r, "fail-count %d on %s reached migration-threshold %d", fc, n->name,
+			r->migration_threshold);
 		rsc_location(s, r, n, -INF);
+	}
 }
 
 /* --- colocations --------------------------------------------------------------------------- */
@@ -625,8 +695,12 @@ static void apply_this_with(vigil_sched *s, vigil_srsc *r, const vigil_coloc *c)
 		archive = table_copy(s, r->weights);
 	assign(s, c->primary);
 	pri = effective_primary(c->primary, c);
-	if (coloc_affects(r, pri, c))
+	if (coloc_affects(r, pri, c)) {
+		explain(s, r, "colocation %s with %s (score %d; %s is placed on %s)", c->id,
+			c->primary->id, c->score, pri->id,
+			pri->assigned != NULL ? pri->assigned->name : "no node");
 		coloc_to_weights(s, r, pri, c);
+	}
 	if (archive != NULL && !any_available(s, r->weights)) {
 		g_free(r->weights);
 		r->weights = g_steal_pointer(&archive);
@@ -637,6 +711,8 @@ static void add_dependent_scores(vigil_sched *s, vigil_srsc *r, const vigil_colo
 {
 	if (!has_influence(c))
 		return;
+	explain(s, r, "takes in the preferences of %s (colocation %s, factor %g)",
+		c->dependent->id, c->id, c->score / (double)INF);
 	add_colocated_scores(s, c->dependent, &r->weights, c->node_attribute,
 			     c->score / (double)INF, SELECT_ACTIVE);
 }
@@ -709,6 +785,19 @@ static void assign_best_node(vigil_sched *s, vigil_srsc *r)
 	}
 	g_ptr_array_sort_with_data(nodes, compare_nodes, &ctx);
 	best = chosen = g_ptr_array_index(nodes, 0);
+	r->explain_why = "highest score";
+	if (nodes->len > 1 && compare_nodes(&g_ptr_array_index(nodes, 0),
+					    &g_ptr_array_index(nodes, 1), &ctx) < 0) {
+		const vigil_snode *second = g_ptr_array_index(nodes, 1);
+		int w0 = vigil_snode_available(best) ? r->weights[best->index] : -INF;
+		int w1 = vigil_snode_available(second) ? r->weights[second->index] : -INF;
+
+		if (w0 == w1)
+			r->explain_why = best->assigned != second->assigned ?
+				"tie on score, fewer resources placed there" :
+				best == current ? "tie on score, it already runs there" :
+				"tie on score and load, first node name";
+	}
 	if (r->weights[chosen->index] > 0 && vigil_snode_available(chosen) && current != NULL &&
 	    vigil_snode_available(current)) {
 		for (guint i = 1; i < nodes->len; i++) {
@@ -716,11 +805,29 @@ static void assign_best_node(vigil_sched *s, vigil_srsc *r)
 
 			if (r->weights[n->index] != r->weights[best->index])
 				break;
-			if (n == current)
+			if (n == current) {
 				chosen = n;
+				r->explain_why = "tie on score, it already runs there";
+			}
 		}
 	}
 	finalize(s, r, chosen, false);
+}
+
+static void explain_scores(const vigil_sched *s, const vigil_srsc *r)
+{
+	g_string_append_printf(s->explain, "  %s: final scores:", r->id);
+	for (unsigned i = 0; i < n_nodes(s); i++) {
+		const vigil_snode *n = node_at(s, i);
+		char buf[16];
+
+		if (r->weights[i] == VIGIL_NOT_ALLOWED)
+			continue;
+		g_string_append_printf(s->explain, " %s=%s%s", n->name,
+				       vigil_score_str(r->weights[i], buf),
+				       vigil_snode_available(n) ? "" : " (unavailable)");
+	}
+	g_string_append_c(s->explain, '\n');
 }
 
 static void assign_primitive(vigil_sched *s, vigil_srsc *r)
@@ -737,15 +844,28 @@ static void assign_primitive(vigil_sched *s, vigil_srsc *r)
 		   r->next_role > r->role) {
 		r->next_role = r->role; /* may not be raised without quorum */
 	}
+	if (s->scores != NULL)
+		show_scores(s, "pcmk__primitive_assign", r, s->scores);
+	if (explaining(s, r))
+		explain_scores(s, r);
 	if (s->opts.stonith_enabled && !s->opts.have_stonith_rsc)
 		r->managed = false;
 	if (!r->managed) {
 		r->next_role = r->role;
 		finalize(s, r, vigil_srsc_current(r), true);
+		explain(s, r, "unmanaged%s: stays where it is (%s)",
+			s->opts.stonith_enabled && !s->opts.have_stonith_rsc ?
+				" (stonith-enabled=true but no fencing device is configured)" : "",
+			r->assigned != NULL ? r->assigned->name : "stopped");
 	} else if (s->stop_all) {
 		finalize(s, r, NULL, true);
+		explain(s, r, "stop-all-resources=true: stopped");
 	} else if (r->provisional) {
 		assign_best_node(s, r);
+		if (r->assigned != NULL)
+			explain(s, r, "placed on %s (%s)", r->assigned->name, r->explain_why);
+		else
+			explain(s, r, "cannot run anywhere: no available node has a score of 0 or more");
 	}
 	r->allocating = false;
 }
@@ -759,6 +879,12 @@ static void assign_group(vigil_sched *s, vigil_srsc *g)
 		return;
 	}
 	g->allocating = true;
+	if (s->scores != NULL) {
+		show_scores(s, "pcmk__group_assign", g, s->scores);
+		for (guint i = 0; i < g->children->len; i++)
+			show_scores(s, "pcmk__group_assign", g_ptr_array_index(g->children, i),
+				    s->scores);
+	}
 	for (guint i = 0; i < g->children->len; i++)
 		assign(s, g_ptr_array_index(g->children, i));
 	g->next_role = ((vigil_srsc *)g_ptr_array_index(g->children, 0))->next_role;

@@ -16,6 +16,4 @@ vigil_snode *vigil_srsc_current(const vigil_srsc *r);
 
 /* actions.c */
 void vigil_schedule_actions(vigil_sched *s);
-vigil_action *vigil_find_action(const vigil_srsc *r, vigil_task task, const vigil_snode *node);
-const char *vigil_task_name(vigil_task task);
 int vigil_failcount(const vigil_sched *s, const vigil_srsc *r, const vigil_snode *n);

@@ -70,6 +70,7 @@ struct vigil_srsc {
 	bool allocating, merging;  /* loop guards */
 	bool orig_managed;         /* managed before placement (stonith without devices) */
 	bool stop_on_fail;         /* a failure with on-fail=stop: stays stopped */
+	const char *explain_why;   /* how the node was chosen (for --explain) */
 	GPtrArray *recover_on;     /* vigil_snode*: failed there, must be stopped (restart) */
 	GPtrArray *known_on;       /* vigil_snode*: has a history there (probed) */
 	GPtrArray *banned_on;      /* vigil_snode*: failed there in a way that bans the node */
@@ -113,6 +114,7 @@ enum {
 	VIGIL_ORD_RUNNABLE_LEFT = 1u << 3, /* first unrunnable -> then unrunnable */
 	VIGIL_ORD_RESTART = 1u << 4,       /* stop before start of one resource */
 	VIGIL_ORD_ASYMMETRICAL = 1u << 5,
+	VIGIL_ORD_PLAIN = 1u << 6,         /* only the order (Pacemaker's "printed" kinds) */
 };
 
 typedef struct vigil_ordering {
@@ -148,6 +150,10 @@ typedef struct vigil_sched {
 	GPtrArray *actions;     /* vigil_action* (owned), creation order */
 	GPtrArray *orderings;   /* vigil_ordering* (owned) */
 	GArray *rsc_orderings;  /* while scheduling: resource-level orderings to expand */
+	/* optional outputs, asked for before vigil_sched_run */
+	GString *scores;        /* if non-NULL: crm_simulate -s lines are appended */
+	const char *explain_id; /* if non-NULL: why this resource goes where it goes... */
+	GString *explain;       /* ...is appended here (must be non-NULL then) */
 	bool scheduled;
 } vigil_sched;
 
@@ -160,8 +166,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(vigil_sched, vigil_sched_free)
  * scheduling fields of S. Pure. */
 int vigil_sched_run(vigil_sched *s);
 
+/* The action of R for TASK on NODE (any node if NULL), or NULL. */
+vigil_action *vigil_find_action(const vigil_srsc *r, vigil_task task, const vigil_snode *node);
+const char *vigil_task_name(vigil_task task);
+
 /* Appends crm_simulate's "Transition Summary" items (the lines under the header). */
 void vigil_sched_format_summary(const vigil_sched *s, GString *out);
+
+/* Appends what crm_simulate prints before "Current cluster status:" (disabled schema
+ * validation, maintenance mode, disabled and blocked resources). */
+void vigil_sched_format_header(const vigil_sched *s, GString *out);
 
 /* Appends the "Node List" and "Full List of Resources" blocks as crm_simulate prints them
  * (the lines under "Current cluster status:"). */

@@ -48,7 +48,6 @@ int main(int argc, char **argv)
 	g_autoptr(vigil_cib) cib = NULL;
 	g_autoptr(vigil_sched) s = NULL;
 	g_autoptr(GString) out = g_string_new(NULL);
-	unsigned total = 0, disabled = 0, blocked = 0;
 	int64_t now = g_get_real_time() / G_USEC_PER_SEC;
 
 	bool summary = argc == 3 && g_strcmp0(argv[2], "--summary") == 0;
@@ -71,27 +70,9 @@ int main(int argc, char **argv)
 		now = g_date_time_to_unix(t);
 	}
 	vigil_sched_unpack(cib, now, &s);
-	for (guint i = 0; i < s->rscs->len; i++) {
-		const vigil_srsc *r = g_ptr_array_index(s->rscs, i);
-		GPtrArray *prims = r->children->len > 0 ? r->children : NULL;
-
-		for (guint j = 0; j < (prims != NULL ? prims->len : 1); j++) {
-			const vigil_srsc *p = prims != NULL ? g_ptr_array_index(prims, j) : r;
-
-			total++;
-			disabled += p->target_role == VIGIL_ROLE_STOPPED;
-			blocked += p->blocked;
-		}
-	}
-	if (g_strcmp0(cib->validate_with, "none") == 0)
-		printf("Schema validation of configuration is disabled (enabling is encouraged "
-		       "and prevents common misconfigurations)\n");
-	if (s->opts.maintenance_mode)
-		printf("\n              *** Resource management is DISABLED ***\n"
-		       "  The cluster will not attempt to start, stop or recover services\n\n");
-	if (disabled > 0 || blocked > 0)
-		printf("%u of %u resource instances DISABLED and %u BLOCKED from further action "
-		       "due to failure\n\n", disabled, total, blocked);
+	vigil_sched_format_header(s, out);
+	printf("%s", out->str);
+	g_string_truncate(out, 0);
 	vigil_sched_format_status(s, out);
 	printf("Current cluster status:\n%s", out->str);
 	if (summary) {
