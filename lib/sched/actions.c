@@ -130,6 +130,16 @@ static vigil_action *rsc_action(vigil_sched *s, vigil_srsc *r, vigil_task task, 
 		if (x->task == task && x->node == node && x->interval_ms == 0)
 			a = x;
 	}
+	/* an action created before placement, for no node yet, is this one */
+	for (guint i = 0; i < r->actions->len && a == NULL && node != NULL; i++) {
+		vigil_action *x = g_ptr_array_index(r->actions, i);
+
+		if (x->task == task && x->node == NULL && x->interval_ms == 0 &&
+		    !has(x->flags, VIGIL_ACT_PSEUDO)) {
+			x->node = node;
+			a = x;
+		}
+	}
 	if (a == NULL)
 		a = action_new(s, r, task, node, optional);
 	else if (!optional)
@@ -289,10 +299,6 @@ static void create_primitive_actions(vigil_sched *s, vigil_srsc *r)
 	vigil_snode *current = current_node(s, r);
 	bool need_stop = false;
 
-	/* failures that require a stop where they happened (on-fail=restart) */
-	for (guint i = 0; i < r->recover_on->len; i++)
-		if (r->managed)
-			rsc_action(s, r, VIGIL_TASK_STOP, g_ptr_array_index(r->recover_on, i), false);
 	if (r->next_role == VIGIL_ROLE_UNKNOWN)
 		r->next_role = r->assigned != NULL ? VIGIL_ROLE_STARTED : VIGIL_ROLE_STOPPED;
 	if (current != NULL && r->assigned != NULL && current != r->assigned &&
@@ -848,6 +854,43 @@ static void apply_orderings(vigil_sched *s)
 		update_action(s, g_ptr_array_index(s->actions, i), 0);
 }
 
+/* Failures that require a stop where they happened (on-fail=restart): Pacemaker schedules
+ * these while reading the status, before anything else. */
+static void recovery_stops(vigil_sched *s, vigil_srsc *r)
+{
+	for (guint i = 0; i < r->children->len; i++)
+		recovery_stops(s, g_ptr_array_index(r->children, i));
+	for (guint i = 0; i < r->recover_on->len; i++)
+		if (r->managed)
+			rsc_action(s, r, VIGIL_TASK_STOP, g_ptr_array_index(r->recover_on, i), false);
+}
+
+/* A changed definition: restart (Pacemaker's force_restart()), or reload where the agent
+ * recorded that it can. */
+static void definition_changed(vigil_sched *s, vigil_srsc *r, vigil_snode *n,
+			       const vigil_lrm_op *op, bool reloadable)
+{
+	vigil_task task = g_strcmp0(op->operation, "start") == 0 ? VIGIL_TASK_START :
+			  g_strcmp0(op->operation, "monitor") == 0 ? VIGIL_TASK_MONITOR :
+			  (vigil_task)-1;
+	vigil_action *a;
+
+	if (reloadable && task == VIGIL_TASK_START) {
+		if (r->managed && !r->failed)
+			r->reload = true;
+		(void)n;
+		return;
+	}
+	if ((int)task < 0)
+		return;
+	a = vigil_find_action(r, task, NULL);
+	if (a == NULL || a->node != NULL)
+		a = action_new(s, r, task, NULL, false);
+	a->flags &= ~VIGIL_ACT_OPTIONAL;
+	evaluate_runnable(s, a);
+	set_reason(a, "resource definition change", true);
+}
+
 void vigil_schedule_actions(vigil_sched *s)
 {
 	g_autoptr(GArray) orderings = g_array_new(false, false, sizeof(rsc_ordering));
@@ -861,6 +904,9 @@ void vigil_schedule_actions(vigil_sched *s)
 		if (c->kind == VIGIL_CONS_ORDER)
 			user_ordering(s, c);
 	}
+	for (guint i = 0; i < s->rscs->len; i++)
+		recovery_stops(s, g_ptr_array_index(s->rscs, i));
+	vigil_check_definitions(s, definition_changed);
 	schedule_probes(s);
 	for (guint i = 0; i < s->rscs->len; i++)
 		create_actions(s, g_ptr_array_index(s->rscs, i));

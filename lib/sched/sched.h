@@ -71,6 +71,7 @@ struct vigil_srsc {
 	bool orig_managed;         /* managed before placement (stonith without devices) */
 	bool stop_on_fail;         /* a failure with on-fail=stop: stays stopped */
 	const char *explain_why;   /* how the node was chosen (for --explain) */
+	bool reload;               /* parameters changed and the agent can reload them */
 	GPtrArray *recover_on;     /* vigil_snode*: failed there, must be stopped (restart) */
 	GPtrArray *known_on;       /* vigil_snode*: has a history there (probed) */
 	GPtrArray *banned_on;      /* vigil_snode*: failed there in a way that bans the node */

@@ -89,7 +89,14 @@ static void primitive_items(const vigil_sched *s, const vigil_srsc *r, GArray *i
 	start_node = start == NULL || !runnable(start) ? NULL : current;
 	stop = vigil_find_action(r, VIGIL_TASK_STOP, start_node);
 	if (role == r->next_role) {
-		if (next == NULL || start == NULL || optional(start))
+		if (next == NULL)
+			return;
+		/* a reload, unless a required stop made it moot */
+		if (r->reload && (stop == NULL || optional(stop))) {
+			add(items, "Reload", r, role, current, next, start, NULL);
+			return;
+		}
+		if (start == NULL || optional(start))
 			return; /* Leave */
 		if (!runnable(start))
 			add(items, "Stop", r, role, current, NULL, stop,
