@@ -569,23 +569,36 @@ static void order_vs_fence(vigil_sched *s, vigil_srsc *r, vigil_action *fence)
 	}
 }
 
+static gint by_unclean_seq(gconstpointer a, gconstpointer b)
+{
+	const vigil_snode *x = *(vigil_snode *const *)a, *y = *(vigil_snode *const *)b;
+	unsigned sx = x->unclean_seq != 0 ? x->unclean_seq : G_MAXUINT;
+	unsigned sy = y->unclean_seq != 0 ? y->unclean_seq : G_MAXUINT;
+
+	if (sx != sy)
+		return sx < sy ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Fencing for every unclean node that can be fenced, in the order Pacemaker creates it:
+ * nodes found lost while reading the status first (in that order), nodes never seen
+ * ('node is unclean') last. */
 static void schedule_fencing(vigil_sched *s)
 {
+	g_autoptr(GPtrArray) nodes = g_ptr_array_copy(s->nodes, NULL, NULL);
+
+	g_ptr_array_set_free_func(nodes, NULL); /* the copy borrows */
 	bool managed = any_managed(s);
 
-	/* Pacemaker creates the fencing of nodes found lost while reading the status first,
-	 * and that of nodes never seen ('node is unclean') last */
-	for (guint k = 0; k < 2 * s->nodes->len; k++) {
-		vigil_snode *n = g_ptr_array_index(s->nodes, k % s->nodes->len);
-		bool unseen = n->info->state == NULL;
+	g_ptr_array_sort(nodes, by_unclean_seq);
+	for (guint k = 0; k < nodes->len; k++) {
+		vigil_snode *n = g_ptr_array_index(nodes, k);
 		vigil_action *fence;
 
-		if (unseen != (k >= s->nodes->len))
-			continue;
 		if (!n->info->unclean || !managed || !vigil_can_fence(&s->opts, n->info))
 			continue;
 		fence = action_new(s, NULL, VIGIL_TASK_FENCE, n, false);
-		set_reason(fence, !unseen && n->info->unclean_reason != NULL ?
+		set_reason(fence, n->unclean_seq != 0 && n->info->unclean_reason != NULL ?
 					  n->info->unclean_reason : "node is unclean", false);
 		n->fence = fence;
 		for (guint j = 0; j < s->rscs->len; j++)

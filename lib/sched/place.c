@@ -63,6 +63,8 @@ static void show_scores(const vigil_sched *s, const char *func, const vigil_srsc
 {
 	g_autoptr(GPtrArray) nodes = g_ptr_array_copy(s->nodes, NULL, NULL);
 
+	g_ptr_array_set_free_func(nodes, NULL); /* the copy borrows */
+
 	g_ptr_array_sort(nodes, by_name);
 	for (guint i = 0; i < nodes->len; i++) {
 		const vigil_snode *n = g_ptr_array_index(nodes, i);

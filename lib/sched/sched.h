@@ -27,6 +27,8 @@ typedef struct vigil_snode {
 	int score;              /* the node's own score (<node score=>), 0 if unset */
 	unsigned assigned;      /* resources placed here so far (balancing) */
 	struct vigil_action *fence; /* the fencing action, once scheduled */
+	bool unclean_now;       /* while reading the status: already known to need fencing */
+	unsigned unclean_seq;   /* order in which it was found to need fencing (0: never) */
 } vigil_snode;
 
 /* Node scores of one resource: one int per node (by vigil_snode.index); nodes not in the
@@ -156,6 +158,7 @@ typedef struct vigil_sched {
 	const char *explain_id; /* if non-NULL: why this resource goes where it goes... */
 	GString *explain;       /* ...is appended here (must be non-NULL then) */
 	bool scheduled;
+	unsigned unclean_count;
 } vigil_sched;
 
 /* Builds the working set of CIB at time NOW (seconds since the epoch). */

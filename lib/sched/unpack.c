@@ -313,6 +313,14 @@ static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lr
 	}
 }
 
+static void mark_unclean_now(vigil_sched *s, vigil_snode *node)
+{
+	if (node->unclean_now)
+		return;
+	node->unclean_now = true;
+	node->unclean_seq = ++s->unclean_count;
+}
+
 static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rsc *lrm)
 {
 	vigil_srsc *r = lrm->id != NULL ? g_hash_table_lookup(s->by_id, lrm->id) : NULL;
@@ -329,9 +337,23 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 		r = orphan_new(s, lrm);
 	}
 	replay_ops(s, r, lrm, &st);
-	/* as Pacemaker's process_rsc_state(): what the final on-fail means while active */
-	if (node->info->unclean && !node->info->unclean_by_failure)
-		st.on_fail = VIGIL_ON_FAIL_IGNORE; /* fencing the node settles its failures */
+	/* active, as far as anyone knows, on a node that is gone: fence it (process_rsc_state) */
+	if (st.role > VIGIL_ROLE_STOPPED && !node->info->online && !node->info->maintenance &&
+	    r->managed && s->opts.stonith_enabled && !node->unclean_now) {
+		g_autofree char *reason = g_strdup_printf("%s is thought to be active there",
+							  r->id);
+
+		if (!node->info->unclean) {
+			node->info->unclean = true;
+			node->info->unclean_reason = g_steal_pointer(&reason);
+		}
+		mark_unclean_now(s, node);
+	}
+	/* as Pacemaker's process_rsc_state(): fencing the node settles its failures */
+	if (node->unclean_now)
+		st.on_fail = VIGIL_ON_FAIL_IGNORE;
+	else if (st.on_fail == VIGIL_ON_FAIL_FENCE)
+		mark_unclean_now(s, node); /* "RSC failed there" */
 	if (st.role > VIGIL_ROLE_STOPPED && st.on_fail > VIGIL_ON_FAIL_IGNORE)
 		r->failed = true;
 	r->failure_ignored |= st.ignored;
@@ -352,15 +374,6 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 		r->stop_on_fail = true;
 	if (st.on_fail == VIGIL_ON_FAIL_STANDBY)
 		node->standby_onfail = true;
-	/* active, as far as anyone knows, on a node that is gone: fence it (process_rsc_state) */
-	if (st.role > VIGIL_ROLE_STOPPED && !node->info->online && !node->info->maintenance &&
-	    r->managed && s->opts.stonith_enabled && !node->info->unclean) {
-		g_autofree char *reason = g_strdup_printf("%s is thought to be active there",
-							  r->id);
-
-		node->info->unclean = true;
-		node->info->unclean_reason = g_steal_pointer(&reason);
-	}
 	if (st.role > VIGIL_ROLE_STOPPED) {
 		g_ptr_array_add(r->running_on, node);
 		node->active_count++;
@@ -404,9 +417,16 @@ static vigil_snode *node_of_state(const vigil_sched *s, const vigil_node_state *
 	return NULL;
 }
 
-/* Histories are read in the order of the status section, as Pacemaker does. */
+/* Histories are read in the order of the status section, as Pacemaker does; nodes lost by
+ * membership are known to need fencing before any history is read. */
 static void unpack_status(vigil_sched *s)
 {
+	for (guint i = 0; i < s->cib->node_states->len; i++) {
+		vigil_snode *n = node_of_state(s, g_ptr_array_index(s->cib->node_states, i));
+
+		if (n != NULL && n->info->unclean && !n->info->unclean_by_failure)
+			mark_unclean_now(s, n);
+	}
 	for (guint i = 0; i < s->cib->node_states->len; i++) {
 		const vigil_node_state *ns = g_ptr_array_index(s->cib->node_states, i);
 		vigil_snode *n = node_of_state(s, ns);
