@@ -598,8 +598,8 @@ static void schedule_fencing(vigil_sched *s)
 		if (!n->info->unclean || !managed || !vigil_can_fence(&s->opts, n->info))
 			continue;
 		fence = action_new(s, NULL, VIGIL_TASK_FENCE, n, false);
-		set_reason(fence, n->unclean_seq != 0 && n->info->unclean_reason != NULL ?
-					  n->info->unclean_reason : "node is unclean", false);
+		set_reason(fence, n->fence_reason != NULL ? n->fence_reason : "node is unclean",
+			   false);
 		n->fence = fence;
 		for (guint j = 0; j < s->rscs->len; j++)
 			order_vs_fence(s, g_ptr_array_index(s->rscs, j), fence);
@@ -883,19 +883,17 @@ static void recovery_stops(vigil_sched *s, vigil_srsc *r)
 static void definition_changed(vigil_sched *s, vigil_srsc *r, vigil_snode *n,
 			       const vigil_lrm_op *op, bool reloadable)
 {
-	vigil_task task = g_strcmp0(op->operation, "start") == 0 ? VIGIL_TASK_START :
-			  g_strcmp0(op->operation, "monitor") == 0 ? VIGIL_TASK_MONITOR :
-			  (vigil_task)-1;
+	/* a probe that found it running, a migration or a promotion stands for the start */
+	vigil_task task = VIGIL_TASK_START;
 	vigil_action *a;
 
-	if (reloadable && task == VIGIL_TASK_START) {
+	(void)op;
+	if (reloadable) {
 		if (r->managed && !r->failed)
 			r->reload = true;
 		(void)n;
 		return;
 	}
-	if ((int)task < 0)
-		return;
 	a = vigil_find_action(r, task, NULL);
 	if (a == NULL || a->node != NULL)
 		a = action_new(s, r, task, NULL, false);

@@ -210,9 +210,9 @@ static void check_history(vigil_sched *s, vigil_srsc *r, vigil_snode *n, const v
 	bool restart;
 
 	active_ops(ops, &start, &stop);
-	if (start < stop)
-		return; /* stopped there */
-	for (guint i = start < 0 ? 0 : (guint)start; i < ops->len; i++) {
+	if (start < 0 || start < stop)
+		return; /* never started there, or stopped since */
+	for (guint i = (guint)start; i < ops->len; i++) {
 		const vigil_lrm_op *op = g_ptr_array_index(ops, i);
 
 		if (op->interval_ms_v != 0 || op->call_id_v < 0)
@@ -231,7 +231,8 @@ void vigil_check_definitions(vigil_sched *s, vigil_digest_fn changed)
 		vigil_snode *n = g_ptr_array_index(s->nodes, i);
 		const vigil_node_state *st = n->info->state;
 
-		if (!n->info->online || st == NULL)
+		/* only where actions can run (Pacemaker's pcmk__handle_rsc_config_changes) */
+		if (st == NULL || !(n->info->maintenance || vigil_snode_available(n)))
 			continue;
 		for (guint j = 0; j < st->lrm_rscs->len; j++) {
 			const vigil_lrm_rsc *l = g_ptr_array_index(st->lrm_rscs, j);

@@ -29,6 +29,7 @@ typedef struct vigil_snode {
 	struct vigil_action *fence; /* the fencing action, once scheduled */
 	bool unclean_now;       /* while reading the status: already known to need fencing */
 	unsigned unclean_seq;   /* order in which it was found to need fencing (0: never) */
+	char *fence_reason;     /* why, as found first (owned) */
 } vigil_snode;
 
 /* Node scores of one resource: one int per node (by vigil_snode.index); nodes not in the

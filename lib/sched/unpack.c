@@ -46,6 +46,7 @@ static void snode_free(vigil_snode *n)
 	if (n == NULL)
 		return;
 	vigil_node_info_free(n->info);
+	g_free(n->fence_reason);
 	g_free(n);
 }
 
@@ -313,12 +314,13 @@ static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lr
 	}
 }
 
-static void mark_unclean_now(vigil_sched *s, vigil_snode *node)
+static void mark_unclean_now(vigil_sched *s, vigil_snode *node, const char *reason)
 {
 	if (node->unclean_now)
 		return;
 	node->unclean_now = true;
 	node->unclean_seq = ++s->unclean_count;
+	node->fence_reason = g_strdup(reason);
 }
 
 static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rsc *lrm)
@@ -343,17 +345,20 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 		g_autofree char *reason = g_strdup_printf("%s is thought to be active there",
 							  r->id);
 
+		mark_unclean_now(s, node, reason);
 		if (!node->info->unclean) {
 			node->info->unclean = true;
 			node->info->unclean_reason = g_steal_pointer(&reason);
 		}
-		mark_unclean_now(s, node);
 	}
 	/* as Pacemaker's process_rsc_state(): fencing the node settles its failures */
 	if (node->unclean_now)
 		st.on_fail = VIGIL_ON_FAIL_IGNORE;
-	else if (st.on_fail == VIGIL_ON_FAIL_FENCE)
-		mark_unclean_now(s, node); /* "RSC failed there" */
+	else if (st.on_fail == VIGIL_ON_FAIL_FENCE) {
+		g_autofree char *reason = g_strdup_printf("%s failed there", r->id);
+
+		mark_unclean_now(s, node, reason);
+	}
 	if (st.role > VIGIL_ROLE_STOPPED && st.on_fail > VIGIL_ON_FAIL_IGNORE)
 		r->failed = true;
 	r->failure_ignored |= st.ignored;
@@ -425,7 +430,7 @@ static void unpack_status(vigil_sched *s)
 		vigil_snode *n = node_of_state(s, g_ptr_array_index(s->cib->node_states, i));
 
 		if (n != NULL && n->info->unclean && !n->info->unclean_by_failure)
-			mark_unclean_now(s, n);
+			mark_unclean_now(s, n, n->info->unclean_reason);
 	}
 	for (guint i = 0; i < s->cib->node_states->len; i++) {
 		const vigil_node_state *ns = g_ptr_array_index(s->cib->node_states, i);
