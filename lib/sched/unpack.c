@@ -314,6 +314,27 @@ static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lr
 	}
 }
 
+/* Active on more than one node: with multiple-active=block, the cluster keeps its hands off
+ * from here on (native_add_running), which changes how the rest of its history reads. */
+static void multiply_active(const vigil_sched *s, vigil_srsc *r)
+{
+	if (r->cfg == NULL ||
+	    g_strcmp0(vigil_rsc_meta(s->cib, r->cfg, "multiple-active"), "block") != 0)
+		return;
+	r->managed = false;
+	r->blocked = true;
+	if (r->parent != NULL && r->parent->cfg != NULL &&
+	    g_strcmp0(vigil_nvsets_get(r->parent->cfg->nvsets, "meta_attributes",
+				       "multiple-active"), "block") == 0) {
+		for (guint i = 0; i < r->parent->children->len; i++) {
+			vigil_srsc *m = g_ptr_array_index(r->parent->children, i);
+
+			m->managed = false;
+			m->blocked = true;
+		}
+	}
+}
+
 static void mark_unclean_now(vigil_sched *s, vigil_snode *node, const char *reason)
 {
 	if (node->unclean_now)
@@ -382,6 +403,8 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 	if (st.role > VIGIL_ROLE_STOPPED) {
 		g_ptr_array_add(r->running_on, node);
 		node->active_count++;
+		if (r->running_on->len > 1)
+			multiply_active(s, r);
 		if (st.role > r->role)
 			r->role = st.role;
 	} else if (r->role == VIGIL_ROLE_UNKNOWN) {
@@ -444,22 +467,6 @@ static void unpack_status(vigil_sched *s)
 	}
 }
 
-static void mark_multiple_active_rsc(const vigil_sched *s, vigil_srsc *r)
-{
-	for (guint i = 0; i < r->children->len; i++)
-		mark_multiple_active_rsc(s, g_ptr_array_index(r->children, i));
-	if (r->running_on->len > 1 && r->cfg != NULL &&
-	    g_strcmp0(vigil_rsc_meta(s->cib, r->cfg, "multiple-active"), "block") == 0)
-		r->blocked = true;
-}
-
-/* Active on more than one node with multiple-active=block: nothing more is done to it. */
-static void mark_multiple_active(const vigil_sched *s)
-{
-	for (guint i = 0; i < s->rscs->len; i++)
-		mark_multiple_active_rsc(s, g_ptr_array_index(s->rscs, i));
-}
-
 /* The priority meta attribute, read as Pacemaker does: a leading integer ("2.0" is 2). */
 static long priority_of(const vigil_sched *s, const vigil_srsc *r)
 {
@@ -503,7 +510,6 @@ int vigil_sched_unpack(const vigil_cib *cib, int64_t now, vigil_sched **ret_sche
 	/* Pacemaker lists (and places) resources by priority, highest first, stably */
 	g_ptr_array_sort_with_data(s->rscs, by_priority, s);
 	unpack_status(s);
-	mark_multiple_active(s);
 	*ret_sched = s;
 	return 0;
 }
