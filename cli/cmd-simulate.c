@@ -123,9 +123,20 @@ static char *format_time(int64_t when)
 
 /* --- what-ifs ------------------------------------------------------------------------------ */
 
-static int node_what_ifs(xmlDoc *doc, char **names, vigil_inject_node_kind kind, const char *opt)
+static int node_what_ifs(xmlDoc *doc, char **names, vigil_inject_node_kind kind, const char *opt,
+			 GString *out)
 {
+	static const char *const what[] = {
+		[VIGIL_INJECT_UP] = "Bringing node", [VIGIL_INJECT_DOWN] = "Taking node",
+		[VIGIL_INJECT_FAIL] = "Failing node",
+	};
+	static const char *const how[] = {
+		[VIGIL_INJECT_UP] = " online", [VIGIL_INJECT_DOWN] = " offline",
+		[VIGIL_INJECT_FAIL] = "",
+	};
+
 	for (size_t i = 0; names != NULL && names[i] != NULL; i++) {
+		g_string_append_printf(out, "  * %s %s%s\n", what[kind], names[i], how[kind]);
 		if (vigil_inject_node(doc, names[i], kind) < 0) {
 			fprintf(stderr, "vigil simulate: --%s: no node '%s' in the CIB; 'vigil config "
 				"show -x FILE' lists the nodes.\n", opt, names[i]);
@@ -177,24 +188,39 @@ bad:
 	return -EINVAL;
 }
 
-static int apply_what_ifs(xmlDoc *doc, const sim_args *a, int64_t now)
+static bool have_what_ifs(const sim_args *a)
+{
+	return a->node_up != NULL || a->node_down != NULL || a->node_fail != NULL ||
+	       a->standby != NULL || a->op_fail != NULL;
+}
+
+/* Applies the what-ifs, listing them as crm_simulate does ("Performing Requested
+ * Modifications"). */
+static int apply_what_ifs(xmlDoc *doc, const sim_args *a, int64_t now, GString *out)
 {
 	int r;
 
-	if ((r = node_what_ifs(doc, a->node_up, VIGIL_INJECT_UP, "node-up")) < 0 ||
-	    (r = node_what_ifs(doc, a->node_down, VIGIL_INJECT_DOWN, "node-down")) < 0 ||
-	    (r = node_what_ifs(doc, a->node_fail, VIGIL_INJECT_FAIL, "node-fail")) < 0)
+	if (!have_what_ifs(a))
+		return 0;
+	g_string_append(out, "\nPerforming Requested Modifications:\n");
+	if ((r = node_what_ifs(doc, a->node_up, VIGIL_INJECT_UP, "node-up", out)) < 0 ||
+	    (r = node_what_ifs(doc, a->node_down, VIGIL_INJECT_DOWN, "node-down", out)) < 0 ||
+	    (r = node_what_ifs(doc, a->node_fail, VIGIL_INJECT_FAIL, "node-fail", out)) < 0)
 		return r;
 	for (size_t i = 0; a->standby != NULL && a->standby[i] != NULL; i++) {
+		g_string_append_printf(out, "  * Putting node %s in standby\n", a->standby[i]);
 		if (vigil_inject_node_attr(doc, a->standby[i], "standby", "on") < 0) {
 			fprintf(stderr, "vigil simulate: --standby: no node '%s' in the CIB.\n",
 				a->standby[i]);
 			return -ENOENT;
 		}
 	}
-	for (size_t i = 0; a->op_fail != NULL && a->op_fail[i] != NULL; i++)
+	for (size_t i = 0; a->op_fail != NULL && a->op_fail[i] != NULL; i++) {
+		g_string_append_printf(out, "  * Injecting %s into the configuration\n",
+				       a->op_fail[i]);
 		if ((r = op_what_if(doc, a->op_fail[i], now)) < 0)
 			return r;
+	}
 	return 0;
 }
 
@@ -423,15 +449,22 @@ static int simulate(const sim_args *a, GString *out)
 			xmlFree(ed);
 		}
 	}
-	r = apply_what_ifs(doc, a, now);
-	if (r >= 0)
+	/* the status as it is, then the what-ifs, then what the cluster would do */
+	if ((r = parse_doc(doc, a->xml_file, &cib)) < 0) {
+		xmlFreeDoc(doc);
+		return VIGIL_EXIT_CONFIG;
+	}
+	print_status(cib, now, "Current cluster status", out);
+	r = apply_what_ifs(doc, a, now, out);
+	if (r >= 0 && have_what_ifs(a)) {
+		g_clear_pointer(&cib, vigil_cib_free);
 		r = parse_doc(doc, a->xml_file, &cib);
+	}
 	if (r < 0) {
 		xmlFreeDoc(doc);
 		return r == -EINVAL || r == -ENOENT || r == -ESRCH ? VIGIL_EXIT_USAGE :
 								     VIGIL_EXIT_CONFIG;
 	}
-	print_status(cib, now, "Current cluster status", out);
 	vigil_sched_unpack(cib, now, &s);
 	if (a->show_scores)
 		s->scores = scores = g_string_new(NULL);
@@ -496,6 +529,7 @@ int vigil_cmd_simulate(int argc, char **argv)
 	if (parse_args(argc, argv, &a) < 0)
 		return VIGIL_EXIT_USAGE;
 	code = simulate(&a, out);
-	fputs(out->str, stdout);
+	if (code == VIGIL_EXIT_OK)
+		fputs(out->str, stdout);
 	return code;
 }
