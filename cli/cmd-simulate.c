@@ -174,7 +174,7 @@ static int op_what_if(xmlDoc *doc, const char *spec, int64_t now)
 	if (task == NULL || task == copy)
 		goto bad;
 	*task++ = '\0';
-	r = vigil_inject_op(doc, copy, task, ms, at + 1, (int)rc, now);
+	r = vigil_inject_op(doc, copy, task, ms, at + 1, (int)rc, now, NULL);
 	if (r == -ESRCH)
 		fprintf(stderr, "vigil simulate: --op-fail %s: no primitive '%s' in the CIB.\n",
 			spec, copy);
@@ -339,11 +339,14 @@ static void record_execution(xmlDoc *doc, const GPtrArray *order, int64_t now)
 	for (guint i = 0; i < order->len; i++) {
 		const vigil_action *a = g_ptr_array_index(order, i);
 		bool probe = a->task == VIGIL_TASK_MONITOR && a->interval_ms == 0;
+		g_autofree char *digest = NULL;
 
 		if (a->task == VIGIL_TASK_FENCE || (a->flags & VIGIL_ACT_PSEUDO) || a->node == NULL)
 			continue;
+		if (a->rsc->cfg != NULL && a->interval_ms == 0)
+			digest = vigil_rsc_param_digest(a->rsc->cfg);
 		vigil_inject_op(doc, a->rsc->id, vigil_task_name(a->task), a->interval_ms,
-				a->node->name, probe ? 7 : 0, now);
+				a->node->name, probe ? 7 : 0, now, digest);
 	}
 }
 
@@ -397,22 +400,30 @@ static int save_graph(const vigil_sched *s, const GPtrArray *order, const char *
 
 /* --- the command ------------------------------------------------------------------------- */
 
+/* Reads FILE once: the CIB (validated, with diagnostics on failure) and the raw document the
+ * what-ifs and the simulated execution change. */
 static int load_doc(const char *file, xmlDoc **ret_doc, vigil_cib **ret_cib)
 {
 	g_autoptr(GPtrArray) diags = vigil_diags_new();
-	vigil_cib *cib = NULL;
-	int r = vigil_cib_load_file(file, diags, &cib);
+	g_autoptr(GError) err = NULL;
+	g_autofree char *text = NULL;
+	gsize len = 0;
+	int r;
 
+	if (!g_file_get_contents(file, &text, &len, &err)) {
+		fprintf(stderr, "vigil simulate: %s; check the path and permissions.\n",
+			err->message);
+		return -EIO;
+	}
+	r = vigil_cib_parse(text, len, file, diags, ret_cib);
 	for (guint i = 0; r < 0 && i < diags->len; i++)
 		vigil_print_diag(stderr, file, g_ptr_array_index(diags, i));
 	if (r < 0) {
-		fprintf(stderr, "vigil simulate: %s: %s; 'vigil config verify -x %s' says more.\n",
-			file, r == -EBADMSG || r == -EPROTO ? "not a valid CIB" : g_strerror(-r),
-			file);
+		fprintf(stderr, "vigil simulate: %s is not a valid CIB; 'vigil config verify -x %s' "
+			"says more.\n", file, file);
 		return r;
 	}
-	vigil_cib_free(cib);
-	*ret_doc = xmlReadFile(file, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+	*ret_doc = xmlReadMemory(text, (int)len, file, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
 	return *ret_doc != NULL ? 0 : -EBADMSG;
 }
 
@@ -427,8 +438,7 @@ static int simulate(const sim_args *a, GString *out)
 	int r;
 
 	if ((r = load_doc(a->xml_file, &doc, &cib)) < 0)
-		return VIGIL_EXIT_CONFIG;
-	g_clear_pointer(&cib, vigil_cib_free);
+		return r == -EIO ? VIGIL_EXIT_ERROR : VIGIL_EXIT_CONFIG;
 	if (a->datetime != NULL) {
 		if (parse_time(a->datetime, &now) < 0) {
 			fprintf(stderr, "vigil simulate: --set-datetime '%s': give ISO 8601 "
@@ -450,10 +460,6 @@ static int simulate(const sim_args *a, GString *out)
 		}
 	}
 	/* the status as it is, then the what-ifs, then what the cluster would do */
-	if ((r = parse_doc(doc, a->xml_file, &cib)) < 0) {
-		xmlFreeDoc(doc);
-		return VIGIL_EXIT_CONFIG;
-	}
 	print_status(cib, now, "Current cluster status", out);
 	r = apply_what_ifs(doc, a, now, out);
 	if (r >= 0 && have_what_ifs(a)) {

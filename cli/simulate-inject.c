@@ -190,7 +190,7 @@ static void bump_failcount(xmlNode *st, const char *rsc, const char *key_suffix,
 }
 
 int vigil_inject_op(xmlDoc *doc, const char *rsc, const char *task, uint64_t interval_ms,
-		    const char *uname, int rc, int64_t now)
+		    const char *uname, int rc, int64_t now, const char *digest)
 {
 	xmlNode *conf = child(xmlDocGetRootElement(doc), "configuration");
 	xmlNode *resources = conf != NULL ? child(conf, "resources") : NULL;
@@ -241,6 +241,8 @@ int vigil_inject_op(xmlDoc *doc, const char *rsc, const char *task, uint64_t int
 	set(op, "transition-key", tkey);
 	set(op, "last-rc-change", when);
 	set(op, "on_node", uname);
+	if (digest != NULL)
+		set(op, "op-digest", digest);
 	if (rc != expected && !(probe && rc == 0))
 		bump_failcount(st, rsc, suffix, now);
 	return 0;

@@ -19,7 +19,6 @@ void vigil_schedule_actions(vigil_sched *s);
 int vigil_failcount(const vigil_sched *s, const vigil_srsc *r, const vigil_snode *n);
 
 /* digest.c */
-char *vigil_rsc_param_digest(const vigil_rsc *cfg);
 typedef void (*vigil_digest_fn)(vigil_sched *s, vigil_srsc *r, vigil_snode *n,
 				const vigil_lrm_op *op, bool reloadable);
 void vigil_check_definitions(vigil_sched *s, vigil_digest_fn changed);

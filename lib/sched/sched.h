@@ -175,6 +175,10 @@ int vigil_sched_run(vigil_sched *s);
 vigil_action *vigil_find_action(const vigil_srsc *r, vigil_task task, const vigil_snode *node);
 const char *vigil_task_name(vigil_task task);
 
+/* The digest of a primitive's parameters that the cluster records with each operation
+ * (op-digest), as Pacemaker computes it. Caller frees. */
+char *vigil_rsc_param_digest(const vigil_rsc *cfg);
+
 /* Appends crm_simulate's "Transition Summary" items (the lines under the header). */
 void vigil_sched_format_summary(const vigil_sched *s, GString *out);
 
