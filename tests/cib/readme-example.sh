@@ -7,13 +7,14 @@ set -u
 readme=$top_srcdir/README.md
 seed=$top_srcdir/examples/seed-cib.xml
 
-echo "1..4"
+echo "1..5"
 first=$(grep -m1 '^scripts/install-deps' "$readme")
 if [[ "$first" == *"cli/vigil config verify -x examples/seed-cib.xml"* &&
-      "$first" == *"cli/vigil config show -x examples/seed-cib.xml"* ]]; then
-	echo "ok 1 - README's first command verifies and shows the seed CIB"
+      "$first" == *"cli/vigil config show -x examples/seed-cib.xml"* &&
+      "$first" == *"cli/vigil simulate -x examples/seed-cib.xml -S"* ]]; then
+	echo "ok 1 - README's first command verifies, shows and simulates the seed CIB"
 else
-	echo "not ok 1 - README's first command verifies and shows the seed CIB"
+	echo "not ok 1 - README's first command verifies, shows and simulates the seed CIB"
 	echo "# found: $first"
 fi
 
@@ -48,4 +49,17 @@ if [ $? -eq 0 ]; then
 	echo "ok 4 - .ci/run runs exactly the README's second command"
 else
 	echo "not ok 4 - .ci/run runs exactly the README's second command"
+fi
+
+sim=$("$VIGIL" simulate -x "$seed" -S 2>&1); rc=$?
+want=("* Start      vip         ( node1 )" "* Start      haproxy     ( node1 )"
+      "* Start      vmfence     ( node2 )" "Revised Cluster Status:")
+missing=""
+for w in "${want[@]}"; do
+	[[ "$sim" == *"$w"* ]] || missing+="[$w] "
+done
+if [ "$rc" -eq 0 ] && [ -z "$missing" ]; then
+	echo "ok 5 - simulate starts the group on node1 and the fence device on node2, as the README says"
+else
+	echo "not ok 5 - simulate of the seed scenario (exit $rc, missing: $missing)"
 fi
