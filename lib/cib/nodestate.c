@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <stdio.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
@@ -7,6 +9,7 @@
 
 #include "cib/cib-private.h"
 #include "cib/nodestate.h"
+#include "common/score.h"
 #include "common/duration.h"
 
 int vigil_str_to_bool(const char *s, bool *ret)
@@ -337,18 +340,90 @@ vigil_on_fail vigil_lrm_op_on_fail(const vigil_cib *cib, const vigil_cluster_opt
 	return v;
 }
 
-bool vigil_lrm_op_expired(const vigil_cib *cib, const vigil_rsc *rsc, const vigil_lrm_op *op,
-			  vigil_on_fail on_fail, int64_t now)
+/* Whether fail-counts are per resource ("fail-count-RSC"), as in CIBs of feature sets before
+ * 3.0.13, rather than per operation ("fail-count-RSC#TASK_INTERVAL"). */
+static bool legacy_failcounts(const vigil_cib *cib)
+{
+	unsigned v[3] = { 0, 0, 0 };
+
+	if (cib->crm_feature_set == NULL)
+		return true;
+	sscanf(cib->crm_feature_set, "%u.%u.%u", &v[0], &v[1], &v[2]);
+	return v[0] < 3 || (v[0] == 3 && v[1] == 0 && v[2] < 13);
+}
+
+/* The fail-count and last failure time STATE records for OP of RSC. */
+static int op_failcount(const vigil_cib *cib, const vigil_rsc *rsc,
+			const vigil_node_state *state, const vigil_lrm_op *op, int64_t *ret_last)
+{
+	g_autofree char *suffix = legacy_failcounts(cib) ? g_strdup("") :
+		g_strdup_printf("#%s_%lld", op->operation != NULL ? op->operation : "",
+				(long long)op->interval_ms_v);
+	g_autofree char *fc = g_strdup_printf("fail-count-%s%s", rsc->id, suffix);
+	g_autofree char *lf = g_strdup_printf("last-failure-%s%s", rsc->id, suffix);
+	const char *v = state != NULL ? transient_attr(state, fc) : NULL;
+	const char *l = state != NULL ? transient_attr(state, lf) : NULL;
+	int count = 0;
+
+	if (v != NULL && vigil_score_parse(v, &count) < 0)
+		count = 0;
+	*ret_last = l != NULL ? g_ascii_strtoll(l, NULL, 10) : 0;
+	return count;
+}
+
+/* Whether RSC has an <op> with on-fail=block for the operation OP ran (block_failure()). */
+static bool blocks_on_failure(const vigil_rsc *rsc, const vigil_lrm_op *op)
+{
+	for (guint i = 0; i < rsc->ops->len; i++) {
+		const vigil_op *o = g_ptr_array_index(rsc->ops, i);
+		uint64_t ms = 0;
+
+		if (g_strcmp0(o->on_fail, "block") != 0 || g_strcmp0(o->name, op->operation) != 0)
+			continue;
+		if (o->interval != NULL && vigil_duration_parse_ms(o->interval, &ms) < 0)
+			continue;
+		if ((int64_t)ms == op->interval_ms_v)
+			return true;
+	}
+	return false;
+}
+
+bool vigil_lrm_op_expired(const vigil_cib *cib, const vigil_rsc *rsc,
+			  const vigil_node_state *state, const vigil_lrm_op *op, int64_t now,
+			  bool *timeout_off)
 {
 	uint64_t timeout_ms;
+	int64_t timeout, last_failure = 0;
+	int raw, effective;
+	bool expired;
 
-	if (rsc == NULL || on_fail == VIGIL_ON_FAIL_BLOCK || op->last_rc_change_v < 0)
+	if (rsc == NULL || op->last_rc_change_v < 0 || (timeout_off != NULL && *timeout_off))
 		return false;
 	if (vigil_duration_parse_ms(vigil_rsc_meta(cib, rsc, "failure-timeout"), &timeout_ms) < 0
-	    || timeout_ms == 0)
+	    || timeout_ms / 1000 == 0)
 		return false;
+	timeout = (int64_t)(timeout_ms / 1000);
 	/* both times are non-negative: the difference cannot overflow, the sum could */
-	return now - op->last_rc_change_v >= (int64_t)(timeout_ms / 1000);
+	expired = now - op->last_rc_change_v >= timeout;
+	raw = op_failcount(cib, rsc, state, op, &last_failure);
+	effective = raw;
+	if (raw > 0 && blocks_on_failure(rsc, op)) {
+		/* failure-timeout conflicts with on-fail=block: Pacemaker drops the timeout */
+		if (timeout_off != NULL)
+			*timeout_off = true;
+		expired = false;
+	} else if (raw > 0 && last_failure > 0 && now - last_failure > timeout) {
+		effective = 0;
+	}
+	/* an old operation whose fail-count is still live has not expired */
+	if (expired && raw != 0 && effective != 0)
+		expired = false;
+	/* probes that merely found the resource running or stopped never expire */
+	if (expired && op->interval_ms_v == 0 && g_strcmp0(op->operation, "monitor") == 0 &&
+	    (op->rc_code_v == 0 || op->rc_code_v == 7 || op->rc_code_v == 8 ||
+	     op->rc_code_v == 190 || op->rc_code_v == 191))
+		expired = false;
+	return expired;
 }
 
 static guint position(const GPtrArray *ops, const vigil_lrm_op *op)
@@ -384,8 +459,10 @@ GPtrArray *vigil_lrm_rsc_ops_by_call(const vigil_lrm_rsc *lrm)
 
 /* The worst on-fail in effect after replaying one resource's history on one node. */
 static vigil_on_fail replay_history(const vigil_cib *cib, const vigil_cluster_opts *opts,
-				    const vigil_lrm_rsc *lrm, int64_t now)
+				    const vigil_node_state *state, const vigil_lrm_rsc *lrm,
+				    int64_t now)
 {
+	bool timeout_off = false;
 	const vigil_rsc *rsc = vigil_cib_find_rsc(cib, lrm->id);
 	g_autoptr(GPtrArray) ops = vigil_lrm_rsc_ops_by_call(lrm);
 	vigil_on_fail worst = VIGIL_ON_FAIL_IGNORE;
@@ -398,7 +475,8 @@ static vigil_on_fail replay_history(const vigil_cib *cib, const vigil_cluster_op
 		if (vigil_lrm_op_failed(op)) {
 			vigil_on_fail f = vigil_lrm_op_on_fail(cib, opts, rsc, op);
 
-			if (!vigil_lrm_op_expired(cib, rsc, op, f, now) && f > worst)
+			if (!vigil_lrm_op_expired(cib, rsc, state, op, now, &timeout_off) &&
+			    f > worst)
 				worst = f;
 		} else if (clears && op->op_status_v == 0 && worst != VIGIL_ON_FAIL_FENCE &&
 			   worst != VIGIL_ON_FAIL_STOP && worst != VIGIL_ON_FAIL_STANDBY) {
@@ -421,7 +499,7 @@ void vigil_nodes_apply_failures(const vigil_cib *cib, const vigil_cluster_opts *
 			const vigil_lrm_rsc *lrm = g_ptr_array_index(info->state->lrm_rscs, j);
 			g_autofree char *reason = NULL;
 
-			if (replay_history(cib, opts, lrm, now) != VIGIL_ON_FAIL_FENCE)
+			if (replay_history(cib, opts, info->state, lrm, now) != VIGIL_ON_FAIL_FENCE)
 				continue;
 			reason = g_strdup_printf("%s failed there", lrm->id);
 			if (!info->unclean)

@@ -86,10 +86,15 @@ bool vigil_lrm_op_failed(const vigil_lrm_op *op);
  * anything else: restart); fence becomes stop where fencing is disabled. */
 vigil_on_fail vigil_lrm_op_on_fail(const vigil_cib *cib, const vigil_cluster_opts *opts,
 				   const vigil_rsc *rsc, const vigil_lrm_op *op);
-/* Whether the failure in OP of RSC has expired by NOW under its failure-timeout (never with
- * on-fail=block, never for an orphan). */
-bool vigil_lrm_op_expired(const vigil_cib *cib, const vigil_rsc *rsc, const vigil_lrm_op *op,
-			  vigil_on_fail on_fail, int64_t now);
+/* Pacemaker's check_operation_expiry(): whether the failure in OP of RSC, recorded on the
+ * node whose status is STATE (may be NULL), has expired by NOW under its failure-timeout.
+ * It has not while the operation's fail-count is still in effect, nor for a probe that
+ * found the resource running or stopped, nor for an orphan. *TIMEOUT_OFF (may be NULL)
+ * carries Pacemaker's rule that a counted failure of an on-fail=block operation disables
+ * the timeout for the rest of the resource's history. */
+bool vigil_lrm_op_expired(const vigil_cib *cib, const vigil_rsc *rsc,
+			  const vigil_node_state *state, const vigil_lrm_op *op, int64_t now,
+			  bool *timeout_off);
 /* LRM's operations in call order: pending ones (call-id -1) last, equal call-ids in document
  * order. A new array of borrowed pointers (free with g_ptr_array_unref). */
 GPtrArray *vigil_lrm_rsc_ops_by_call(const vigil_lrm_rsc *lrm);

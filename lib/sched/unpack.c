@@ -135,6 +135,8 @@ typedef struct replay {
 	const char *pending;    /* "Starting", ... for an operation in flight */
 	bool ban_node;          /* a hard error, failed stop or masked probe failure: never here */
 	bool ban_all;           /* a fatal error (not configured): nowhere */
+	const vigil_node_state *state; /* the node's status (fail-counts) */
+	bool timeout_off;       /* failure-timeout disabled by a counted on-fail=block failure */
 } replay;
 
 /* The exit code the cluster expected, from transition-key "ACTION:GRAPH:TARGET_RC:UUID". */
@@ -235,7 +237,7 @@ static void op_failed(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm
 {
 	vigil_on_fail f = vigil_lrm_op_on_fail(s->cib, &s->opts, r->cfg, op);
 
-	if (vigil_lrm_op_expired(s->cib, r->cfg, op, f, s->now))
+	if (vigil_lrm_op_expired(s->cib, r->cfg, st->state, op, s->now, &st->timeout_off))
 		return;
 	if (result == PROBE_NOT_INSTALLED) {
 		st->ban_node = true; /* masked, but the agent cannot run there */
@@ -347,7 +349,8 @@ static void mark_unclean_now(vigil_sched *s, vigil_snode *node, const char *reas
 static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rsc *lrm)
 {
 	vigil_srsc *r = lrm->id != NULL ? g_hash_table_lookup(s->by_id, lrm->id) : NULL;
-	replay st = { .role = VIGIL_ROLE_UNKNOWN, .on_fail = VIGIL_ON_FAIL_IGNORE };
+	replay st = { .role = VIGIL_ROLE_UNKNOWN, .on_fail = VIGIL_ON_FAIL_IGNORE,
+		      .state = node->info->state };
 
 	if (lrm->id == NULL || (r != NULL && r->cfg != NULL && r->cfg->kind != VIGIL_RSC_PRIMITIVE))
 		return;
