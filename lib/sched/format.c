@@ -176,6 +176,14 @@ static void format_nodes(const vigil_sched *s, GString *out)
 		g_string_append_printf(out, "    * OFFLINE: [%s ]\n", offline->str);
 }
 
+static bool group_partly_active(const vigil_srsc *g)
+{
+	for (guint i = 0; i < g->children->len; i++)
+		if (((const vigil_srsc *)g_ptr_array_index(g->children, i))->running_on->len > 0)
+			return true;
+	return false;
+}
+
 void vigil_sched_format_status(const vigil_sched *s, GString *out)
 {
 	format_nodes(s, out);
@@ -183,8 +191,13 @@ void vigil_sched_format_status(const vigil_sched *s, GString *out)
 	for (guint i = 0; i < s->rscs->len; i++) {
 		const vigil_srsc *r = g_ptr_array_index(s->rscs, i);
 
-		if (r->cfg != NULL && r->cfg->kind == VIGIL_RSC_GROUP)
+		if (r->cfg != NULL && r->cfg->kind == VIGIL_RSC_GROUP) {
+			/* crm_simulate lists a partly active group only where it runs: one
+			 * whose only active members are unmanaged on offline nodes is left out */
+			if (r->running_on->len == 0 && group_partly_active(r))
+				continue;
 			format_group(r, 2, out);
+		}
 		else if (!r->orphan || r->running_on->len > 0)
 			format_primitive(r, 2, out);
 	}

@@ -182,7 +182,7 @@ static void init_rsc(vigil_sched *s, vigil_srsc *r)
 	r->next_role = r->target_role == VIGIL_ROLE_STOPPED || r->orphan ? VIGIL_ROLE_STOPPED :
 									  VIGIL_ROLE_UNKNOWN;
 	/* what unpacking found that takes a resource out of the cluster's hands */
-	for (guint i = 0; i < r->running_on->len; i++)
+	for (guint i = 0; i < r->running_on->len && r->children->len == 0; i++)
 		if (((vigil_snode *)g_ptr_array_index(r->running_on, i))->info->maintenance)
 			r->managed = false;
 	if (r->blocked)
@@ -194,6 +194,9 @@ static void init_rsc(vigil_sched *s, vigil_srsc *r)
 		rsc_location(s, r, NULL, 0);
 	if (r->orphan || r->banned_everywhere)
 		rsc_location(s, r, NULL, -INF);
+	/* an unmanaged resource stays where it runs (Pacemaker's "not_managed_default") */
+	for (guint i = 0; !r->managed && r->children->len == 0 && i < r->running_on->len; i++)
+		rsc_location(s, r, g_ptr_array_index(r->running_on, i), INF);
 	for (guint i = 0; i < r->banned_on->len; i++)
 		rsc_location(s, r, g_ptr_array_index(r->banned_on, i), -INF);
 	if (r->running_on->len > 1 && r->cfg != NULL &&

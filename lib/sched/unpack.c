@@ -404,10 +404,17 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 	if (st.on_fail == VIGIL_ON_FAIL_STANDBY)
 		node->standby_onfail = true;
 	if (st.role > VIGIL_ROLE_STOPPED) {
+		bool managed = r->managed;
+
 		g_ptr_array_add(r->running_on, node);
 		node->active_count++;
 		if (r->running_on->len > 1)
 			multiply_active(s, r);
+		/* the group is active there too, but an unmanaged member counts only on a
+		 * node that is online (native_add_running) */
+		if (r->parent != NULL && (managed || node->info->online) &&
+		    !g_ptr_array_find(r->parent->running_on, node, NULL))
+			g_ptr_array_add(r->parent->running_on, node);
 		if (st.role > r->role)
 			r->role = st.role;
 	} else if (r->role == VIGIL_ROLE_UNKNOWN) {
