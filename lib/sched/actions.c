@@ -577,7 +577,7 @@ static gint by_unclean_seq(gconstpointer a, gconstpointer b)
 
 	if (sx != sy)
 		return sx < sy ? -1 : 1;
-	return (x->index > y->index) - (x->index < y->index);
+	return vigil_natural_cmp(x->name, y->name); /* Pacemaker's node list order */
 }
 
 /* Fencing for every unclean node that can be fenced, in the order Pacemaker creates it:

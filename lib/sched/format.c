@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched/sched.h"
+#include "sched/sched-private.h"
 
 static const char *role_text(vigil_role role)
 {
@@ -123,7 +123,7 @@ static char *node_special(const vigil_snode *n)
 }
 
 /* Pacemaker's pcmk__numeric_strcasecmp(): case-insensitive, runs of digits by value. */
-static int natural_cmp(const char *a, const char *b)
+int vigil_natural_cmp(const char *a, const char *b)
 {
 	while (*a != '\0' && *b != '\0') {
 		if (g_ascii_isdigit(*a) && g_ascii_isdigit(*b)) {
@@ -146,7 +146,7 @@ static int natural_cmp(const char *a, const char *b)
 
 static gint by_name(gconstpointer a, gconstpointer b)
 {
-	return natural_cmp((*(const vigil_snode *const *)a)->name,
+	return vigil_natural_cmp((*(const vigil_snode *const *)a)->name,
 			   (*(const vigil_snode *const *)b)->name);
 }
 

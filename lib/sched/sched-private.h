@@ -22,3 +22,7 @@ int vigil_failcount(const vigil_sched *s, const vigil_srsc *r, const vigil_snode
 typedef void (*vigil_digest_fn)(vigil_sched *s, vigil_srsc *r, vigil_snode *n,
 				const vigil_lrm_op *op, bool reloadable);
 void vigil_check_definitions(vigil_sched *s, vigil_digest_fn changed);
+
+/* format.c: Pacemaker's node name order (digits compared as numbers), the order of its
+ * node list. */
+int vigil_natural_cmp(const char *a, const char *b);
