@@ -64,13 +64,23 @@ static void set_reason(vigil_action *a, const char *reason, bool overwrite)
 	a->reason = g_strdup(reason);
 }
 
-/* Starts need quorum, unless the resource says it requires nothing. */
+/* Whether starting R needs quorum or fencing (Pacemaker's "requires" and its default:
+ * quorum for fencing devices, fencing where it is enabled, nothing when quorum is
+ * ignored, quorum otherwise). */
+static bool start_needs_something(const vigil_sched *s, const vigil_srsc *r)
+{
+	const char *req = r->cfg != NULL ? vigil_rsc_meta(s->cib, r->cfg, "requires") : NULL;
+
+	if (req != NULL)
+		return strcmp(req, "nothing") != 0;
+	if (r->cfg != NULL && g_strcmp0(r->cfg->class_, "stonith") == 0)
+		return true;
+	return s->opts.stonith_enabled || s->opts.no_quorum_policy != VIGIL_NQP_IGNORE;
+}
+
 static bool needs_quorum(const vigil_sched *s, const vigil_action *a)
 {
-	const char *req = a->rsc->cfg != NULL ? vigil_rsc_meta(s->cib, a->rsc->cfg, "requires") :
-						 NULL;
-
-	return a->task == VIGIL_TASK_START && g_strcmp0(req, "nothing") != 0;
+	return a->task == VIGIL_TASK_START && start_needs_something(s, a->rsc);
 }
 
 /* Pacemaker's runnable checks in custom_action(). */
@@ -86,8 +96,11 @@ static void evaluate_runnable(const vigil_sched *s, vigil_action *a)
 		a->flags |= VIGIL_ACT_OPTIONAL;
 	} else if (!a->node->info->online || a->node->info->pending) {
 		a->flags &= ~VIGIL_ACT_RUNNABLE;
-	} else if (!needs_quorum(s, a) || s->opts.have_quorum ||
-		   s->opts.no_quorum_policy == VIGIL_NQP_IGNORE) {
+	} else if (!needs_quorum(s, a)) {
+		/* an action that needs nothing loses any reason it had (Pacemaker resets it) */
+		g_clear_pointer(&a->reason, g_free);
+		a->flags |= VIGIL_ACT_RUNNABLE;
+	} else if (s->opts.have_quorum || s->opts.no_quorum_policy == VIGIL_NQP_IGNORE) {
 		a->flags |= VIGIL_ACT_RUNNABLE;
 	} else if (s->opts.no_quorum_policy == VIGIL_NQP_FREEZE) {
 		if (r->running_on->len == 0 || r->next_role > r->role) {
