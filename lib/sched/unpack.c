@@ -395,8 +395,11 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 	if (st.ban_node)
 		g_ptr_array_add(r->banned_on, node);
 	r->banned_everywhere |= st.ban_all;
-	if (st.on_fail == VIGIL_ON_FAIL_BLOCK)
+	if (st.on_fail == VIGIL_ON_FAIL_BLOCK) {
+		/* hands off from now on: this changes how its later histories read */
 		r->blocked = true;
+		r->managed = false;
+	}
 	if (st.role > VIGIL_ROLE_STOPPED && st.on_fail == VIGIL_ON_FAIL_RESTART)
 		g_ptr_array_add(r->recover_on, node);
 	if (st.role > VIGIL_ROLE_STOPPED && st.on_fail == VIGIL_ON_FAIL_STOP)
