@@ -99,7 +99,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* The scheduler's reading of the status must not crash, and must read both copies alike. */
+/* The scheduler must not crash, and must read and decide both copies alike. */
 static void check_status_view(const vigil_cib *a, const vigil_cib *b, const char *x, size_t len)
 {
 	g_autoptr(vigil_sched) sa = NULL, sb = NULL;
@@ -111,6 +111,15 @@ static void check_status_view(const vigil_cib *a, const vigil_cib *b, const char
 	vigil_sched_format_status(sb, fb);
 	if (strcmp(fa->str, fb->str) != 0)
 		fail("the status reads differently after the round trip", x, len, fb->str,
+		     fb->len, NULL);
+	g_string_truncate(fa, 0);
+	g_string_truncate(fb, 0);
+	vigil_sched_run(sa);
+	vigil_sched_run(sb);
+	vigil_sched_format_summary(sa, fa);
+	vigil_sched_format_summary(sb, fb);
+	if (strcmp(fa->str, fb->str) != 0)
+		fail("the scheduler decides differently after the round trip", x, len, fb->str,
 		     fb->len, NULL);
 }
 
