@@ -402,7 +402,7 @@ static int save_graph(const vigil_sched *s, const GPtrArray *order, const char *
 
 /* Reads FILE once: the CIB (validated, with diagnostics on failure) and the raw document the
  * what-ifs and the simulated execution change. */
-static int load_doc(const char *file, xmlDoc **ret_doc, vigil_cib **ret_cib)
+static int load_doc(const char *file, bool want_doc, xmlDoc **ret_doc, vigil_cib **ret_cib)
 {
 	g_autoptr(GPtrArray) diags = vigil_diags_new();
 	g_autoptr(GError) err = NULL;
@@ -423,6 +423,10 @@ static int load_doc(const char *file, xmlDoc **ret_doc, vigil_cib **ret_cib)
 			"says more.\n", file, file);
 		return r;
 	}
+	/* the raw document is only needed to change it (what-ifs, simulated execution) */
+	*ret_doc = NULL;
+	if (!want_doc)
+		return 0;
 	*ret_doc = xmlReadMemory(text, (int)len, file, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
 	return *ret_doc != NULL ? 0 : -EBADMSG;
 }
@@ -437,7 +441,9 @@ static int simulate(const sim_args *a, GString *out)
 	int64_t now = g_get_real_time() / G_USEC_PER_SEC;
 	int r;
 
-	if ((r = load_doc(a->xml_file, &doc, &cib)) < 0)
+	bool want_doc = have_what_ifs(a) || a->simulate || a->save_output != NULL;
+
+	if ((r = load_doc(a->xml_file, want_doc, &doc, &cib)) < 0)
 		return r == -EIO ? VIGIL_EXIT_ERROR : VIGIL_EXIT_CONFIG;
 	if (a->datetime != NULL) {
 		if (parse_time(a->datetime, &now) < 0) {
@@ -447,16 +453,13 @@ static int simulate(const sim_args *a, GString *out)
 			return VIGIL_EXIT_USAGE;
 		}
 	} else {
-		xmlChar *ed = xmlGetProp(xmlDocGetRootElement(doc), (const xmlChar *)"execution-date");
-
-		if (ed != NULL) {
+		if (cib->execution_date != NULL) {
 			g_autofree char *when = NULL;
 
-			now = g_ascii_strtoll((const char *)ed, NULL, 10);
+			now = g_ascii_strtoll(cib->execution_date, NULL, 10);
 			when = format_time(now);
 			g_string_append_printf(out, "Using the original execution date of: %s\n",
 					       when);
-			xmlFree(ed);
 		}
 	}
 	/* the status as it is, then the what-ifs, then what the cluster would do */
