@@ -123,7 +123,7 @@ static char *format_time(int64_t when)
 
 /* --- what-ifs ------------------------------------------------------------------------------ */
 
-static int node_what_ifs(xmlDoc *doc, char **names, vigil_inject_node_kind kind, const char *opt,
+static int node_what_ifs(vigil_inject *doc, char **names, vigil_inject_node_kind kind, const char *opt,
 			 GString *out)
 {
 	static const char *const what[] = {
@@ -147,7 +147,7 @@ static int node_what_ifs(xmlDoc *doc, char **names, vigil_inject_node_kind kind,
 }
 
 /* "RSC_TASK_INTERVALMS@NODE=RC", as crm_simulate takes it. */
-static int op_what_if(xmlDoc *doc, const char *spec, int64_t now)
+static int op_what_if(vigil_inject *doc, const char *spec, int64_t now)
 {
 	g_autofree char *copy = g_strdup(spec);
 	char *at = strchr(copy, '@'), *eq = at != NULL ? strchr(at, '=') : NULL;
@@ -196,12 +196,14 @@ static bool have_what_ifs(const sim_args *a)
 
 /* Applies the what-ifs, listing them as crm_simulate does ("Performing Requested
  * Modifications"). */
-static int apply_what_ifs(xmlDoc *doc, const sim_args *a, int64_t now, GString *out)
+static int apply_what_ifs(xmlDoc *xml, const sim_args *a, int64_t now, GString *out)
 {
+	g_autoptr(vigil_inject) doc = NULL;
 	int r;
 
 	if (!have_what_ifs(a))
 		return 0;
+	doc = vigil_inject_new(xml);
 	g_string_append(out, "\nPerforming Requested Modifications:\n");
 	if ((r = node_what_ifs(doc, a->node_up, VIGIL_INJECT_UP, "node-up", out)) < 0 ||
 	    (r = node_what_ifs(doc, a->node_down, VIGIL_INJECT_DOWN, "node-down", out)) < 0 ||
@@ -328,8 +330,10 @@ static void print_execution(const GPtrArray *order, GString *out)
 }
 
 /* The simulated transition's results, recorded as the cluster would record them. */
-static void record_execution(xmlDoc *doc, const GPtrArray *order, int64_t now)
+static void record_execution(xmlDoc *xml, const GPtrArray *order, int64_t now)
 {
+	g_autoptr(vigil_inject) doc = vigil_inject_new(xml);
+
 	for (guint i = 0; i < order->len; i++) {
 		const vigil_action *a = g_ptr_array_index(order, i);
 

@@ -12,6 +12,34 @@
 
 #include "cli/simulate.h"
 
+struct vigil_inject {
+	xmlDoc *doc;
+	GHashTable *states;    /* uname -> <node_state> */
+	GHashTable *histories; /* "uname\nrsc" -> <lrm_resource> */
+	GHashTable *calls;     /* "uname\nrsc" -> highest call-id so far (GINT_TO_POINTER) */
+};
+
+vigil_inject *vigil_inject_new(xmlDoc *doc)
+{
+	vigil_inject *in = g_new0(vigil_inject, 1);
+
+	in->doc = doc;
+	in->states = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	in->histories = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	in->calls = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	return in;
+}
+
+void vigil_inject_free(vigil_inject *in)
+{
+	if (in == NULL)
+		return;
+	g_hash_table_unref(in->states);
+	g_hash_table_unref(in->histories);
+	g_hash_table_unref(in->calls);
+	g_free(in);
+}
+
 static xmlNode *child(xmlNode *parent, const char *name)
 {
 	for (xmlNode *c = parent->children; c != NULL; c = c->next)
@@ -59,11 +87,17 @@ static xmlNode *config_node(xmlDoc *doc, const char *uname)
 }
 
 /* The <node_state> of UNAME, created (as a node never seen) if missing. */
-static int node_state(xmlDoc *doc, const char *uname, xmlNode **ret)
+static int node_state(vigil_inject *in, const char *uname, xmlNode **ret)
 {
-	xmlNode *node = config_node(doc, uname), *status, *st;
+	xmlDoc *doc = in->doc;
+	xmlNode *node, *status, *st = g_hash_table_lookup(in->states, uname);
 	const char *id;
 
+	if (st != NULL) {
+		*ret = st;
+		return 0;
+	}
+	node = config_node(doc, uname);
 	if (node == NULL)
 		return -ENOENT;
 	id = attr(node, "id");
@@ -74,11 +108,12 @@ static int node_state(xmlDoc *doc, const char *uname, xmlNode **ret)
 		set(st, "id", id);
 		set(st, "uname", uname);
 	}
+	g_hash_table_insert(in->states, g_strdup(uname), st);
 	*ret = st;
 	return 0;
 }
 
-int vigil_inject_node(xmlDoc *doc, const char *uname, vigil_inject_node_kind kind)
+int vigil_inject_node(vigil_inject *in, const char *uname, vigil_inject_node_kind kind)
 {
 	static const char *const states[][4] = {
 		/* in_ccm, crmd, join, expected */
@@ -87,7 +122,7 @@ int vigil_inject_node(xmlDoc *doc, const char *uname, vigil_inject_node_kind kin
 		[VIGIL_INJECT_FAIL] = { "false", "offline", "down", "member" },
 	};
 	xmlNode *st;
-	int r = node_state(doc, uname, &st);
+	int r = node_state(in, uname, &st);
 
 	if (r < 0)
 		return r;
@@ -99,9 +134,10 @@ int vigil_inject_node(xmlDoc *doc, const char *uname, vigil_inject_node_kind kin
 }
 
 /* Sets a permanent attribute of node UNAME (what 'pcs node standby' does). */
-int vigil_inject_node_attr(xmlDoc *doc, const char *uname, const char *name, const char *value)
+int vigil_inject_node_attr(vigil_inject *in, const char *uname, const char *name,
+			   const char *value)
 {
-	xmlNode *node = config_node(doc, uname), *ia, *nv;
+	xmlNode *node = config_node(in->doc, uname), *ia, *nv;
 	g_autofree char *ia_id = NULL, *nv_id = NULL;
 
 	if (node == NULL)
@@ -189,13 +225,15 @@ static void bump_failcount(xmlNode *st, const char *rsc, const char *key_suffix,
 	}
 }
 
-int vigil_inject_op(xmlDoc *doc, const char *rsc, const char *task, uint64_t interval_ms,
+int vigil_inject_op(vigil_inject *in, const char *rsc, const char *task, uint64_t interval_ms,
 		    const char *uname, int rc, int64_t now, const char *digest)
 {
-	xmlNode *conf = child(xmlDocGetRootElement(doc), "configuration");
+	xmlNode *conf = child(xmlDocGetRootElement(in->doc), "configuration");
 	xmlNode *resources = conf != NULL ? child(conf, "resources") : NULL;
-	xmlNode *prim = resources != NULL ? config_primitive(resources, rsc) : NULL;
+	xmlNode *prim = NULL;
 	xmlNode *st, *lrm, *lrs, *lr, *op;
+	g_autofree char *hkey = g_strdup_printf("%s\n%s", uname, rsc);
+	int call_id;
 	g_autofree char *key = g_strdup_printf("%s_%s_%llu", rsc, task,
 					       (unsigned long long)interval_ms);
 	g_autofree char *suffix = g_strdup_printf("%s_%llu", task, (unsigned long long)interval_ms);
@@ -206,17 +244,21 @@ int vigil_inject_op(xmlDoc *doc, const char *rsc, const char *task, uint64_t int
 	int expected = probe ? 7 : 0;
 	int r;
 
-	if (prim == NULL)
-		return -ESRCH;
-	r = node_state(doc, uname, &st);
+	r = node_state(in, uname, &st);
 	if (r < 0)
 		return r;
-	lrm = child_or_new(st, "lrm");
-	if (attr(lrm, "id") == NULL)
-		set(lrm, "id", attr(st, "id"));
-	lrs = child_or_new(lrm, "lrm_resources");
-	lr = child_with_id(lrs, "lrm_resource", "id", rsc);
+	lr = g_hash_table_lookup(in->histories, hkey);
 	if (lr == NULL) {
+		lrm = child_or_new(st, "lrm");
+		if (attr(lrm, "id") == NULL)
+			set(lrm, "id", attr(st, "id"));
+		lrs = child_or_new(lrm, "lrm_resources");
+		lr = child_with_id(lrs, "lrm_resource", "id", rsc);
+	}
+	if (lr == NULL) {
+		prim = resources != NULL ? config_primitive(resources, rsc) : NULL;
+		if (prim == NULL)
+			return -ESRCH;
 		lr = xmlNewChild(lrs, NULL, (const xmlChar *)"lrm_resource", NULL);
 		set(lr, "id", rsc);
 		set(lr, "class", attr(prim, "class"));
@@ -224,7 +266,13 @@ int vigil_inject_op(xmlDoc *doc, const char *rsc, const char *task, uint64_t int
 			set(lr, "provider", attr(prim, "provider"));
 		set(lr, "type", attr(prim, "type"));
 	}
-	call = g_strdup_printf("%d", max_call_id(lr) + 1);
+	if (!g_hash_table_contains(in->histories, hkey))
+		g_hash_table_insert(in->histories, g_strdup(hkey), lr);
+	call_id = g_hash_table_contains(in->calls, hkey) ?
+		  GPOINTER_TO_INT(g_hash_table_lookup(in->calls, hkey)) : max_call_id(lr);
+	call_id++;
+	g_hash_table_insert(in->calls, g_strdup(hkey), GINT_TO_POINTER(call_id));
+	call = g_strdup_printf("%d", call_id);
 	tkey = g_strdup_printf("1:1:%d:vigil-simulate", expected);
 	op = xmlNewChild(lr, NULL, (const xmlChar *)"lrm_rsc_op", NULL);
 	{
@@ -248,14 +296,14 @@ int vigil_inject_op(xmlDoc *doc, const char *rsc, const char *task, uint64_t int
 	return 0;
 }
 
-int vigil_inject_fenced(xmlDoc *doc, const char *uname)
+int vigil_inject_fenced(vigil_inject *in, const char *uname)
 {
 	xmlNode *st, *lrm;
-	int r = vigil_inject_node(doc, uname, VIGIL_INJECT_DOWN);
+	int r = vigil_inject_node(in, uname, VIGIL_INJECT_DOWN);
 
 	if (r < 0)
 		return r;
-	node_state(doc, uname, &st);
+	node_state(in, uname, &st);
 	/* a fenced node runs nothing any more: its history is gone */
 	lrm = child(st, "lrm");
 	if (lrm != NULL) {
@@ -268,11 +316,14 @@ int vigil_inject_fenced(xmlDoc *doc, const char *uname)
 			xmlFreeNode(c);
 		}
 	}
+	/* forget the indexed histories of that node: they are gone */
+	g_hash_table_remove_all(in->histories);
+	g_hash_table_remove_all(in->calls);
 	return 0;
 }
 
-int vigil_inject_quorum(xmlDoc *doc, bool quorum)
+int vigil_inject_quorum(vigil_inject *in, bool quorum)
 {
-	set(xmlDocGetRootElement(doc), "have-quorum", quorum ? "1" : "0");
+	set(xmlDocGetRootElement(in->doc), "have-quorum", quorum ? "1" : "0");
 	return 0;
 }

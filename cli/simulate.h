@@ -12,14 +12,22 @@ typedef enum vigil_inject_node_kind {
 	VIGIL_INJECT_FAIL, /* lost without warning: to be fenced */
 } vigil_inject_node_kind;
 
+/* The changes to one document, with indexes of what they touch (so that recording a large
+ * simulated transition stays linear). */
+typedef struct vigil_inject vigil_inject;
+vigil_inject *vigil_inject_new(xmlDoc *doc);
+void vigil_inject_free(vigil_inject *in);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vigil_inject, vigil_inject_free)
+
 /* Each returns 0, -ENOENT for an unknown node, or -ESRCH for an unknown resource. */
-int vigil_inject_node(xmlDoc *doc, const char *uname, vigil_inject_node_kind kind);
-int vigil_inject_node_attr(xmlDoc *doc, const char *uname, const char *name, const char *value);
+int vigil_inject_node(vigil_inject *in, const char *uname, vigil_inject_node_kind kind);
+int vigil_inject_node_attr(vigil_inject *in, const char *uname, const char *name,
+			   const char *value);
 /* Records TASK (interval INTERVAL_MS) of RSC on UNAME with exit code RC at NOW, with the
  * parameters' DIGEST (may be NULL); a result other than the expected one raises the
  * fail-count, as the cluster would. */
-int vigil_inject_op(xmlDoc *doc, const char *rsc, const char *task, uint64_t interval_ms,
+int vigil_inject_op(vigil_inject *in, const char *rsc, const char *task, uint64_t interval_ms,
 		    const char *uname, int rc, int64_t now, const char *digest);
 /* UNAME was fenced: down, and nothing runs there. */
-int vigil_inject_fenced(xmlDoc *doc, const char *uname);
-int vigil_inject_quorum(xmlDoc *doc, bool quorum);
+int vigil_inject_fenced(vigil_inject *in, const char *uname);
+int vigil_inject_quorum(vigil_inject *in, bool quorum);
