@@ -366,6 +366,8 @@ static void graph_action_xml(GString *g, const char *indent, const vigil_action 
 			       elem, a->id, vigil_task_name(a->task), key);
 	if (a->node != NULL && !(a->flags & VIGIL_ACT_PSEUDO))
 		g_string_append_printf(g, " on_node=\"%s\"", a->node->name);
+	if (a->task == VIGIL_TASK_FENCE)
+		g_string_append_printf(g, " device=\"%s\"", a->device != NULL ? a->device->id : "");
 	g_string_append(g, "/>\n");
 }
 

@@ -582,6 +582,48 @@ static void order_vs_fence(vigil_sched *s, vigil_srsc *r, vigil_action *fence)
 	}
 }
 
+static bool word_in(const char *list, const char *word, bool map)
+{
+	g_auto(GStrv) entries = g_strsplit_set(list, ";, \t", -1);
+
+	for (char **e = entries; *e != NULL; e++) {
+		char *colon = map ? strchr(*e, ':') : NULL;
+
+		if (colon != NULL)
+			*colon = '\0';
+		if (**e != '\0' && strcmp(*e, word) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool vigil_device_fences(const vigil_rsc *cfg, const char *node)
+{
+	const char *list = vigil_nvsets_get(cfg->nvsets, "instance_attributes", "pcmk_host_list");
+	const char *map = vigil_nvsets_get(cfg->nvsets, "instance_attributes", "pcmk_host_map");
+
+	if (list == NULL && map == NULL)
+		return true;
+	return (list != NULL && word_in(list, node, false)) ||
+	       (map != NULL && word_in(map, node, true));
+}
+
+/* The first configured stonith device (that is not itself stopped for good) that can fence
+ * N, or NULL. */
+static const vigil_srsc *fencing_device(const vigil_sched *s, const vigil_snode *n)
+{
+	for (guint i = 0; i < s->rscs->len; i++) {
+		const vigil_srsc *r = g_ptr_array_index(s->rscs, i);
+
+		if (r->cfg == NULL || g_strcmp0(r->cfg->class_, "stonith") != 0 ||
+		    r->target_role == VIGIL_ROLE_STOPPED)
+			continue;
+		if (vigil_device_fences(r->cfg, n->name))
+			return r;
+	}
+	return NULL;
+}
+
 static gint by_unclean_seq(gconstpointer a, gconstpointer b)
 {
 	const vigil_snode *x = *(vigil_snode *const *)a, *y = *(vigil_snode *const *)b;
@@ -611,6 +653,7 @@ static void schedule_fencing(vigil_sched *s)
 		if (!n->info->unclean || !managed || !vigil_can_fence(&s->opts, n->info))
 			continue;
 		fence = action_new(s, NULL, VIGIL_TASK_FENCE, n, false);
+		fence->device = fencing_device(s, n);
 		set_reason(fence, n->fence_reason != NULL ? n->fence_reason : "node is unclean",
 			   false);
 		n->fence = fence;

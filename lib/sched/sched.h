@@ -134,6 +134,7 @@ struct vigil_action {
 	uint64_t interval_ms;
 	unsigned flags;
 	char *reason;
+	const vigil_srsc *device; /* fencing: the stonith device that can fence the node */
 	GPtrArray *before;      /* vigil_ordering* where this is 'then' (owned by graph) */
 	GPtrArray *after;       /* vigil_ordering* where this is 'first' */
 };
@@ -174,6 +175,10 @@ int vigil_sched_run(vigil_sched *s);
 /* The action of R for TASK on NODE (any node if NULL), or NULL. */
 vigil_action *vigil_find_action(const vigil_srsc *r, vigil_task task, const vigil_snode *node);
 const char *vigil_task_name(vigil_task task);
+
+/* Whether the stonith device CFG can fence NODE: pcmk_host_list names it, or pcmk_host_map
+ * maps it ("node1:vm1;node2:vm2"); a device with neither can fence any node (it is asked). */
+bool vigil_device_fences(const vigil_rsc *cfg, const char *node);
 
 /* The digest of a primitive's parameters that the cluster records with each operation
  * (op-digest), as Pacemaker computes it. Caller frees. */
