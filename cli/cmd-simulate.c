@@ -270,44 +270,56 @@ static char *action_key(const vigil_action *a)
 	return g_strdup(vigil_task_name(a->task));
 }
 
+static gint by_id(gconstpointer x, gconstpointer y)
+{
+	unsigned a = (*(const vigil_action *const *)x)->id, b = (*(const vigil_action *const *)y)->id;
+
+	return (a > b) - (a < b);
+}
+
 static bool in_graph(const vigil_action *a)
 {
 	return (a->flags & VIGIL_ACT_OPTIONAL) == 0 && (a->flags & VIGIL_ACT_RUNNABLE) != 0;
 }
 
 /* The graph's actions in an order that respects every ordering between them: in rounds,
- * each action whose predecessors ran in an earlier round, in creation order. */
+ * each action whose predecessors ran in an earlier round, in creation order (Kahn's
+ * algorithm, level by level). */
 static GPtrArray *execution_order(const vigil_sched *s)
 {
 	GPtrArray *order = g_ptr_array_new();
-	g_autofree bool *done = g_new0(bool, s->actions->len);
-	bool progress = true;
+	g_autofree unsigned *waiting = g_new0(unsigned, s->actions->len);
+	g_autoptr(GPtrArray) level = g_ptr_array_new();
 
-	while (progress) {
-		g_autofree bool *ready = g_new0(bool, s->actions->len);
+	for (guint i = 0; i < s->actions->len; i++) {
+		const vigil_action *a = g_ptr_array_index(s->actions, i);
 
-		progress = false;
-		for (guint i = 0; i < s->actions->len; i++) {
-			const vigil_action *a = g_ptr_array_index(s->actions, i);
-			bool ok = in_graph(a) && !done[a->id];
+		if (!in_graph(a))
+			continue;
+		for (guint j = 0; j < a->before->len; j++)
+			if (in_graph(((const vigil_ordering *)g_ptr_array_index(a->before, j))->first))
+				waiting[a->id]++;
+		if (waiting[a->id] == 0)
+			g_ptr_array_add(level, (gpointer)a);
+	}
+	while (level->len > 0) {
+		g_autoptr(GPtrArray) next = g_ptr_array_new();
 
-			for (guint j = 0; ok && j < a->before->len; j++) {
-				const vigil_ordering *o = g_ptr_array_index(a->before, j);
+		g_ptr_array_extend(order, level, NULL, NULL);
+		for (guint i = 0; i < level->len; i++) {
+			const vigil_action *a = g_ptr_array_index(level, i);
 
-				if (in_graph(o->first) && !done[o->first->id])
-					ok = false;
+			for (guint j = 0; j < a->after->len; j++) {
+				const vigil_action *t =
+					((const vigil_ordering *)g_ptr_array_index(a->after, j))->then;
+
+				if (in_graph(t) && --waiting[t->id] == 0)
+					g_ptr_array_add(next, (gpointer)t);
 			}
-			ready[a->id] = ok;
 		}
-		for (guint i = 0; i < s->actions->len; i++) {
-			const vigil_action *a = g_ptr_array_index(s->actions, i);
-
-			if (!ready[a->id])
-				continue;
-			done[a->id] = true;
-			progress = true;
-			g_ptr_array_add(order, (gpointer)a);
-		}
+		g_ptr_array_sort(next, by_id);
+		g_ptr_array_set_size(level, 0);
+		g_ptr_array_extend(level, next, NULL, NULL);
 	}
 	return order;
 }

@@ -80,7 +80,11 @@ static bool start_needs_something(const vigil_sched *s, const vigil_srsc *r)
 
 static bool needs_quorum(const vigil_sched *s, const vigil_action *a)
 {
-	return a->task == VIGIL_TASK_START && start_needs_something(s, a->rsc);
+	if (a->task != VIGIL_TASK_START)
+		return false;
+	if (a->rsc->start_needs < 0)
+		a->rsc->start_needs = start_needs_something(s, a->rsc);
+	return a->rsc->start_needs;
 }
 
 /* Pacemaker's runnable checks in custom_action(). */
@@ -428,7 +432,9 @@ static void probe_rsc(vigil_sched *s, vigil_srsc *r, vigil_snode *n)
 		probe_rsc(s, g_ptr_array_index(r->children, i), n);
 	if (is_group(r) || r->orphan || known_on(r, n))
 		return;
-	probe = rsc_action(s, r, VIGIL_TASK_MONITOR, n, false);
+	/* a new action: nothing else creates probes */
+	probe = action_new(s, r, VIGIL_TASK_MONITOR, n, false);
+	evaluate_runnable(s, probe);
 	top = top_of(r);
 	order_rsc_action(s, probe, top, VIGIL_TASK_START,
 			 VIGIL_ORD_OPTIONAL |

@@ -344,10 +344,11 @@ int vigil_failcount(const vigil_sched *s, const vigil_srsc *r, const vigil_snode
 	const vigil_node_state *st = n->info->state;
 	int total = 0;
 	int64_t last = 0;
-	bool legacy = legacy_failcounts(s->cib);
+	bool legacy;
 
-	if (st == NULL)
+	if (st == NULL || !n->has_failcounts)
 		return 0;
+	legacy = s->legacy_failcounts >= 0 ? s->legacy_failcounts : legacy_failcounts(s->cib);
 	for (guint i = 0; i < st->transient->len; i++) {
 		const vigil_nvset *set = g_ptr_array_index(st->transient, i);
 
@@ -908,6 +909,7 @@ static void assign(vigil_sched *s, vigil_srsc *r)
 
 void vigil_place(vigil_sched *s)
 {
+	s->legacy_failcounts = legacy_failcounts(s->cib);
 	for (guint i = 0; i < s->rscs->len; i++)
 		init_rsc(s, g_ptr_array_index(s->rscs, i));
 	apply_locations(s);

@@ -24,6 +24,7 @@ typedef struct vigil_snode {
 	unsigned index;         /* position in the CIB */
 	unsigned active_count;  /* resources active here */
 	bool standby_onfail;    /* put in standby by a failure with on-fail=standby */
+	bool has_failcounts;    /* its transient attributes hold some fail-count */
 	int score;              /* the node's own score (<node score=>), 0 if unset */
 	unsigned assigned;      /* resources placed here so far (balancing) */
 	struct vigil_action *fence; /* the fencing action, once scheduled */
@@ -75,6 +76,7 @@ struct vigil_srsc {
 	bool stop_on_fail;         /* a failure with on-fail=stop: stays stopped */
 	const char *explain_why;   /* how the node was chosen (for --explain) */
 	bool reload;               /* parameters changed and the agent can reload them */
+	int start_needs;           /* -1 unknown, else whether a start needs quorum/fencing */
 	GPtrArray *recover_on;     /* vigil_snode*: failed there, must be stopped (restart) */
 	GPtrArray *known_on;       /* vigil_snode*: has a history there (probed) */
 	GPtrArray *banned_on;      /* vigil_snode*: failed there in a way that bans the node */
@@ -161,6 +163,7 @@ typedef struct vigil_sched {
 	GString *explain;       /* ...is appended here (must be non-NULL then) */
 	bool scheduled;
 	unsigned unclean_count;
+	int legacy_failcounts;  /* -1 unknown, else whether fail-counts are per resource */
 } vigil_sched;
 
 /* Builds the working set of CIB at time NOW (seconds since the epoch). */

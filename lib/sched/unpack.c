@@ -95,6 +95,7 @@ static vigil_srsc *srsc_new(vigil_sched *s, const vigil_rsc *cfg, vigil_srsc *pa
 	r->known_on = g_ptr_array_new();
 	r->banned_on = g_ptr_array_new();
 	r->role = VIGIL_ROLE_UNKNOWN;
+	r->start_needs = -1;
 	r->target_role = parse_role(vigil_rsc_meta(s->cib, cfg, "target-role"));
 	r->managed = (managed == NULL || vigil_str_is_true(managed)) &&
 		     !vigil_str_is_true(maint) && !s->opts.maintenance_mode;
@@ -110,6 +111,7 @@ static vigil_srsc *orphan_new(vigil_sched *s, const vigil_lrm_rsc *lrm)
 	vigil_srsc *r = g_new0(vigil_srsc, 1);
 
 	r->orphan = true;
+	r->start_needs = -1;
 	r->id = g_strdup(lrm->id);
 	r->agent = lrm->provider != NULL ?
 		g_strdup_printf("%s:%s:%s", lrm->class_, lrm->provider, lrm->type) :
@@ -427,6 +429,21 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 
 /* --- the whole working set ------------------------------------------------------------------ */
 
+static bool has_failcounts(const vigil_node_state *st)
+{
+	for (guint i = 0; st != NULL && i < st->transient->len; i++) {
+		const vigil_nvset *set = g_ptr_array_index(st->transient, i);
+
+		for (guint j = 0; j < set->nvpairs->len; j++) {
+			const vigil_nvpair *p = g_ptr_array_index(set->nvpairs, j);
+
+			if (p->name != NULL && g_str_has_prefix(p->name, "fail-count-"))
+				return true;
+		}
+	}
+	return false;
+}
+
 static void unpack_nodes(vigil_sched *s)
 {
 	g_autoptr(GPtrArray) infos = NULL;
@@ -443,6 +460,7 @@ static void unpack_nodes(vigil_sched *s)
 		n->index = i;
 		if (n->info->node->score != NULL)
 			vigil_score_parse(n->info->node->score, &n->score);
+		n->has_failcounts = has_failcounts(n->info->state);
 		g_ptr_array_add(s->nodes, n);
 	}
 }
@@ -503,6 +521,7 @@ int vigil_sched_unpack(const vigil_cib *cib, int64_t now, vigil_sched **ret_sche
 {
 	vigil_sched *s = g_new0(vigil_sched, 1);
 
+	s->legacy_failcounts = -1;
 	s->cib = cib;
 	s->now = now;
 	vigil_cluster_opts_read(cib, &s->opts);
