@@ -547,6 +547,19 @@ static int best_score_matching(const vigil_sched *s, const vigil_srsc *r, const 
 	return best;
 }
 
+/* Colocating by node name: node names are unique, so the best score "on a node with the
+ * same name" is R's own score there (if it is allowed and available). */
+static int same_node_score(const vigil_sched *s, const vigil_srsc *r, unsigned i)
+{
+	return r->weights[i] != VIGIL_NOT_ALLOWED && r->weights[i] > -INF &&
+	       vigil_snode_available(node_at(s, i)) ? r->weights[i] : -INF;
+}
+
+static bool by_uname(const char *attr)
+{
+	return attr == NULL || strcmp(attr, "#uname") == 0;
+}
+
 static void add_scores_matching(const vigil_sched *s, int *work, const vigil_srsc *r,
 				const char *attr, double factor, bool only_positive)
 {
@@ -556,7 +569,8 @@ static void add_scores_matching(const vigil_sched *s, int *work, const vigil_srs
 
 		if (work[i] == VIGIL_NOT_ALLOWED)
 			continue;
-		score = best_score_matching(s, r, attr, attr_of(s, node_at(s, i), attr));
+		score = by_uname(attr) ? same_node_score(s, r, i) :
+			best_score_matching(s, r, attr, attr_of(s, node_at(s, i), attr));
 		if (factor < 0 && score < 0)
 			continue;
 		if (work[i] == INFINITY_HACK)
@@ -670,7 +684,8 @@ static void coloc_to_weights(vigil_sched *s, vigil_srsc *dep, const vigil_srsc *
 			work[i] = vigil_score_add(-c->score, work[i]);
 			continue;
 		}
-		if (attr_eq(attr_of(s, node_at(s, i), c->node_attribute), value)) {
+		if (by_uname(c->node_attribute) ? node_at(s, i) == pri->assigned :
+		    attr_eq(attr_of(s, node_at(s, i), c->node_attribute), value)) {
 			if (c->score < INF)
 				work[i] = vigil_score_add(c->score, work[i]);
 		} else if (c->score >= INF) {

@@ -384,6 +384,10 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 		g_autofree char *reason = g_strdup_printf("%s failed there", r->id);
 
 		mark_unclean_now(s, node, reason);
+		if (!node->info->unclean) {
+			node->info->unclean = true;
+			node->info->unclean_reason = g_steal_pointer(&reason);
+		}
 	}
 	if (st.role > VIGIL_ROLE_STOPPED && st.on_fail > VIGIL_ON_FAIL_IGNORE)
 		r->failed = true;
@@ -448,8 +452,9 @@ static void unpack_nodes(vigil_sched *s)
 {
 	g_autoptr(GPtrArray) infos = NULL;
 
+	/* nodes that fail resources with on-fail=fence are found while the histories are read
+	 * (unpack_lrm_rsc), in Pacemaker's order: no separate pass over them */
 	vigil_nodes_evaluate(s->cib, &s->opts, &infos);
-	vigil_nodes_apply_failures(s->cib, &s->opts, s->now, infos);
 	/* the working set takes the infos over */
 	g_ptr_array_set_free_func(infos, NULL);
 	for (guint i = 0; i < infos->len; i++) {
