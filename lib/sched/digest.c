@@ -215,7 +215,7 @@ static void check_history(vigil_sched *s, vigil_srsc *r, vigil_snode *n, const v
 	for (guint i = (guint)start; i < ops->len; i++) {
 		const vigil_lrm_op *op = g_ptr_array_index(ops, i);
 
-		if (op->interval_ms_v != 0 || op->call_id_v < 0)
+		if (op->interval_ms_v != 0)
 			continue; /* recurring monitors are only rescheduled: nothing to show */
 		if (!is_start(op) && g_strcmp0(op->operation, "monitor") != 0 &&
 		    g_strcmp0(op->operation, "promote") != 0)
