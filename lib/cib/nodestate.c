@@ -426,34 +426,77 @@ bool vigil_lrm_op_expired(const vigil_cib *cib, const vigil_rsc *rsc,
 	return expired;
 }
 
-static guint position(const GPtrArray *ops, const vigil_lrm_op *op)
+/* The transition number in a transition-magic "STATUS:RC;ACTION:TRANSITION:TARGET:UUID", and
+ * its UUID; false if there is none. */
+static bool magic_transition(const vigil_lrm_op *op, long *ret_id, char **ret_uuid)
 {
-	guint i = 0;
+	const char *magic = op->transition_magic;
+	g_auto(GStrv) parts = NULL;
+	const char *key;
 
-	g_ptr_array_find((GPtrArray *)ops, op, &i);
-	return i;
+	if (magic == NULL || (key = strchr(magic, ';')) == NULL)
+		return false;
+	parts = g_strsplit(key + 1, ":", 4);
+	if (g_strv_length(parts) < 4)
+		return false;
+	*ret_id = strtol(parts[1], NULL, 10);
+	*ret_uuid = g_strdup(parts[3]);
+	return true;
 }
 
-static gint by_call_id(gconstpointer a, gconstpointer b, gpointer doc_order)
+/* Pacemaker's pe__is_newer_op() for two operations on one node: by call-id, then by
+ * last-rc-change for the same call, and for a pending operation (call-id -1) by the
+ * transition it belongs to; 0 where Pacemaker cannot tell. */
+static gint older_first(gconstpointer a, gconstpointer b)
 {
-	const vigil_lrm_op *x = *(vigil_lrm_op *const *)a, *y = *(vigil_lrm_op *const *)b;
-	unsigned cx = (unsigned)x->call_id_v, cy = (unsigned)y->call_id_v;
-	guint px, py;
+	const vigil_lrm_op *x = a, *y = b;
+	int ca = x->call_id_v, cb = y->call_id_v;
+	g_autofree char *ua = NULL, *ub = NULL;
+	long ia = -1, ib = -1;
 
-	if (cx != cy)
-		return (cx > cy) - (cx < cy);
-	px = position(doc_order, x);
-	py = position(doc_order, y);
-	return (px > py) - (px < py);
+	if (ca == -1 && cb == -1)
+		return 0;
+	if (ca >= 0 && ca < cb)
+		return -1;
+	if (cb >= 0 && ca > cb)
+		return 1;
+	if (ca >= 0 && cb >= 0) {
+		int64_t la = x->last_rc_change_v, lb = y->last_rc_change_v;
+
+		if (la >= 0 && la < lb)
+			return -1;
+		if (lb >= 0 && la > lb)
+			return 1;
+		return 0;
+	}
+	if (!magic_transition(x, &ia, &ua) || !magic_transition(y, &ib, &ub))
+		return 0;
+	if (strcmp(ua, ub) != 0 || ia == ib) {
+		if (cb == -1)
+			return -1;
+		if (ca == -1)
+			return 1;
+	} else if ((ia >= 0 && ia < ib) || ib == -1) {
+		return -1;
+	} else if ((ib >= 0 && ia > ib) || ia == -1) {
+		return 1;
+	}
+	return 0;
 }
 
+/* In Pacemaker's order: the history's operations, listed newest in the document first, then
+ * sorted (stably, by GLib's merge sort, as Pacemaker does) with pe__is_newer_op(). */
 GPtrArray *vigil_lrm_rsc_ops_by_call(const vigil_lrm_rsc *lrm)
 {
 	GPtrArray *ops = g_ptr_array_sized_new(lrm->ops->len);
+	GList *list = NULL;
 
 	for (guint i = 0; i < lrm->ops->len; i++)
-		g_ptr_array_add(ops, g_ptr_array_index(lrm->ops, i));
-	g_ptr_array_sort_with_data(ops, by_call_id, lrm->ops);
+		list = g_list_prepend(list, g_ptr_array_index(lrm->ops, i));
+	list = g_list_sort(list, older_first);
+	for (GList *l = list; l != NULL; l = l->next)
+		g_ptr_array_add(ops, l->data);
+	g_list_free(list);
 	return ops;
 }
 
