@@ -17,10 +17,6 @@
 #include "sched/sched-private.h"
 
 #define INF VIGIL_SCORE_INFINITY
-/* Pacemaker's marker for a node made unusable while merging colocation scores. */
-#define INFINITY_HACK (INF * -100)
-
-enum { SELECT_THIS_WITH = 1, SELECT_NONNEGATIVE = 2, SELECT_ACTIVE = 4 };
 
 /* --- explaining ------------------------------------------------------------------------------ */
 
@@ -560,11 +556,14 @@ static bool by_uname(const char *attr)
 	return attr == NULL || strcmp(attr, "#uname") == 0;
 }
 
+/* Adds R's scores, scaled by FACTOR, to the nodes of WORK (Pacemaker's
+ * add_node_scores_matching_attr()): per node, R's best score on a node with the same value
+ * of ATTR. A negative preference for a node R rejects does not become a positive one. */
 static void add_scores_matching(const vigil_sched *s, int *work, const vigil_srsc *r,
-				const char *attr, double factor, bool only_positive)
+				const char *attr, double factor)
 {
 	for (unsigned i = 0; i < n_nodes(s); i++) {
-		int score, weight, sum;
+		int score, weight;
 		double f;
 
 		if (work[i] == VIGIL_NOT_ALLOWED)
@@ -573,75 +572,51 @@ static void add_scores_matching(const vigil_sched *s, int *work, const vigil_srs
 			best_score_matching(s, r, attr, attr_of(s, node_at(s, i), attr));
 		if (factor < 0 && score < 0)
 			continue;
-		if (work[i] == INFINITY_HACK)
-			continue;
 		f = factor * score;
 		weight = (int)(f < 0 ? f - 0.5 : f + 0.5);
+		/* small factors must not wipe out small scores */
 		if (weight == 0 && score != 0)
 			weight = factor > 0 ? 1 : factor < 0 ? -1 : 0;
-		sum = vigil_score_add(weight, work[i]);
-		if (only_positive && sum < 0 && work[i] > 0) {
-			work[i] = INFINITY_HACK;
-			continue;
-		}
-		if (only_positive && sum < 0 && work[i] == 0)
-			continue;
-		work[i] = sum;
+		work[i] = vigil_score_add(weight, work[i]);
 	}
 }
 
-/* Pacemaker's add_colocated_node_scores(): merges R's scores (and, recursively, those of
- * resources colocated with it) into *NODES, scaled by FACTOR. */
+/* Pacemaker 2.1.5's merge of a dependent's preferences into its primary's scores (the
+ * "with this" colocations, native_merge_weights with rollback): R's scores, and
+ * recursively those of the resources colocated with R, scaled by FACTOR, are added to
+ * *NODES, unless that leaves no node available (then *NODES is left as it was). A group
+ * takes part through its first member, which the others follow. */
 static void add_colocated_scores(vigil_sched *s, vigil_srsc *r, int **nodes, const char *attr,
-				 double factor, unsigned flags)
+				 double factor)
 {
 	g_autofree int *work = NULL;
+	g_autoptr(GPtrArray) l = NULL;
 
 	if (is_group(r)) {
 		if (r->children->len == 0 || r->merging)
 			return;
 		r->merging = true;
-		add_colocated_scores(s, *nodes == NULL ? g_ptr_array_index(r->children,
-									     r->children->len - 1) :
-						       g_ptr_array_index(r->children, 0),
-				     nodes, attr, factor, flags);
+		add_colocated_scores(s, g_ptr_array_index(r->children, 0), nodes, attr, factor);
 		r->merging = false;
 		return;
 	}
 	if (r->merging)
 		return;
 	r->merging = true;
-	if (*nodes == NULL) {
-		work = table_copy(s, r->weights);
-	} else {
-		work = table_copy(s, *nodes);
-		add_scores_matching(s, work, r, attr, factor, flags & SELECT_NONNEGATIVE);
-	}
-	if (any_available(s, work)) {
-		g_autoptr(GPtrArray) l = flags & SELECT_THIS_WITH ? this_with(r) : with_this(r);
-
-		for (guint i = 0; i < l->len; i++) {
-			const vigil_coloc *c = g_ptr_array_index(l, i);
-			vigil_srsc *other;
-
-			if (flags & SELECT_THIS_WITH) {
-				other = c->primary;
-			} else if (!has_influence(c)) {
-				continue;
-			} else {
-				other = c->dependent;
-			}
-			add_colocated_scores(s, other, &work, c->node_attribute,
-					     factor * c->score / (double)INF, flags | SELECT_ACTIVE);
-		}
-	} else if (flags & SELECT_ACTIVE) {
+	work = table_copy(s, *nodes);
+	add_scores_matching(s, work, r, attr, factor);
+	if (!any_available(s, work)) {
 		r->merging = false;
-		return;
+		return; /* roll back */
 	}
-	if (flags & SELECT_NONNEGATIVE)
-		for (unsigned i = 0; i < n_nodes(s); i++)
-			if (work[i] == INFINITY_HACK)
-				work[i] = 1;
+	l = with_this(r);
+	for (guint i = 0; i < l->len; i++) {
+		const vigil_coloc *c = g_ptr_array_index(l, i);
+
+		if (has_influence(c))
+			add_colocated_scores(s, c->dependent, &work, c->node_attribute,
+					     factor * c->score / (double)INF);
+	}
 	g_free(*nodes);
 	*nodes = g_steal_pointer(&work);
 	r->merging = false;
@@ -735,7 +710,7 @@ static void add_dependent_scores(vigil_sched *s, vigil_srsc *r, const vigil_colo
 	explain(s, r, "takes in the preferences of %s (colocation %s, factor %g)",
 		c->dependent->id, c->id, c->score / (double)INF);
 	add_colocated_scores(s, c->dependent, &r->weights, c->node_attribute,
-			     c->score / (double)INF, SELECT_ACTIVE);
+			     c->score / (double)INF);
 }
 
 /* In Pacemaker 2.1.5 order: every colocation with a primary, then every dependent's

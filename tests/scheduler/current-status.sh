@@ -8,10 +8,10 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 cases=${VIGIL_SCHEDULER_CASES:-$top_srcdir/../shared/scheduler-cases/xml}
 summaries=$cases/../summary
-print_status=$top_builddir/tests/scheduler/print-status
+vigil=$top_builddir/cli/vigil
 
 require "Pacemaker's scheduler cases" "$cases"
-require "tests/scheduler/print-status" "$print_status"
+require "cli/vigil" "$vigil"
 make_tmp current-status
 
 files=("$cases"/*.xml)
@@ -22,7 +22,7 @@ for f in "${files[@]}"; do
 	n=$((n + 1))
 	awk '/^Transition Summary:/ { exit } { print }' "$summaries/$name.summary" |
 		sed -E 's/ocf::/ocf:/g' >"$tmp/expected"
-	{ "$print_status" "$f" 2>&1; echo; } >"$tmp/got"
+	{ "$vigil" simulate -x "$f" 2>&1; echo; } >"$tmp/got"
 	if cmp -s "$tmp/expected" "$tmp/got"; then
 		same=$((same + 1))
 		echo "ok $n - $name: current cluster status as crm_simulate prints it"
