@@ -56,7 +56,8 @@ static void format_state(const vigil_srsc *r, const vigil_snode *node, GString *
 static void format_primitive(const vigil_srsc *r, int depth, GString *out)
 {
 	const vigil_snode *node = r->running_on->len == 1 ? g_ptr_array_index(r->running_on, 0) :
-							   NULL;
+				  r->running_on->len == 0 && r->pending != NULL ? r->pending_node :
+										   NULL;
 	bool have = false;
 
 	g_string_append_printf(out, "%*s* %s\t(%s):\t", 2 * depth, "", r->id, r->agent);

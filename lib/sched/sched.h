@@ -57,6 +57,7 @@ struct vigil_srsc {
 	int failed_probe_rc;    /* a probe could not run the agent (5 not installed, 2 invalid
 				 * parameter): stopped, and shown with the reason; 0 if none */
 	const char *pending;    /* "Starting", "Stopping", ... while an operation is in flight */
+	vigil_snode *pending_node; /* where that operation runs */
 	bool orphan;
 	unsigned order;         /* position in the CIB (ties of priority keep it) */
 

@@ -394,8 +394,10 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 	r->failure_ignored |= st.ignored;
 	if (st.probe_rc != 0 && r->failed_probe_rc == 0)
 		r->failed_probe_rc = st.probe_rc;
-	if (st.pending != NULL)
+	if (st.pending != NULL) {
 		r->pending = st.pending;
+		r->pending_node = node;
+	}
 	if (st.role != VIGIL_ROLE_UNKNOWN)
 		g_ptr_array_add(r->known_on, node);
 	if (st.ban_node)
