@@ -138,6 +138,7 @@ typedef struct replay {
 	bool ban_node;          /* a hard error, failed stop or masked probe failure: never here */
 	bool ban_all;           /* a fatal error (not configured): nowhere */
 	const vigil_node_state *state; /* the node's status (fail-counts) */
+	const vigil_snode *node; /* the node the history is from */
 	bool timeout_off;       /* failure-timeout disabled by a counted on-fail=block failure */
 } replay;
 
@@ -239,7 +240,11 @@ static void op_failed(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm
 {
 	vigil_on_fail f = vigil_lrm_op_on_fail(s->cib, &s->opts, r->cfg, op);
 
-	if (vigil_lrm_op_expired(s->cib, r->cfg, st->state, op, s->now, &st->timeout_off))
+	/* an expired failure is forgotten, except a recurring one on a node that is gone or
+	 * to be fenced (Pacemaker only reschedules monitors where it can run them) */
+	if (vigil_lrm_op_expired(s->cib, r->cfg, st->state, op, s->now, &st->timeout_off) &&
+	    (op->interval_ms_v == 0 || st->node == NULL ||
+	     (st->node->info->online && !st->node->unclean_now)))
 		return;
 	if (result == PROBE_NOT_INSTALLED) {
 		st->ban_node = true; /* masked, but the agent cannot run there */
@@ -352,7 +357,7 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 {
 	vigil_srsc *r = lrm->id != NULL ? g_hash_table_lookup(s->by_id, lrm->id) : NULL;
 	replay st = { .role = VIGIL_ROLE_UNKNOWN, .on_fail = VIGIL_ON_FAIL_IGNORE,
-		      .state = node->info->state };
+		      .state = node->info->state, .node = node };
 
 	if (lrm->id == NULL || (r != NULL && r->cfg != NULL && r->cfg->kind != VIGIL_RSC_PRIMITIVE))
 		return;
