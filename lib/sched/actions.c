@@ -78,6 +78,16 @@ static bool start_needs_something(const vigil_sched *s, const vigil_srsc *r)
 	return s->opts.stonith_enabled || s->opts.no_quorum_policy != VIGIL_NQP_IGNORE;
 }
 
+bool vigil_srsc_needs_fencing(const vigil_sched *s, const vigil_srsc *r)
+{
+	const char *req = r->cfg != NULL ? vigil_rsc_meta(s->cib, r->cfg, "requires") : NULL;
+
+	if (req != NULL)
+		return strcmp(req, "fencing") == 0 || strcmp(req, "unfencing") == 0;
+	return s->opts.stonith_enabled &&
+	       !(r->cfg != NULL && g_strcmp0(r->cfg->class_, "stonith") == 0);
+}
+
 static bool needs_quorum(const vigil_sched *s, const vigil_action *a)
 {
 	if (a->task != VIGIL_TASK_START)
@@ -273,18 +283,19 @@ static bool is_expected_clean(const vigil_snode *n)
 static vigil_snode *current_node(const vigil_sched *s, const vigil_srsc *r)
 {
 	vigil_snode *active = NULL;
+	bool fencing = vigil_srsc_needs_fencing(s, r);
 
 	for (guint i = 0; i < r->running_on->len; i++) {
 		vigil_snode *n = g_ptr_array_index(r->running_on, i);
 
-		if (!s->opts.stonith_enabled && is_expected_clean(n) &&
+		if (!fencing && is_expected_clean(n) &&
 		    (active == NULL || !is_expected_clean(active))) {
 			active = n;
 			break;
 		}
 		if (active == NULL)
 			active = n;
-		if (s->opts.stonith_enabled)
+		if (fencing)
 			break;
 	}
 	return active;

@@ -26,3 +26,7 @@ void vigil_check_definitions(vigil_sched *s, vigil_digest_fn changed);
 /* format.c: Pacemaker's node name order (digits compared as numbers), the order of its
  * node list. */
 int vigil_natural_cmp(const char *a, const char *b);
+
+/* Whether R requires fencing (Pacemaker's pe_rsc_needs_fencing): its own "requires", or by
+ * default where fencing is enabled, except for fencing devices. */
+bool vigil_srsc_needs_fencing(const vigil_sched *s, const vigil_srsc *r);

@@ -40,12 +40,13 @@ static void add(GArray *items, const char *change, const vigil_srsc *r, vigil_ro
 static const vigil_snode *current_of(const vigil_sched *s, const vigil_srsc *r)
 {
 	const vigil_snode *active = NULL;
+	bool fencing = vigil_srsc_needs_fencing(s, r);
 
 	for (guint i = 0; i < r->running_on->len; i++) {
 		const vigil_snode *n = g_ptr_array_index(r->running_on, i);
 		bool happy = n->info->online && !n->info->unclean;
 
-		if (!s->opts.stonith_enabled && happy) {
+		if (!fencing && happy) {
 			if (active == NULL || !active->info->online || active->info->unclean)
 				active = n;
 		}
