@@ -416,6 +416,29 @@ static int save_graph(const vigil_sched *s, const GPtrArray *order, const char *
 	return 0;
 }
 
+/* VIGIL_SIMULATE_DUMP=1: every action with its flags and reason, and its orderings, on
+ * stderr (for comparing with crm_simulate -VVVVVV when hunting a difference). */
+static void dump_actions(const vigil_sched *s)
+{
+	for (guint i = 0; i < s->actions->len; i++) {
+		const vigil_action *a = g_ptr_array_index(s->actions, i);
+
+		fprintf(stderr, "action %u %s %s%s%llu on %s:%s%s%s reason=%s\n", a->id,
+			a->rsc != NULL ? a->rsc->id : "-", vigil_task_name(a->task),
+			a->interval_ms > 0 ? "=" : "", (unsigned long long)a->interval_ms,
+			a->node != NULL ? a->node->name : "-",
+			a->flags & VIGIL_ACT_OPTIONAL ? " optional" : " required",
+			a->flags & VIGIL_ACT_RUNNABLE ? " runnable" : " unrunnable",
+			a->flags & VIGIL_ACT_PSEUDO ? " pseudo" : "",
+			a->reason != NULL ? a->reason : "");
+		for (guint j = 0; j < a->after->len; j++) {
+			const vigil_ordering *o = g_ptr_array_index(a->after, j);
+
+			fprintf(stderr, "    then %u (type 0x%x)\n", o->then->id, o->type);
+		}
+	}
+}
+
 /* --- the command ------------------------------------------------------------------------- */
 
 /* Reads FILE once: the CIB (validated, with diagnostics on failure) and the raw document the
@@ -506,6 +529,8 @@ static int simulate(const sim_args *a, GString *out)
 		s->explain = explain = g_string_new(NULL);
 	}
 	vigil_sched_run(s);
+	if (g_getenv("VIGIL_SIMULATE_DUMP") != NULL)
+		dump_actions(s);
 	if (scores != NULL)
 		g_string_append_printf(out, "\nAllocation Scores:\n%s", scores->str);
 	if (a->run || a->simulate || a->save_graph != NULL || a->save_output != NULL) {

@@ -104,10 +104,11 @@ static void evaluate_runnable(const vigil_sched *s, vigil_action *a)
 
 	if (has(a->flags, VIGIL_ACT_PSEUDO))
 		return;
+	/* an unmanaged resource's actions are never required, but may still be runnable */
+	if (!r->managed && a->task != VIGIL_TASK_MONITOR)
+		a->flags |= VIGIL_ACT_OPTIONAL;
 	if (a->node == NULL) {
 		a->flags &= ~VIGIL_ACT_RUNNABLE;
-	} else if (!r->managed && a->task != VIGIL_TASK_MONITOR) {
-		a->flags |= VIGIL_ACT_OPTIONAL;
 	} else if (!a->node->info->online || a->node->info->pending) {
 		a->flags &= ~VIGIL_ACT_RUNNABLE;
 	} else if (!needs_quorum(s, a)) {
