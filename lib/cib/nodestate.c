@@ -340,9 +340,7 @@ vigil_on_fail vigil_lrm_op_on_fail(const vigil_cib *cib, const vigil_cluster_opt
 	return v;
 }
 
-/* Whether fail-counts are per resource ("fail-count-RSC"), as in CIBs of feature sets before
- * 3.0.13, rather than per operation ("fail-count-RSC#TASK_INTERVAL"). */
-static bool legacy_failcounts(const vigil_cib *cib)
+bool vigil_cib_legacy_failcounts(const vigil_cib *cib)
 {
 	unsigned v[3] = { 0, 0, 0 };
 
@@ -356,7 +354,7 @@ static bool legacy_failcounts(const vigil_cib *cib)
 static int op_failcount(const vigil_cib *cib, const vigil_rsc *rsc,
 			const vigil_node_state *state, const vigil_lrm_op *op, int64_t *ret_last)
 {
-	g_autofree char *suffix = legacy_failcounts(cib) ? g_strdup("") :
+	g_autofree char *suffix = vigil_cib_legacy_failcounts(cib) ? g_strdup("") :
 		g_strdup_printf("#%s_%lld", op->operation != NULL ? op->operation : "",
 				(long long)op->interval_ms_v);
 	g_autofree char *fc = g_strdup_printf("fail-count-%s%s", rsc->id, suffix);

@@ -86,6 +86,10 @@ bool vigil_lrm_op_failed(const vigil_lrm_op *op);
  * anything else: restart); fence becomes stop where fencing is disabled. */
 vigil_on_fail vigil_lrm_op_on_fail(const vigil_cib *cib, const vigil_cluster_opts *opts,
 				   const vigil_rsc *rsc, const vigil_lrm_op *op);
+/* Whether fail-counts are per resource ("fail-count-RSC"), as in CIBs of feature sets before
+ * 3.0.13, rather than per operation ("fail-count-RSC#TASK_INTERVAL"). */
+bool vigil_cib_legacy_failcounts(const vigil_cib *cib);
+
 /* Pacemaker's check_operation_expiry(): whether the failure in OP of RSC, recorded on the
  * node whose status is STATE (may be NULL), has expired by NOW under its failure-timeout.
  * It has not while the operation's fail-count is still in effect, nor for a probe that

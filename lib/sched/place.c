@@ -299,17 +299,6 @@ static void apply_stickiness(vigil_sched *s, vigil_srsc *r)
 	rsc_location(s, r, n, r->stickiness);
 }
 
-/* Whether CIBs of this feature set record fail-counts per resource ("fail-count-RSC"),
- * as before Pacemaker's feature set 3.0.13, rather than per operation. */
-static bool legacy_failcounts(const vigil_cib *cib)
-{
-	unsigned v[3] = { 0, 0, 0 };
-
-	if (cib->crm_feature_set == NULL)
-		return true;
-	sscanf(cib->crm_feature_set, "%u.%u.%u", &v[0], &v[1], &v[2]);
-	return v[0] < 3 || (v[0] == 3 && v[1] == 0 && v[2] < 13);
-}
 
 static bool attr_is_for(const char *name, const char *prefix, const char *id, bool legacy)
 {
@@ -344,7 +333,8 @@ int vigil_failcount(const vigil_sched *s, const vigil_srsc *r, const vigil_snode
 
 	if (st == NULL || !n->has_failcounts)
 		return 0;
-	legacy = s->legacy_failcounts >= 0 ? s->legacy_failcounts : legacy_failcounts(s->cib);
+	legacy = s->legacy_failcounts >= 0 ? s->legacy_failcounts :
+					 vigil_cib_legacy_failcounts(s->cib);
 	for (guint i = 0; i < st->transient->len; i++) {
 		const vigil_nvset *set = g_ptr_array_index(st->transient, i);
 
@@ -899,7 +889,7 @@ static void assign(vigil_sched *s, vigil_srsc *r)
 
 void vigil_place(vigil_sched *s)
 {
-	s->legacy_failcounts = legacy_failcounts(s->cib);
+	s->legacy_failcounts = vigil_cib_legacy_failcounts(s->cib);
 	for (guint i = 0; i < s->rscs->len; i++)
 		init_rsc(s, g_ptr_array_index(s->rscs, i));
 	apply_locations(s);
