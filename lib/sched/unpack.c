@@ -424,6 +424,9 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 
 		g_ptr_array_add(r->running_on, node);
 		node->active_count++;
+		/* active on a node in maintenance: hands off from now on (native_add_running) */
+		if (node->info->maintenance)
+			r->managed = false;
 		if (r->running_on->len > 1)
 			multiply_active(s, r);
 		/* the group is active there too, but an unmanaged member counts only on a
