@@ -540,7 +540,8 @@ static int simulate(const sim_args *a, GString *out)
 	if (explain != NULL)
 		g_string_append_printf(out, "\nWhy %s is where it is:\n%s", a->explain,
 				       explain->str);
-	order = execution_order(s);
+	if (a->save_graph != NULL || a->simulate || a->save_output != NULL)
+		order = execution_order(s);
 	if (a->save_graph != NULL && save_graph(s, order, a->save_graph) < 0) {
 		xmlFreeDoc(doc);
 		return VIGIL_EXIT_ERROR;

@@ -25,14 +25,6 @@ const char *vigil_task_name(vigil_task task)
 	return "?";
 }
 
-static bool property_true(const vigil_sched *s, const char *name, bool dflt)
-{
-	const char *v = vigil_cib_property(s->cib, name);
-	bool b;
-
-	return v != NULL && vigil_str_to_bool(v, &b) == 0 ? b : dflt;
-}
-
 static bool is_group(const vigil_srsc *r)
 {
 	return r != NULL && r->cfg != NULL && r->cfg->kind == VIGIL_RSC_GROUP;
@@ -281,7 +273,7 @@ static bool is_expected_clean(const vigil_snode *n)
 
 /* Pacemaker's pe__find_active_on(): the first clean node it is active on, or (when fencing
  * protects it) simply the first. */
-static vigil_snode *current_node(const vigil_sched *s, const vigil_srsc *r)
+vigil_snode *vigil_srsc_active_on(const vigil_sched *s, const vigil_srsc *r)
 {
 	vigil_snode *active = NULL;
 	bool fencing = vigil_srsc_needs_fencing(s, r);
@@ -325,7 +317,7 @@ static void start_resource(vigil_sched *s, vigil_srsc *r, bool optional)
 
 static void create_primitive_actions(vigil_sched *s, vigil_srsc *r)
 {
-	vigil_snode *current = current_node(s, r);
+	vigil_snode *current = vigil_srsc_active_on(s, r);
 	bool need_stop = false;
 
 	if (r->next_role == VIGIL_ROLE_UNKNOWN)
@@ -456,7 +448,7 @@ static void probe_rsc(vigil_sched *s, vigil_srsc *r, vigil_snode *n)
 
 static void schedule_probes(vigil_sched *s)
 {
-	if (!property_true(s, "enable-startup-probes", true))
+	if (!vigil_sched_property_bool(s, "enable-startup-probes", true))
 		return;
 	for (guint i = 0; i < s->nodes->len; i++) {
 		vigil_snode *n = g_ptr_array_index(s->nodes, i);
@@ -594,7 +586,7 @@ static void order_vs_fence(vigil_sched *s, vigil_srsc *r, vigil_action *fence)
 			order_actions(s, fence, a, VIGIL_ORD_OPTIONAL | VIGIL_ORD_RUNNABLE_LEFT);
 		if (a->task == VIGIL_TASK_STOP && a->node == fence->node) {
 			/* the stop would never complete: fencing implies it */
-			a->flags |= VIGIL_ACT_PSEUDO | VIGIL_ACT_RUNNABLE | VIGIL_ACT_IMPLIED_BY_FENCING;
+			a->flags |= VIGIL_ACT_PSEUDO | VIGIL_ACT_RUNNABLE;
 			order_actions(s, fence, a, VIGIL_ORD_PLAIN);
 		}
 	}
@@ -674,7 +666,6 @@ static void schedule_fencing(vigil_sched *s)
 		fence->device = fencing_device(s, n);
 		set_reason(fence, n->fence_reason != NULL ? n->fence_reason : "node is unclean",
 			   false);
-		n->fence = fence;
 		for (guint j = 0; j < s->rscs->len; j++)
 			order_vs_fence(s, g_ptr_array_index(s->rscs, j), fence);
 	}

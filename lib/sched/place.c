@@ -5,9 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -185,7 +183,6 @@ static void init_rsc(vigil_sched *s, vigil_srsc *r)
 		r->managed = false;
 	if (r->stop_on_fail)
 		r->next_role = VIGIL_ROLE_STOPPED;
-	r->orig_managed = r->managed;
 	if (s->symmetric)
 		rsc_location(s, r, NULL, 0);
 	if (r->orphan || r->banned_everywhere)
@@ -329,12 +326,10 @@ int vigil_failcount(const vigil_sched *s, const vigil_srsc *r, const vigil_snode
 	const vigil_node_state *st = n->info->state;
 	int total = 0;
 	int64_t last = 0;
-	bool legacy;
+	bool legacy = s->legacy_failcounts;
 
 	if (st == NULL || !n->has_failcounts)
 		return 0;
-	legacy = s->legacy_failcounts >= 0 ? s->legacy_failcounts :
-					 vigil_cib_legacy_failcounts(s->cib);
 	for (guint i = 0; i < st->transient->len; i++) {
 		const vigil_nvset *set = g_ptr_array_index(st->transient, i);
 

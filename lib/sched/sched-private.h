@@ -27,6 +27,13 @@ void vigil_check_definitions(vigil_sched *s, vigil_digest_fn changed);
  * node list. */
 int vigil_natural_cmp(const char *a, const char *b);
 
+/* sched.c: a boolean cluster property, DFLT if unset or not a boolean. */
+bool vigil_sched_property_bool(const vigil_sched *s, const char *name, bool dflt);
+
+/* actions.c: Pacemaker's pe__find_active_on(): the node R counts as active on (its first
+ * clean one, or, where fencing protects it, simply the first), or NULL. */
+vigil_snode *vigil_srsc_active_on(const vigil_sched *s, const vigil_srsc *r);
+
 /* Whether R requires fencing (Pacemaker's pe_rsc_needs_fencing): its own "requires", or by
  * default where fencing is enabled, except for fencing devices. */
 bool vigil_srsc_needs_fencing(const vigil_sched *s, const vigil_srsc *r);

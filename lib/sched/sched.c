@@ -17,7 +17,7 @@ static void action_free(vigil_action *a)
 	g_free(a);
 }
 
-static bool property_bool(const vigil_sched *s, const char *name, bool dflt)
+bool vigil_sched_property_bool(const vigil_sched *s, const char *name, bool dflt)
 {
 	const char *v = vigil_cib_property(s->cib, name);
 	bool b;
@@ -32,8 +32,8 @@ int vigil_sched_run(vigil_sched *s)
 	if (s->scheduled)
 		return -EALREADY;
 	s->scheduled = true;
-	s->symmetric = property_bool(s, "symmetric-cluster", true);
-	s->stop_all = property_bool(s, "stop-all-resources", false);
+	s->symmetric = vigil_sched_property_bool(s, "symmetric-cluster", true);
+	s->stop_all = vigil_sched_property_bool(s, "stop-all-resources", false);
 	s->stonith_action = action != NULL && strcmp(action, "poweroff") == 0 ? "off" :
 			    action != NULL ? action : "reboot";
 	s->colocs = VIGIL_PTR_ARRAY(g_free);

@@ -27,7 +27,6 @@ typedef struct vigil_snode {
 	bool has_failcounts;    /* its transient attributes hold some fail-count */
 	int score;              /* the node's own score (<node score=>), 0 if unset */
 	unsigned assigned;      /* resources placed here so far (balancing) */
-	struct vigil_action *fence; /* the fencing action, once scheduled */
 	bool unclean_now;       /* while reading the status: already known to need fencing */
 	unsigned unclean_seq;   /* order in which it was found to need fencing (0: never) */
 	char *fence_reason;     /* why, as found first (owned) */
@@ -73,7 +72,6 @@ struct vigil_srsc {
 	vigil_role next_role;
 	bool provisional;          /* not assigned yet */
 	bool allocating, merging;  /* loop guards */
-	bool orig_managed;         /* managed before placement (stonith without devices) */
 	bool stop_on_fail;         /* a failure with on-fail=stop: stays stopped */
 	const char *explain_why;   /* how the node was chosen (for --explain) */
 	bool reload;               /* parameters changed and the agent can reload them */
@@ -110,7 +108,6 @@ enum {
 	VIGIL_ACT_OPTIONAL = 1u << 0,
 	VIGIL_ACT_RUNNABLE = 1u << 1,
 	VIGIL_ACT_PSEUDO = 1u << 2,
-	VIGIL_ACT_IMPLIED_BY_FENCING = 1u << 3,
 };
 
 /* Ordering kinds, as Pacemaker's pe_ordering flags. */
@@ -164,7 +161,7 @@ typedef struct vigil_sched {
 	GString *explain;       /* ...is appended here (must be non-NULL then) */
 	bool scheduled;
 	unsigned unclean_count;
-	int legacy_failcounts;  /* -1 unknown, else whether fail-counts are per resource */
+	bool legacy_failcounts; /* fail-counts are per resource (old CIBs); set by placement */
 } vigil_sched;
 
 /* Builds the working set of CIB at time NOW (seconds since the epoch). */

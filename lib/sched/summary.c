@@ -36,26 +36,6 @@ static void add(GArray *items, const char *change, const vigil_srsc *r, vigil_ro
 	g_array_append_val(items, it);
 }
 
-/* The node whose stop or start the summary speaks of (pe__find_active_on). */
-static const vigil_snode *current_of(const vigil_sched *s, const vigil_srsc *r)
-{
-	const vigil_snode *active = NULL;
-	bool fencing = vigil_srsc_needs_fencing(s, r);
-
-	for (guint i = 0; i < r->running_on->len; i++) {
-		const vigil_snode *n = g_ptr_array_index(r->running_on, i);
-		bool happy = n->info->online && !n->info->unclean;
-
-		if (!fencing && happy) {
-			if (active == NULL || !active->info->online || active->info->unclean)
-				active = n;
-		}
-		if (active == NULL)
-			active = n;
-	}
-	return active;
-}
-
 static void stop_items(GArray *items, const vigil_srsc *r, vigil_role role,
 		       const vigil_action *start)
 {
@@ -77,7 +57,7 @@ static void primitive_items(const vigil_sched *s, const vigil_srsc *r, GArray *i
 	bool moving, failed = r->failed;
 
 	if (r->running_on->len > 0) {
-		current = current_of(s, r);
+		current = vigil_srsc_active_on(s, r);
 		if (role == VIGIL_ROLE_STOPPED || role == VIGIL_ROLE_UNKNOWN)
 			role = VIGIL_ROLE_STARTED;
 	}

@@ -498,7 +498,7 @@ static void unpack_status(vigil_sched *s)
 	for (guint i = 0; i < s->cib->node_states->len; i++) {
 		vigil_snode *n = node_of_state(s, g_ptr_array_index(s->cib->node_states, i));
 
-		if (n != NULL && n->info->unclean && !n->info->unclean_by_failure)
+		if (n != NULL && n->info->unclean)
 			mark_unclean_now(s, n, n->info->unclean_reason);
 	}
 	for (guint i = 0; i < s->cib->node_states->len; i++) {
@@ -536,7 +536,6 @@ int vigil_sched_unpack(const vigil_cib *cib, int64_t now, vigil_sched **ret_sche
 {
 	vigil_sched *s = g_new0(vigil_sched, 1);
 
-	s->legacy_failcounts = -1;
 	s->cib = cib;
 	s->now = now;
 	vigil_cluster_opts_read(cib, &s->opts);
