@@ -7,8 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 
 #include "cli/cli.h"
 #include "cli/simulate.h"
@@ -196,14 +194,12 @@ static bool have_what_ifs(const sim_args *a)
 
 /* Applies the what-ifs, listing them as crm_simulate does ("Performing Requested
  * Modifications"). */
-static int apply_what_ifs(xmlDoc *xml, const sim_args *a, int64_t now, GString *out)
+static int apply_what_ifs(vigil_inject *doc, const sim_args *a, int64_t now, GString *out)
 {
-	g_autoptr(vigil_inject) doc = NULL;
 	int r;
 
 	if (!have_what_ifs(a))
 		return 0;
-	doc = vigil_inject_new(xml);
 	g_string_append(out, "\nPerforming Requested Modifications:\n");
 	if ((r = node_what_ifs(doc, a->node_up, VIGIL_INJECT_UP, "node-up", out)) < 0 ||
 	    (r = node_what_ifs(doc, a->node_down, VIGIL_INJECT_DOWN, "node-down", out)) < 0 ||
@@ -227,29 +223,6 @@ static int apply_what_ifs(xmlDoc *xml, const sim_args *a, int64_t now, GString *
 }
 
 /* --- loading ----------------------------------------------------------------------------- */
-
-static char *doc_text(xmlDoc *doc, int *ret_len)
-{
-	xmlChar *mem = NULL;
-	char *text;
-
-	xmlDocDumpFormatMemory(doc, &mem, ret_len, 1);
-	text = g_strndup((const char *)mem, (gsize)*ret_len);
-	xmlFree(mem);
-	return text;
-}
-
-static int parse_doc(xmlDoc *doc, const char *name, vigil_cib **ret_cib)
-{
-	g_autoptr(GPtrArray) diags = vigil_diags_new();
-	int len = 0;
-	g_autofree char *text = doc_text(doc, &len);
-	int r = vigil_cib_parse(text, (size_t)len, name, diags, ret_cib);
-
-	for (guint i = 0; r < 0 && i < diags->len; i++)
-		vigil_print_diag(stderr, name, g_ptr_array_index(diags, i));
-	return r;
-}
 
 /* --- printing ---------------------------------------------------------------------------- */
 
@@ -342,10 +315,8 @@ static void print_execution(const GPtrArray *order, GString *out)
 }
 
 /* The simulated transition's results, recorded as the cluster would record them. */
-static void record_execution(xmlDoc *xml, const GPtrArray *order, int64_t now)
+static void record_execution(vigil_inject *doc, const GPtrArray *order, int64_t now)
 {
-	g_autoptr(vigil_inject) doc = vigil_inject_new(xml);
-
 	for (guint i = 0; i < order->len; i++) {
 		const vigil_action *a = g_ptr_array_index(order, i);
 
@@ -441,80 +412,87 @@ static void dump_actions(const vigil_sched *s)
 
 /* --- the command ------------------------------------------------------------------------- */
 
-/* Reads FILE once: the CIB (validated, with diagnostics on failure) and the raw document the
- * what-ifs and the simulated execution change. */
-static int load_doc(const char *file, bool want_doc, xmlDoc **ret_doc, vigil_cib **ret_cib)
+/* Reads FILE: the CIB, validated, with diagnostics on failure. */
+static int load_cib(const char *file, vigil_cib **ret_cib)
 {
 	g_autoptr(GPtrArray) diags = vigil_diags_new();
-	g_autoptr(GError) err = NULL;
-	g_autofree char *text = NULL;
-	gsize len = 0;
-	int r;
+	int r = vigil_cib_load_file(file, diags, ret_cib);
 
-	if (!g_file_get_contents(file, &text, &len, &err)) {
-		fprintf(stderr, "vigil simulate: %s; check the path and permissions.\n",
-			err->message);
+	if (r == -ENOENT || r == -EACCES || r == -EISDIR || r == -EIO) {
+		fprintf(stderr, "vigil simulate: cannot read %s: %s; check the path and "
+			"permissions.\n", file, g_strerror(-r));
 		return -EIO;
 	}
-	r = vigil_cib_parse(text, len, file, diags, ret_cib);
 	for (guint i = 0; r < 0 && i < diags->len; i++)
 		vigil_print_diag(stderr, file, g_ptr_array_index(diags, i));
-	if (r < 0) {
+	if (r < 0)
 		fprintf(stderr, "vigil simulate: %s is not a valid CIB; 'vigil config verify -x %s' "
 			"says more.\n", file, file);
-		return r;
+	return r;
+}
+
+/* The date the cluster is simulated at: --set-datetime, the CIB's execution-date, or now. */
+static int simulation_time(const sim_args *a, const vigil_cib *cib, int64_t *now, GString *out)
+{
+	*now = g_get_real_time() / G_USEC_PER_SEC;
+	if (a->datetime != NULL) {
+		if (parse_time(a->datetime, now) < 0) {
+			fprintf(stderr, "vigil simulate: --set-datetime '%s': give ISO 8601 "
+				"(2026-11-22T10:00:00Z) or seconds since the epoch.\n", a->datetime);
+			return -EINVAL;
+		}
+	} else if (cib->execution_date != NULL) {
+		g_autofree char *when = NULL;
+
+		*now = g_ascii_strtoll(cib->execution_date, NULL, 10);
+		when = format_time(*now);
+		g_string_append_printf(out, "Using the original execution date of: %s\n", when);
 	}
-	/* the raw document is only needed to change it (what-ifs, simulated execution) */
-	*ret_doc = NULL;
-	if (!want_doc)
-		return 0;
-	*ret_doc = xmlReadMemory(text, (int)len, file, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
-	return *ret_doc != NULL ? 0 : -EBADMSG;
+	return 0;
+}
+
+/* -S and --save-output: the transition's results recorded in CIB (in place), then the
+ * revised status. */
+static int execute(const sim_args *a, vigil_inject *in, vigil_cib *cib, const GPtrArray *order,
+		   int64_t now, GString *out)
+{
+	record_execution(in, order, now);
+	if (a->simulate) {
+		g_string_append(out, "\nExecuting Cluster Transition:\n");
+		print_execution(order, out);
+		g_string_append(out, "\n");
+		print_status(cib, now, "Revised Cluster Status", out);
+	}
+	if (a->save_output != NULL && vigil_cib_save_file(cib, a->save_output) < 0) {
+		fprintf(stderr, "vigil simulate: cannot write %s; check the directory "
+			"exists and is writable.\n", a->save_output);
+		return -EIO;
+	}
+	return 0;
 }
 
 static int simulate(const sim_args *a, GString *out)
 {
 	g_autoptr(vigil_cib) cib = NULL;
+	/* before the scheduler's state, so freed after it: see vigil_inject_new() */
+	g_autoptr(vigil_inject) in = NULL;
 	g_autoptr(vigil_sched) s = NULL;
 	g_autoptr(GPtrArray) order = NULL;
 	g_autoptr(GString) scores = NULL, explain = NULL;
-	xmlDoc *doc = NULL;
-	int64_t now = g_get_real_time() / G_USEC_PER_SEC;
+	int64_t now = 0;
 	int r;
 
-	bool want_doc = have_what_ifs(a) || a->simulate || a->save_output != NULL;
-
-	if ((r = load_doc(a->xml_file, want_doc, &doc, &cib)) < 0)
+	if ((r = load_cib(a->xml_file, &cib)) < 0)
 		return r == -EIO ? VIGIL_EXIT_ERROR : VIGIL_EXIT_CONFIG;
-	if (a->datetime != NULL) {
-		if (parse_time(a->datetime, &now) < 0) {
-			fprintf(stderr, "vigil simulate: --set-datetime '%s': give ISO 8601 "
-				"(2026-11-22T10:00:00Z) or seconds since the epoch.\n", a->datetime);
-			xmlFreeDoc(doc);
-			return VIGIL_EXIT_USAGE;
-		}
-	} else {
-		if (cib->execution_date != NULL) {
-			g_autofree char *when = NULL;
-
-			now = g_ascii_strtoll(cib->execution_date, NULL, 10);
-			when = format_time(now);
-			g_string_append_printf(out, "Using the original execution date of: %s\n",
-					       when);
-		}
-	}
+	if (simulation_time(a, cib, &now, out) < 0)
+		return VIGIL_EXIT_USAGE;
 	/* the status as it is, then the what-ifs, then what the cluster would do */
 	print_status(cib, now, "Current cluster status", out);
-	r = apply_what_ifs(doc, a, now, out);
-	if (r >= 0 && have_what_ifs(a)) {
-		g_clear_pointer(&cib, vigil_cib_free);
-		r = parse_doc(doc, a->xml_file, &cib);
-	}
-	if (r < 0) {
-		xmlFreeDoc(doc);
+	in = vigil_inject_new(cib);
+	r = apply_what_ifs(in, a, now, out);
+	if (r < 0)
 		return r == -EINVAL || r == -ENOENT || r == -ESRCH ? VIGIL_EXIT_USAGE :
 								     VIGIL_EXIT_CONFIG;
-	}
 	vigil_sched_unpack(cib, now, &s);
 	if (a->show_scores)
 		s->scores = scores = g_string_new(NULL);
@@ -522,7 +500,6 @@ static int simulate(const sim_args *a, GString *out)
 		if (g_hash_table_lookup(s->by_id, a->explain) == NULL) {
 			fprintf(stderr, "vigil simulate: --explain: no resource '%s' in the CIB; "
 				"'vigil config show -x FILE' lists them.\n", a->explain);
-			xmlFreeDoc(doc);
 			return VIGIL_EXIT_USAGE;
 		}
 		s->explain_id = a->explain;
@@ -542,34 +519,10 @@ static int simulate(const sim_args *a, GString *out)
 				       explain->str);
 	if (a->save_graph != NULL || a->simulate || a->save_output != NULL)
 		order = execution_order(s);
-	if (a->save_graph != NULL && save_graph(s, order, a->save_graph) < 0) {
-		xmlFreeDoc(doc);
+	if (a->save_graph != NULL && save_graph(s, order, a->save_graph) < 0)
 		return VIGIL_EXIT_ERROR;
-	}
-	if (a->simulate || a->save_output != NULL) {
-		g_autoptr(vigil_cib) revised = NULL;
-
-		record_execution(doc, order, now);
-		if (a->simulate) {
-			g_string_append(out, "\nExecuting Cluster Transition:\n");
-			print_execution(order, out);
-		}
-		if (parse_doc(doc, a->xml_file, &revised) < 0) {
-			xmlFreeDoc(doc);
-			return VIGIL_EXIT_ERROR;
-		}
-		if (a->simulate) {
-			g_string_append(out, "\n");
-			print_status(revised, now, "Revised Cluster Status", out);
-		}
-		if (a->save_output != NULL && vigil_cib_save_file(revised, a->save_output) < 0) {
-			fprintf(stderr, "vigil simulate: cannot write %s; check the directory "
-				"exists and is writable.\n", a->save_output);
-			xmlFreeDoc(doc);
-			return VIGIL_EXIT_ERROR;
-		}
-	}
-	xmlFreeDoc(doc);
+	if ((a->simulate || a->save_output != NULL) && execute(a, in, cib, order, now, out) < 0)
+		return VIGIL_EXIT_ERROR;
 	return VIGIL_EXIT_OK;
 }
 

@@ -1,32 +1,34 @@
-/* What-ifs for 'vigil simulate': changes to a CIB document's node states, node attributes and
+/* What-ifs for 'vigil simulate': changes to a CIB's node states, node attributes and
  * operation history, the way crm_simulate's injections make them, so that the scheduler
  * sees the cluster as it would be. Also records a simulated transition's results, for the
- * revised status. Works on the XML document, before it is parsed into the CIB structs. */
+ * revised status. Works on the CIB structs in place: a big status section is neither
+ * written out nor read again. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/tree.h>
-
+#include "cib/cib-private.h"
 #include "cli/simulate.h"
 
 struct vigil_inject {
-	xmlDoc *doc;
-	GHashTable *states;    /* uname -> <node_state> */
-	GHashTable *histories; /* "uname\nrsc" -> <lrm_resource> */
+	vigil_cib *cib;
+	GHashTable *states;    /* uname -> vigil_node_state* */
+	GHashTable *histories; /* "uname\nrsc" -> vigil_lrm_rsc* */
 	GHashTable *calls;     /* "uname\nrsc" -> highest call-id so far (GINT_TO_POINTER) */
+	GPtrArray *forgotten;  /* histories of fenced nodes: freed with this, not before */
 };
 
-vigil_inject *vigil_inject_new(xmlDoc *doc)
+vigil_inject *vigil_inject_new(vigil_cib *cib)
 {
 	vigil_inject *in = g_new0(vigil_inject, 1);
 
-	in->doc = doc;
+	in->cib = cib;
 	in->states = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	in->histories = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	in->calls = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	in->forgotten = VIGIL_PTR_ARRAY(vigil_lrm_rsc_free);
 	return in;
 }
 
@@ -37,77 +39,64 @@ void vigil_inject_free(vigil_inject *in)
 	g_hash_table_unref(in->states);
 	g_hash_table_unref(in->histories);
 	g_hash_table_unref(in->calls);
+	g_ptr_array_unref(in->forgotten);
 	g_free(in);
 }
 
-static xmlNode *child(xmlNode *parent, const char *name)
+static void set(char **field, const char *value)
 {
-	for (xmlNode *c = parent->children; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
-			return c;
-	return NULL;
+	g_free(*field);
+	*field = g_strdup(value);
 }
 
-static xmlNode *child_or_new(xmlNode *parent, const char *name)
+static char *history_key(const char *uname, const char *rsc)
 {
-	xmlNode *c = child(parent, name);
-
-	return c != NULL ? c : xmlNewChild(parent, NULL, (const xmlChar *)name, NULL);
+	return g_strdup_printf("%s\n%s", uname, rsc);
 }
 
-static const char *attr(const xmlNode *n, const char *name)
+/* Indexes the histories of node UNAME, so that recording a large transition stays linear. */
+static void index_histories(vigil_inject *in, const char *uname, vigil_node_state *st)
 {
-	xmlAttr *a = xmlHasProp(n, (const xmlChar *)name);
+	for (guint i = 0; i < st->lrm_rscs->len; i++) {
+		vigil_lrm_rsc *l = g_ptr_array_index(st->lrm_rscs, i);
+		char *key = history_key(uname, l->id);
 
-	return a != NULL && a->children != NULL ? (const char *)a->children->content : NULL;
+		if (l->id == NULL || g_hash_table_contains(in->histories, key))
+			g_free(key); /* the first one is the one that counts */
+		else
+			g_hash_table_insert(in->histories, key, l);
+	}
 }
 
-static void set(xmlNode *n, const char *name, const char *value)
+/* The node_state of UNAME, created (as a node never seen) if missing. */
+static int node_state(vigil_inject *in, const char *uname, vigil_node_state **ret)
 {
-	xmlSetProp(n, (const xmlChar *)name, (const xmlChar *)value);
-}
-
-static xmlNode *child_with_id(xmlNode *parent, const char *name, const char *key,
-			      const char *value)
-{
-	for (xmlNode *c = parent->children; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0 &&
-		    g_strcmp0(attr(c, key), value) == 0)
-			return c;
-	return NULL;
-}
-
-/* The configured <node> named UNAME, or NULL. */
-static xmlNode *config_node(xmlDoc *doc, const char *uname)
-{
-	xmlNode *conf = child(xmlDocGetRootElement(doc), "configuration");
-	xmlNode *nodes = conf != NULL ? child(conf, "nodes") : NULL;
-
-	return nodes != NULL ? child_with_id(nodes, "node", "uname", uname) : NULL;
-}
-
-/* The <node_state> of UNAME, created (as a node never seen) if missing. */
-static int node_state(vigil_inject *in, const char *uname, xmlNode **ret)
-{
-	xmlDoc *doc = in->doc;
-	xmlNode *node, *status, *st = g_hash_table_lookup(in->states, uname);
-	const char *id;
+	vigil_node_state *st = g_hash_table_lookup(in->states, uname);
+	vigil_node *node;
 
 	if (st != NULL) {
 		*ret = st;
 		return 0;
 	}
-	node = config_node(doc, uname);
+	node = vigil_cib_find_node(in->cib, uname);
 	if (node == NULL)
 		return -ENOENT;
-	id = attr(node, "id");
-	status = child_or_new(xmlDocGetRootElement(doc), "status");
-	st = child_with_id(status, "node_state", "id", id);
-	if (st == NULL) {
-		st = xmlNewChild(status, NULL, (const xmlChar *)"node_state", NULL);
-		set(st, "id", id);
-		set(st, "uname", uname);
+	for (guint i = 0; i < in->cib->node_states->len && st == NULL; i++) {
+		vigil_node_state *s = g_ptr_array_index(in->cib->node_states, i);
+
+		if (g_strcmp0(s->id, node->id) == 0)
+			st = s;
 	}
+	if (st == NULL) {
+		st = g_new0(vigil_node_state, 1);
+		st->lrm_rscs = VIGIL_PTR_ARRAY(vigil_lrm_rsc_free);
+		st->transient = VIGIL_PTR_ARRAY(vigil_nvset_free);
+		st->id = g_strdup(node->id);
+		st->uname = g_strdup(uname);
+		in->cib->has_status = true;
+		g_ptr_array_add(in->cib->node_states, st);
+	}
+	index_histories(in, uname, st);
 	g_hash_table_insert(in->states, g_strdup(uname), st);
 	*ret = st;
 	return 0;
@@ -121,209 +110,217 @@ int vigil_inject_node(vigil_inject *in, const char *uname, vigil_inject_node_kin
 		[VIGIL_INJECT_DOWN] = { "false", "offline", "down", "down" },
 		[VIGIL_INJECT_FAIL] = { "false", "offline", "down", "member" },
 	};
-	xmlNode *st;
+	vigil_node_state *st;
 	int r = node_state(in, uname, &st);
 
 	if (r < 0)
 		return r;
-	set(st, "in_ccm", states[kind][0]);
-	set(st, "crmd", states[kind][1]);
-	set(st, "join", states[kind][2]);
-	set(st, "expected", states[kind][3]);
+	set(&st->in_ccm, states[kind][0]);
+	set(&st->crmd, states[kind][1]);
+	set(&st->join, states[kind][2]);
+	set(&st->expected, states[kind][3]);
 	return 0;
+}
+
+static vigil_nvset *nvset_new(const char *id)
+{
+	vigil_nvset *s = g_new0(vigil_nvset, 1);
+
+	s->element = g_strdup("instance_attributes");
+	s->id = g_strdup(id);
+	s->nvpairs = VIGIL_PTR_ARRAY(vigil_nvpair_free);
+	return s;
+}
+
+/* The first instance_attributes of SETS, created with ID if there is none. */
+static vigil_nvset *first_instance_attributes(GPtrArray *sets, const char *id)
+{
+	for (guint i = 0; i < sets->len; i++) {
+		vigil_nvset *s = g_ptr_array_index(sets, i);
+
+		if (g_strcmp0(s->element, "instance_attributes") == 0)
+			return s;
+	}
+	g_ptr_array_add(sets, nvset_new(id));
+	return g_ptr_array_index(sets, sets->len - 1);
+}
+
+/* The nvpair NAME of SET, created with ID if missing. */
+static vigil_nvpair *nvpair_of(vigil_nvset *set, const char *name, const char *id)
+{
+	vigil_nvpair *p;
+
+	for (guint i = 0; i < set->nvpairs->len; i++) {
+		p = g_ptr_array_index(set->nvpairs, i);
+		if (g_strcmp0(p->name, name) == 0)
+			return p;
+	}
+	p = g_new0(vigil_nvpair, 1);
+	p->id = g_strdup(id);
+	p->name = g_strdup(name);
+	g_ptr_array_add(set->nvpairs, p);
+	return p;
 }
 
 /* Sets a permanent attribute of node UNAME (what 'pcs node standby' does). */
 int vigil_inject_node_attr(vigil_inject *in, const char *uname, const char *name,
 			   const char *value)
 {
-	xmlNode *node = config_node(in->doc, uname), *ia, *nv;
-	g_autofree char *ia_id = NULL, *nv_id = NULL;
+	vigil_node *node = vigil_cib_find_node(in->cib, uname);
+	g_autofree char *set_id = NULL, *pair_id = NULL;
+	vigil_nvset *ia;
 
 	if (node == NULL)
 		return -ENOENT;
-	ia = child(node, "instance_attributes");
-	if (ia == NULL) {
-		ia_id = g_strdup_printf("nodes-%s", attr(node, "id"));
-		ia = xmlNewChild(node, NULL, (const xmlChar *)"instance_attributes", NULL);
-		set(ia, "id", ia_id);
-	}
-	nv = child_with_id(ia, "nvpair", "name", name);
-	if (nv == NULL) {
-		nv_id = g_strdup_printf("%s-%s", attr(ia, "id"), name);
-		nv = xmlNewChild(ia, NULL, (const xmlChar *)"nvpair", NULL);
-		set(nv, "id", nv_id);
-		set(nv, "name", name);
-	}
-	set(nv, "value", value);
+	set_id = g_strdup_printf("nodes-%s", node->id);
+	ia = first_instance_attributes(node->nvsets, set_id);
+	pair_id = g_strdup_printf("%s-%s", ia->id, name);
+	set(&nvpair_of(ia, name, pair_id)->value, value);
 	return 0;
 }
 
-/* The configured primitive RSC (searching groups too), or NULL. */
-static xmlNode *config_primitive(xmlNode *parent, const char *rsc)
+static void bump_failcount(vigil_node_state *st, const char *rsc, const char *key_suffix,
+			   int64_t now)
 {
-	for (xmlNode *c = parent->children; c != NULL; c = c->next) {
-		xmlNode *found;
-
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		if (strcmp((const char *)c->name, "primitive") == 0 &&
-		    g_strcmp0(attr(c, "id"), rsc) == 0)
-			return c;
-		if (strcmp((const char *)c->name, "group") == 0 &&
-		    (found = config_primitive(c, rsc)) != NULL)
-			return found;
-	}
-	return NULL;
-}
-
-static int max_call_id(xmlNode *lrm_rsc)
-{
-	int max = 0;
-
-	for (xmlNode *c = lrm_rsc->children; c != NULL; c = c->next) {
-		const char *v = c->type == XML_ELEMENT_NODE ? attr(c, "call-id") : NULL;
-
-		if (v != NULL && atoi(v) > max)
-			max = atoi(v);
-	}
-	return max;
-}
-
-static void bump_failcount(xmlNode *st, const char *rsc, const char *key_suffix, int64_t now)
-{
-	xmlNode *ta = child_or_new(st, "transient_attributes"), *ia, *nv;
 	g_autofree char *fc = g_strdup_printf("fail-count-%s#%s", rsc, key_suffix);
 	g_autofree char *lf = g_strdup_printf("last-failure-%s#%s", rsc, key_suffix);
 	g_autofree char *when = g_strdup_printf("%lld", (long long)now);
+	g_autofree char *set_id = g_strdup_printf("status-%s", st->id);
 	const char *names[] = { fc, lf };
+	vigil_nvset *ia;
 
-	if (attr(ta, "id") == NULL)
-		set(ta, "id", attr(st, "id"));
-	ia = child_or_new(ta, "instance_attributes");
-	if (attr(ia, "id") == NULL) {
-		g_autofree char *id = g_strdup_printf("status-%s", attr(st, "id"));
-
-		set(ia, "id", id);
-	}
+	st->has_transient = true;
+	if (st->transient_id == NULL)
+		set(&st->transient_id, st->id);
+	ia = first_instance_attributes(st->transient, set_id);
+	if (ia->id == NULL)
+		set(&ia->id, set_id);
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		g_autofree char *id = g_strdup_printf("status-%s-%s", attr(st, "id"), names[i]);
-		g_autofree char *value = NULL;
+		g_autofree char *id = g_strdup_printf("status-%s-%s", st->id, names[i]);
+		vigil_nvpair *p = nvpair_of(ia, names[i], id);
 
-		nv = child_with_id(ia, "nvpair", "name", names[i]);
-		if (nv == NULL) {
-			nv = xmlNewChild(ia, NULL, (const xmlChar *)"nvpair", NULL);
-			set(nv, "id", id);
-			set(nv, "name", names[i]);
-		}
 		if (i == 0) {
-			const char *old = attr(nv, "value");
+			g_autofree char *count = g_strdup_printf("%d", p->value != NULL ?
+								 atoi(p->value) + 1 : 1);
 
-			value = g_strdup_printf("%d", old != NULL ? atoi(old) + 1 : 1);
+			set(&p->value, count);
+		} else {
+			set(&p->value, when);
 		}
-		set(nv, "value", i == 0 ? value : when);
 	}
+}
+
+/* The history of RSC on the node of ST, created from the configured primitive if missing. */
+static int history(vigil_inject *in, vigil_node_state *st, const char *key, const char *rsc,
+		   vigil_lrm_rsc **ret)
+{
+	vigil_lrm_rsc *lr = g_hash_table_lookup(in->histories, key);
+	vigil_rsc *prim;
+
+	if (lr == NULL) {
+		prim = vigil_cib_find_rsc(in->cib, rsc);
+		if (prim == NULL || prim->kind != VIGIL_RSC_PRIMITIVE)
+			return -ESRCH;
+		st->has_lrm = st->has_lrm_resources = true;
+		if (st->lrm_id == NULL)
+			set(&st->lrm_id, st->id);
+		lr = g_new0(vigil_lrm_rsc, 1);
+		lr->ops = VIGIL_PTR_ARRAY(vigil_lrm_op_free);
+		lr->id = g_strdup(rsc);
+		lr->class_ = g_strdup(prim->class_);
+		lr->provider = g_strdup(prim->provider);
+		lr->type = g_strdup(prim->type);
+		g_ptr_array_add(st->lrm_rscs, lr);
+		g_hash_table_insert(in->histories, g_strdup(key), lr);
+	}
+	*ret = lr;
+	return 0;
+}
+
+static int next_call_id(vigil_inject *in, const char *key, const vigil_lrm_rsc *lr)
+{
+	int call_id = 0;
+
+	if (g_hash_table_contains(in->calls, key)) {
+		call_id = GPOINTER_TO_INT(g_hash_table_lookup(in->calls, key));
+	} else {
+		for (guint i = 0; i < lr->ops->len; i++) {
+			const vigil_lrm_op *op = g_ptr_array_index(lr->ops, i);
+			int v = op->call_id != NULL ? atoi(op->call_id) : 0;
+
+			call_id = MAX(call_id, v);
+		}
+	}
+	call_id++;
+	g_hash_table_insert(in->calls, g_strdup(key), GINT_TO_POINTER(call_id));
+	return call_id;
 }
 
 int vigil_inject_op(vigil_inject *in, const char *rsc, const char *task, uint64_t interval_ms,
 		    const char *uname, int rc, int64_t now, const char *digest)
 {
-	xmlNode *conf = child(xmlDocGetRootElement(in->doc), "configuration");
-	xmlNode *resources = conf != NULL ? child(conf, "resources") : NULL;
-	xmlNode *prim = NULL;
-	xmlNode *st, *lrm, *lrs, *lr, *op;
-	g_autofree char *hkey = g_strdup_printf("%s\n%s", uname, rsc);
-	int call_id;
-	g_autofree char *key = g_strdup_printf("%s_%s_%llu", rsc, task,
-					       (unsigned long long)interval_ms);
+	g_autofree char *hkey = history_key(uname, rsc);
 	g_autofree char *suffix = g_strdup_printf("%s_%llu", task, (unsigned long long)interval_ms);
-	g_autofree char *call = NULL, *rc_s = g_strdup_printf("%d", rc), *tkey = NULL;
-	g_autofree char *iv = g_strdup_printf("%llu", (unsigned long long)interval_ms);
-	g_autofree char *when = g_strdup_printf("%lld", (long long)now);
 	bool probe = interval_ms == 0 && strcmp(task, "monitor") == 0;
 	int expected = probe ? 7 : 0;
-	int r;
+	vigil_node_state *st;
+	vigil_lrm_rsc *lr;
+	vigil_lrm_op *op;
+	int call_id, r;
 
-	r = node_state(in, uname, &st);
-	if (r < 0)
+	if ((r = node_state(in, uname, &st)) < 0 || (r = history(in, st, hkey, rsc, &lr)) < 0)
 		return r;
-	lr = g_hash_table_lookup(in->histories, hkey);
-	if (lr == NULL) {
-		lrm = child_or_new(st, "lrm");
-		if (attr(lrm, "id") == NULL)
-			set(lrm, "id", attr(st, "id"));
-		lrs = child_or_new(lrm, "lrm_resources");
-		lr = child_with_id(lrs, "lrm_resource", "id", rsc);
-	}
-	if (lr == NULL) {
-		prim = resources != NULL ? config_primitive(resources, rsc) : NULL;
-		if (prim == NULL)
-			return -ESRCH;
-		lr = xmlNewChild(lrs, NULL, (const xmlChar *)"lrm_resource", NULL);
-		set(lr, "id", rsc);
-		set(lr, "class", attr(prim, "class"));
-		if (attr(prim, "provider") != NULL)
-			set(lr, "provider", attr(prim, "provider"));
-		set(lr, "type", attr(prim, "type"));
-	}
-	if (!g_hash_table_contains(in->histories, hkey))
-		g_hash_table_insert(in->histories, g_strdup(hkey), lr);
-	call_id = g_hash_table_contains(in->calls, hkey) ?
-		  GPOINTER_TO_INT(g_hash_table_lookup(in->calls, hkey)) : max_call_id(lr);
-	call_id++;
-	g_hash_table_insert(in->calls, g_strdup(hkey), GINT_TO_POINTER(call_id));
-	call = g_strdup_printf("%d", call_id);
-	tkey = g_strdup_printf("1:1:%d:vigil-simulate", expected);
-	op = xmlNewChild(lr, NULL, (const xmlChar *)"lrm_rsc_op", NULL);
-	{
-		g_autofree char *id = g_strdup_printf("%s_%s", key, call);
-
-		set(op, "id", id);
-	}
-	set(op, "operation_key", key);
-	set(op, "operation", task);
-	set(op, "interval", iv);
-	set(op, "call-id", call);
-	set(op, "rc-code", rc_s);
-	set(op, "op-status", "0");
-	set(op, "transition-key", tkey);
-	set(op, "last-rc-change", when);
-	set(op, "on_node", uname);
-	if (digest != NULL)
-		set(op, "op-digest", digest);
+	call_id = next_call_id(in, hkey, lr);
+	op = g_new0(vigil_lrm_op, 1);
+	op->operation_key = g_strdup_printf("%s_%s_%llu", rsc, task,
+					    (unsigned long long)interval_ms);
+	op->id = g_strdup_printf("%s_%d", op->operation_key, call_id);
+	op->operation = g_strdup(task);
+	op->interval = g_strdup_printf("%llu", (unsigned long long)interval_ms);
+	op->call_id = g_strdup_printf("%d", call_id);
+	op->rc_code = g_strdup_printf("%d", rc);
+	op->op_status = g_strdup("0");
+	op->transition_key = g_strdup_printf("1:1:%d:vigil-simulate", expected);
+	op->last_rc_change = g_strdup_printf("%lld", (long long)now);
+	op->on_node = g_strdup(uname);
+	op->op_digest = g_strdup(digest);
+	vigil_lrm_op_parse_values(op);
+	g_ptr_array_add(lr->ops, op);
 	if (rc != expected && !(probe && rc == 0))
 		bump_failcount(st, rsc, suffix, now);
 	return 0;
 }
 
+/* Is KEY ("uname\nrsc") one of node UNAME's? */
+static gboolean of_node(gpointer key, gpointer value, gpointer uname)
+{
+	size_t n = strlen(uname);
+
+	(void)value;
+	return strncmp(key, uname, n) == 0 && ((const char *)key)[n] == '\n';
+}
+
 int vigil_inject_fenced(vigil_inject *in, const char *uname)
 {
-	xmlNode *st, *lrm;
+	vigil_node_state *st;
 	int r = vigil_inject_node(in, uname, VIGIL_INJECT_DOWN);
 
 	if (r < 0)
 		return r;
 	node_state(in, uname, &st);
-	/* a fenced node runs nothing any more: its history is gone */
-	lrm = child(st, "lrm");
-	if (lrm != NULL) {
-		xmlNode *lrs = child(lrm, "lrm_resources");
-
-		while (lrs != NULL && lrs->children != NULL) {
-			xmlNode *c = lrs->children;
-
-			xmlUnlinkNode(c);
-			xmlFreeNode(c);
-		}
-	}
-	/* forget the indexed histories of that node: they are gone */
-	g_hash_table_remove_all(in->histories);
-	g_hash_table_remove_all(in->calls);
+	/* a fenced node runs nothing any more: its history is gone (kept here until the end,
+	 * for whoever still points at it) */
+	while (st->lrm_rscs->len > 0)
+		g_ptr_array_add(in->forgotten, g_ptr_array_steal_index(st->lrm_rscs,
+								       st->lrm_rscs->len - 1));
+	/* forget what was indexed of them */
+	g_hash_table_foreach_remove(in->histories, of_node, (gpointer)uname);
+	g_hash_table_foreach_remove(in->calls, of_node, (gpointer)uname);
 	return 0;
 }
 
 int vigil_inject_quorum(vigil_inject *in, bool quorum)
 {
-	set(xmlDocGetRootElement(in->doc), "have-quorum", quorum ? "1" : "0");
+	set(&in->cib->have_quorum, quorum ? "1" : "0");
 	return 0;
 }

@@ -1,10 +1,11 @@
-/* 'vigil simulate': what-if injections into a CIB document (simulate-inject.c). */
+/* 'vigil simulate': what-if injections into a CIB (simulate-inject.c). */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <glib.h>
-#include <libxml/tree.h>
+
+#include "cib/cib.h"
 
 typedef enum vigil_inject_node_kind {
 	VIGIL_INJECT_UP,   /* a member, online */
@@ -12,10 +13,11 @@ typedef enum vigil_inject_node_kind {
 	VIGIL_INJECT_FAIL, /* lost without warning: to be fenced */
 } vigil_inject_node_kind;
 
-/* The changes to one document, with indexes of what they touch (so that recording a large
- * simulated transition stays linear). */
+/* The changes to one CIB, made in place, with indexes of what they touch (so that recording
+ * a large simulated transition stays linear). Free it only once nothing points into the
+ * CIB's status any more: it keeps the histories that fencing removes. */
 typedef struct vigil_inject vigil_inject;
-vigil_inject *vigil_inject_new(xmlDoc *doc);
+vigil_inject *vigil_inject_new(vigil_cib *cib);
 void vigil_inject_free(vigil_inject *in);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vigil_inject, vigil_inject_free)
 

@@ -37,3 +37,25 @@ void vigil_lrm_op_parse_values(vigil_lrm_op *op);
 
 /* Builds the <configuration> element of CIB. */
 xmlNode *vigil_cib_configuration_node(const vigil_cib *cib);
+
+/* Where the content of <status> lies in a document of DOC_LEN bytes: [START, END), and how
+ * many newlines it holds. */
+typedef struct vigil_status_span {
+	size_t start, end, doc_len, lines;
+} vigil_status_span;
+
+/* The fast path for big status sections (status-read.c): reads the node_states of the
+ * document DATA into *RET_STATES and says where the status content lies, or returns
+ * -EAGAIN when the document must be read the general way. */
+int vigil_status_fast_read(const char *data, size_t len, vigil_status_span *ret_span,
+			   GPtrArray **ret_states);
+/* DATA with the status content replaced by as many newlines as it holds. */
+char *vigil_status_reduced_doc(const char *data, const vigil_status_span *span, size_t *ret_len);
+
+/* How vigil_cib_parse_flags() reads: without the schema, or only the general way (tests). */
+typedef enum {
+	VIGIL_CIB_PARSE_NO_VALIDATE = 1 << 0,
+	VIGIL_CIB_PARSE_GENERAL_ONLY = 1 << 1,
+} vigil_cib_parse_flags_t;
+int vigil_cib_parse_flags(const char *data, size_t len, const char *name, unsigned flags,
+			  GPtrArray *diags, vigil_cib **ret_cib);

@@ -540,8 +540,8 @@ static bool uses_namespaces(const xmlNode *node)
 	return false;
 }
 
-static int parse(const char *data, size_t len, const char *name, bool validate,
-		 GPtrArray *diags, vigil_cib **ret_cib)
+static int parse_general(const char *data, size_t len, const char *name, bool validate,
+			 GPtrArray *diags, vigil_cib **ret_cib)
 {
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr doc = NULL;
@@ -608,27 +608,54 @@ static int file_error_to_errno(const GError *err)
 	}
 }
 
+int vigil_cib_parse_flags(const char *data, size_t len, const char *name, unsigned flags,
+			  GPtrArray *diags, vigil_cib **ret_cib)
+{
+	bool validate = !(flags & VIGIL_CIB_PARSE_NO_VALIDATE);
+	g_autoptr(GPtrArray) states = NULL;
+	g_autofree char *reduced = NULL;
+	vigil_status_span span;
+	size_t reduced_len = 0;
+	int r;
+
+	/* a big status section is read by status-read.c, the rest by libxml2 */
+	if ((flags & VIGIL_CIB_PARSE_GENERAL_ONLY) ||
+	    vigil_status_fast_read(data, len, &span, &states) < 0)
+		return parse_general(data, len, name, validate, diags, ret_cib);
+	reduced = vigil_status_reduced_doc(data, &span, &reduced_len);
+	r = parse_general(reduced, reduced_len, name, validate, diags, ret_cib);
+	if (r < 0)
+		return r;
+	g_ptr_array_extend_and_steal((*ret_cib)->node_states, g_steal_pointer(&states));
+	return 0;
+}
+
 int vigil_cib_parse(const char *data, size_t len, const char *name, GPtrArray *diags,
 		    vigil_cib **ret_cib)
 {
-	return parse(data, len, name, true, diags, ret_cib);
+	return vigil_cib_parse_flags(data, len, name, 0, diags, ret_cib);
 }
 
 int vigil_cib_parse_unvalidated(const char *data, size_t len, const char *name,
 				GPtrArray *diags, vigil_cib **ret_cib)
 {
-	return parse(data, len, name, false, diags, ret_cib);
+	return vigil_cib_parse_flags(data, len, name, VIGIL_CIB_PARSE_NO_VALIDATE, diags,
+				     ret_cib);
 }
 
 int vigil_cib_load_file(const char *path, GPtrArray *diags, vigil_cib **ret_cib)
 {
-	g_autofree char *data = NULL;
+	g_autoptr(GMappedFile) map = NULL;
 	g_autoptr(GError) err = NULL;
-	gsize len = 0;
+	const char *data;
 
-	if (!g_file_get_contents(path, &data, &len, &err)) {
+	/* mapped, not copied: a running cluster's CIB is tens of megabytes */
+	map = g_mapped_file_new(path, FALSE, &err);
+	if (map == NULL) {
 		vigil_diag_add(diags, VIGIL_ERROR, 0, NULL, "%s.", err->message);
 		return file_error_to_errno(err);
 	}
-	return vigil_cib_parse(data, len, path, diags, ret_cib);
+	data = g_mapped_file_get_contents(map);
+	return vigil_cib_parse(data != NULL ? data : "", g_mapped_file_get_length(map), path, diags,
+			       ret_cib);
 }

@@ -190,7 +190,8 @@ void vigil_lrm_op_free(vigil_lrm_op *op)
 {
 	if (op == NULL)
 		return;
-	vigil_fields_free(op, vigil_lrm_op_fields);
+	if (!op->packed)
+		vigil_fields_free(op, vigil_lrm_op_fields);
 	vigil_extra_clear(&op->extra);
 	g_free(op);
 }

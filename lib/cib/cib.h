@@ -124,6 +124,9 @@ typedef struct vigil_lrm_op {
 	int call_id_v, rc_code_v, op_status_v;
 	int64_t interval_ms_v, last_rc_change_v;
 	vigil_extra extra;
+	/* the strings above live in the struct's own allocation (the fast status reader makes
+	 * them so); an operation's history entry never changes once recorded */
+	bool packed;
 } vigil_lrm_op;
 
 /* status: <lrm_resource id class provider type> and its operation history. */

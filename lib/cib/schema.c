@@ -108,6 +108,31 @@ static void drop_cascades(GPtrArray *diags, guint first)
 	}
 }
 
+static gint by_line(gconstpointer a, gconstpointer b)
+{
+	const vigil_diag *x = *(const vigil_diag *const *)a, *y = *(const vigil_diag *const *)b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return strcmp(x->message, y->message);
+}
+
+/* Diagnostics FIRST.. in document order: libxml2 reports unresolved IDREFs in the order of
+ * a randomised hash table, which would make the messages (and the first of them) change
+ * from run to run. */
+static void sort_by_line(GPtrArray *diags, guint first)
+{
+	g_autoptr(GPtrArray) tail = g_ptr_array_new();
+
+	if (diags == NULL || diags->len <= first + 1)
+		return;
+	for (guint i = first; i < diags->len; i++)
+		g_ptr_array_add(tail, g_ptr_array_index(diags, i));
+	g_ptr_array_sort(tail, by_line);
+	for (guint i = 0; i < tail->len; i++)
+		diags->pdata[first + i] = g_ptr_array_index(tail, i);
+}
+
 int vigil_schema_validate(xmlDoc *doc, GPtrArray *diags)
 {
 	xmlRelaxNGPtr schema = compiled_schema();
@@ -129,6 +154,7 @@ int vigil_schema_validate(xmlDoc *doc, GPtrArray *diags)
 	if (r == 0)
 		return 0;
 	drop_cascades(diags, c.first);
+	sort_by_line(diags, c.first);
 	if (c.count == 0)
 		vigil_diag_add(diags, VIGIL_ERROR, 0, NULL, "Schema violation.");
 	return r < 0 ? -EINVAL : -EPROTO;

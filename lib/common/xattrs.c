@@ -31,7 +31,7 @@ char **vigil_fields_lookup(void *obj, const vigil_field *fields, const char *nam
 	return NULL;
 }
 
-static void extra_keep_attr(vigil_extra *extra, const char *name, const char *value)
+void vigil_extra_add_attr(vigil_extra *extra, const char *name, const char *value)
 {
 	vigil_xattr *a = g_new0(vigil_xattr, 1);
 
@@ -55,7 +55,7 @@ void vigil_fields_read(void *obj, const vigil_field *fields, const xmlNode *node
 			g_free(*slot);
 			*slot = g_strdup(value);
 		} else {
-			extra_keep_attr(extra, name, value);
+			vigil_extra_add_attr(extra, name, value);
 		}
 		xmlFree(raw);
 	}

@@ -39,6 +39,8 @@ char **vigil_fields_lookup(void *obj, const vigil_field *fields, const char *nam
 
 /* A deep copy of NODE without its whitespace-only text (formatting). */
 xmlNode *vigil_xml_copy(const xmlNode *node);
+/* Keeps the attribute NAME=VALUE (copied) in EXTRA. */
+void vigil_extra_add_attr(vigil_extra *extra, const char *name, const char *value);
 /* Keeps a deep copy of CHILD in EXTRA. */
 void vigil_extra_keep_child(vigil_extra *extra, const xmlNode *child);
 /* Appends copies of EXTRA's kept children to NODE. */

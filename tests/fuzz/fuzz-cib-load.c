@@ -4,7 +4,9 @@
  * of whatever the loader accepts:
  *   parse(input) = A;  to_xml(A) = X1;  parse(X1) = B must succeed;  to_xml(B) = X2 == X1,
  * and the configuration digests of A and B agree. vigil_cib_verify() then runs on A (and
- * B) with a fixed time, so the run is deterministic. Any broken property calls abort(),
+ * B) with a fixed time, so the run is deterministic. The fast status reader
+ * (status-read.c) must give what the general reader gives: the same result, messages and
+ * serialization. Any broken property calls abort(),
  * which libFuzzer reports as a crash with the input that caused it.
  *
  * Build: 'make fuzz' (clang -fsanitize=fuzzer,address,undefined); run:
@@ -21,6 +23,7 @@
 #include <libxml/xmlerror.h>
 
 #include "cib/cib.h"
+#include "cib/cib-private.h"
 #include "cib/verify.h"
 #include "sched/sched.h"
 #include "tests/canon.h"
@@ -134,6 +137,37 @@ static void check_lossless(const char *in, size_t in_len, const char *x1, size_t
 		     b ? strlen(b) : 0, NULL);
 }
 
+/* The fast status reader and the general one agree on DATA: same result and messages, and
+ * the same serialization of what they read. */
+static void check_both_readers(const uint8_t *data, size_t size, int r, const GPtrArray *diags,
+			       const vigil_cib *cib)
+{
+	g_autoptr(GPtrArray) gdiags = vigil_diags_new();
+	g_autoptr(vigil_cib) general = NULL;
+	g_autofree char *xa = NULL, *xb = NULL;
+	size_t la = 0, lb = 0;
+	int rg = vigil_cib_parse_flags((const char *)data, size, "fuzz-input",
+				       VIGIL_CIB_PARSE_GENERAL_ONLY, gdiags, &general);
+
+	if (rg != r || gdiags->len != diags->len)
+		fail("the fast status reader and the general reader disagree", NULL, 0, NULL, 0,
+		     gdiags);
+	for (guint i = 0; i < diags->len; i++) {
+		const vigil_diag *a = g_ptr_array_index(diags, i);
+		const vigil_diag *b = g_ptr_array_index(gdiags, i);
+
+		if (a->line != b->line || strcmp(a->message, b->message) != 0)
+			fail("the two readers give different messages", a->message,
+			     strlen(a->message), b->message, strlen(b->message), NULL);
+	}
+	if (r < 0)
+		return;
+	if (vigil_cib_to_xml(cib, &xa, &la) < 0 || vigil_cib_to_xml(general, &xb, &lb) < 0)
+		fail("vigil_cib_to_xml failed", NULL, 0, NULL, 0, NULL);
+	if (la != lb || memcmp(xa, xb, la) != 0)
+		fail("the two readers read different CIBs", xa, la, xb, lb, NULL);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	g_autoptr(GPtrArray) diags = vigil_diags_new();
@@ -147,6 +181,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r;
 
 	r = vigil_cib_parse((const char *)data, size, "fuzz-input", diags, &cib);
+	check_both_readers(data, size, r, diags, cib);
 	if (r < 0) {
 		if (cib != NULL)
 			fail("vigil_cib_parse failed but returned a CIB", NULL, 0, NULL, 0, diags);

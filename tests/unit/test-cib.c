@@ -280,6 +280,201 @@ static void test_save_file(void)
 	rmdir(dir);
 }
 
+
+/* --- the fast status reader (status-read.c) agrees with the general one ------------------ */
+
+/* Diagnostics as one string, to compare the two paths' messages. */
+static char *diags_text(const GPtrArray *diags)
+{
+	GString *s = g_string_new(NULL);
+
+	for (guint i = 0; i < diags->len; i++) {
+		const vigil_diag *d = g_ptr_array_index(diags, i);
+
+		g_string_append_printf(s, "%u %s %s\n", d->line, d->element ? d->element : "-",
+				       d->message);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* The line numbers of the transient attribute sets, which to_xml does not show. */
+static char *status_lines(const vigil_cib *cib)
+{
+	GString *s = g_string_new(NULL);
+
+	for (guint i = 0; i < cib->node_states->len; i++) {
+		const vigil_node_state *ns = g_ptr_array_index(cib->node_states, i);
+
+		for (guint k = 0; k < ns->transient->len; k++) {
+			const vigil_nvset *set = g_ptr_array_index(ns->transient, k);
+
+			g_string_append_printf(s, "%u:", set->line);
+			for (guint j = 0; j < set->nvpairs->len; j++)
+				g_string_append_printf(s, " %u", ((vigil_nvpair *)
+						       g_ptr_array_index(set->nvpairs, j))->line);
+			g_string_append_c(s, '\n');
+		}
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* Reads TEXT both ways; the result, the saved document and the messages must be the same.
+ * Returns whether the fast path took it. */
+static bool check_both_paths(const char *text, size_t len)
+{
+	g_autoptr(GPtrArray) d1 = vigil_diags_new(), d2 = vigil_diags_new();
+	g_autoptr(vigil_cib) a = NULL, b = NULL;
+	g_autoptr(GPtrArray) states = NULL;
+	g_autofree char *m1 = NULL, *m2 = NULL;
+	vigil_status_span span;
+	bool fast = vigil_status_fast_read(text, len, &span, &states) == 0;
+	int r1 = vigil_cib_parse_flags(text, len, "t.xml", 0, d1, &a);
+	int r2 = vigil_cib_parse_flags(text, len, "t.xml", VIGIL_CIB_PARSE_GENERAL_ONLY, d2, &b);
+
+	g_assert_cmpint(r1, ==, r2);
+	m1 = diags_text(d1);
+	m2 = diags_text(d2);
+	g_assert_cmpstr(m1, ==, m2);
+	if (r1 == 0) {
+		g_autofree char *x1 = NULL, *x2 = NULL, *l1 = NULL, *l2 = NULL;
+		size_t n1 = 0, n2 = 0;
+
+		g_assert_cmpint(vigil_cib_to_xml(a, &x1, &n1), ==, 0);
+		g_assert_cmpint(vigil_cib_to_xml(b, &x2, &n2), ==, 0);
+		g_assert_cmpstr(x1, ==, x2);
+		l1 = status_lines(a);
+		l2 = status_lines(b);
+		g_assert_cmpstr(l1, ==, l2);
+	}
+	return fast;
+}
+
+static void test_fast_status_cases(void)
+{
+	g_autoptr(GDir) dir = NULL;
+	const char *name;
+	unsigned n = 0, fast = 0;
+
+	if (cases_dir == NULL || !g_file_test(cases_dir, G_FILE_TEST_IS_DIR)) {
+		if (g_getenv("CI") != NULL)
+			g_test_fail_printf("scheduler cases not found at '%s'", cases_dir);
+		else
+			g_test_skip("scheduler cases not found; set VIGIL_SCHEDULER_CASES");
+		return;
+	}
+	dir = g_dir_open(cases_dir, 0, NULL);
+	while ((name = g_dir_read_name(dir)) != NULL) {
+		g_autofree char *path = g_build_filename(cases_dir, name, NULL);
+		g_autofree char *text = NULL;
+		gsize len = 0;
+
+		if (!g_str_has_suffix(name, ".xml"))
+			continue;
+		g_assert_true(g_file_get_contents(path, &text, &len, NULL));
+		fast += check_both_paths(text, len);
+		n++;
+	}
+	g_test_message("%u of %u scheduler inputs read by the fast path", fast, n);
+	/* Pacemaker's own files are what the fast path is for */
+	g_assert_cmpuint(fast, >=, n * 9 / 10);
+}
+
+/* A status section with every element the fast path reads, around a changeable middle. */
+static char *status_doc(const char *middle)
+{
+	return g_strdup_printf(
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<!-- a comment -->\n"
+		"<cib admin_epoch=\"0\" epoch=\"1\" num_updates=\"0\" validate-with=\"pacemaker-3.0\">\n"
+		"  <configuration><crm_config/><nodes><node id=\"1\" uname=\"n1\"/></nodes>\n"
+		"  <resources/><constraints/></configuration>\n"
+		"  <status x=\"1\">\n"
+		"    <node_state id=\"1\" uname=\"n1\" in_ccm=\"true\" crmd=\"online\" odd='a\"b'>\n"
+		"      <transient_attributes id=\"1\">\n"
+		"        <instance_attributes id=\"st-1\">\n"
+		"          <nvpair id=\"st-1-a\" name=\"a\" value=\"x &lt;&amp;&gt; y\"/>\n"
+		"        </instance_attributes>\n"
+		"      </transient_attributes>\n"
+		"      <lrm id=\"1\"><lrm_resources>\n"
+		"        <lrm_resource id=\"r\" class=\"ocf\" provider=\"pacemaker\" type=\"Dummy\">\n"
+		"          <lrm_rsc_op id=\"r_last_0\" operation=\"start\" call-id=\"3\" rc-code=\"0\"\n"
+		"                      op-status=\"0\" interval=\"0\" extra-attr = 'q'/>\n"
+		"          %s\n"
+		"        </lrm_resource>\n"
+		"      </lrm_resources></lrm>\n"
+		"    </node_state>\n"
+		"  </status>\n"
+		"</cib>\n", middle);
+}
+
+static void test_fast_status_crafted(void)
+{
+	/* taken by the fast path */
+	static const char *const fast[] = {
+		"", "<!-- note -->", "<lrm_rsc_op id=\"m\" operation=\"monitor\"></lrm_rsc_op>",
+		"<lrm_rsc_op id=\"q\" exit-reason=\"&quot;&apos;\" />",
+	};
+	/* read the general way: each is something the fast path does not prove */
+	static const char *const general[] = {
+		"<lrm_rsc_op id=\"m\"><x/></lrm_rsc_op>",          /* kept verbatim */
+		"<lrm_rsc_op id=\"m\" id=\"n\"/>",                 /* repeated attribute */
+		"<lrm_rsc_op id=\"m\" a=\"1\" a=\"2\"/>",          /* repeated unknown one */
+		"<lrm_rsc_op id=\"m\"a=\"1\"/>",                   /* no space between */
+		"<lrm_rsc_op id=\"&#65;\"/>",                      /* character reference */
+		"<lrm_rsc_op id=\"&nbsp;\"/>",                     /* undeclared entity */
+		"<lrm_rsc_op id=\"a\tb\"/>",                       /* normalised whitespace */
+		"<lrm_rsc_op id=\"a<b\"/>",                        /* '<' in a value */
+		"<lrm_rsc_op id=\"\xc3\xa9\"/>",                   /* non-ASCII */
+		"<lrm_rsc_op id=\"\xc3\"/>",                       /* broken UTF-8 */
+		"<lrm_rsc_op xmlns:p=\"u\" p:id=\"m\"/>",          /* namespaces */
+		"<lrm_rsc_op xmlns=\"u\"/>",
+		"text",                                              /* text */
+		"<![CDATA[x]]>",
+		"<?pi x?>",
+		"<!-- a -- b -->",                                   /* bad comment */
+		"<lrm_rsc_op id=\"m\">",                             /* unclosed */
+		"</lrm_rsc_op>",                                     /* stray end tag */
+		"<lrm_rsc_op id='m\"/>",                             /* unterminated value */
+		"<lrm_rsc_op id=m/>",                                /* unquoted value */
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(fast); i++) {
+		g_autofree char *doc = status_doc(fast[i]);
+
+		g_test_message("fast: %s", fast[i]);
+		g_assert_true(check_both_paths(doc, strlen(doc)));
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(general); i++) {
+		g_autofree char *doc = status_doc(general[i]);
+
+		g_test_message("general: %s", general[i]);
+		g_assert_false(check_both_paths(doc, strlen(doc)));
+	}
+	/* outside the status section too: a declared encoding, a DOCTYPE, a second status */
+	{
+		g_autofree char *doc = status_doc("");
+		g_autofree char *latin = NULL, *two = NULL;
+		char *decl = strstr(doc, "UTF-8");
+
+		g_assert_nonnull(decl);
+		latin = g_strdup(doc);
+		memcpy(latin + (decl - doc), "LATIN", 5);
+		g_assert_false(check_both_paths(latin, strlen(latin)));
+		two = g_strconcat("<cib admin_epoch=\"0\" epoch=\"1\" num_updates=\"0\" "
+				  "validate-with=\"pacemaker-3.0\"><configuration/><status/>"
+				  "<status/></cib>", NULL);
+		g_assert_false(check_both_paths(two, strlen(two)));
+	}
+	/* every truncation of the document: the same result either way */
+	{
+		g_autofree char *doc = status_doc("<!-- x -->");
+		size_t n = strlen(doc);
+
+		for (size_t cut = 0; cut < n; cut++)
+			check_both_paths(doc, cut);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -293,5 +488,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/cib/refuses/bad-input", test_refuses_bad_input);
 	g_test_add_func("/cib/refuses/mismatched-tag", test_refuses_mismatched_tag);
 	g_test_add_func("/cib/save-file", test_save_file);
+	g_test_add_func("/cib/fast-status/scheduler-cases", test_fast_status_cases);
+	g_test_add_func("/cib/fast-status/crafted", test_fast_status_crafted);
 	return g_test_run();
 }
