@@ -344,25 +344,33 @@ static void create_primitive_actions(vigil_sched *s, vigil_srsc *r)
 }
 
 /* Whether the history of R on N shows the recurring monitor of INTERVAL_MS active. */
-static bool monitor_active(const vigil_sched *s, const vigil_srsc *r, const vigil_snode *n,
+static bool history_has_monitor(const vigil_lrm_rsc *l, int64_t interval_ms)
+{
+	for (guint j = 0; j < l->ops->len; j++) {
+		const vigil_lrm_op *op = g_ptr_array_index(l->ops, j);
+
+		if (op->interval_ms_v == interval_ms && op->rc_code_v == 0 &&
+		    op->op_status_v == 0 && g_strcmp0(op->operation, "monitor") == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool monitor_active(const vigil_sched *s, const vigil_srsc *r, vigil_snode *n,
 			   int64_t interval_ms)
 {
 	const vigil_node_state *st = n->info->state;
+	const vigil_lrm_rsc *first = r->id != NULL ? g_hash_table_lookup(vigil_snode_histories(n),
+									 r->id) : NULL;
 
 	(void)s;
+	if (!n->histories_repeat)
+		return first != NULL && history_has_monitor(first, interval_ms);
 	for (guint i = 0; st != NULL && i < st->lrm_rscs->len; i++) {
 		const vigil_lrm_rsc *l = g_ptr_array_index(st->lrm_rscs, i);
 
-		if (g_strcmp0(l->id, r->id) != 0)
-			continue;
-		for (guint j = 0; j < l->ops->len; j++) {
-			const vigil_lrm_op *op = g_ptr_array_index(l->ops, j);
-
-			if (g_strcmp0(op->operation, "monitor") == 0 &&
-			    op->interval_ms_v == interval_ms && op->rc_code_v == 0 &&
-			    op->op_status_v == 0)
-				return true;
-		}
+		if (g_strcmp0(l->id, r->id) == 0 && history_has_monitor(l, interval_ms))
+			return true;
 	}
 	return false;
 }

@@ -33,6 +33,9 @@ bool vigil_sched_property_bool(const vigil_sched *s, const char *name, bool dflt
 /* actions.c: Pacemaker's pe__find_active_on(): the node R counts as active on (its first
  * clean one, or, where fencing protects it, simply the first), or NULL. */
 vigil_snode *vigil_srsc_active_on(const vigil_sched *s, const vigil_srsc *r);
+/* The histories of node N's status, by resource id (the first of each); where one resource
+ * has several, N->histories_repeat is set and callers must look at them all. */
+GHashTable *vigil_snode_histories(vigil_snode *n);
 
 /* Whether R requires fencing (Pacemaker's pe_rsc_needs_fencing): its own "requires", or by
  * default where fencing is enabled, except for fencing devices. */

@@ -30,6 +30,9 @@ typedef struct vigil_snode {
 	bool unclean_now;       /* while reading the status: already known to need fencing */
 	unsigned unclean_seq;   /* order in which it was found to need fencing (0: never) */
 	char *fence_reason;     /* why, as found first (owned) */
+	GHashTable *histories;  /* rsc id -> its first lrm_resource here (see
+				 * vigil_snode_histories()), built on first use */
+	bool histories_repeat;  /* some resource has more than one lrm_resource here */
 } vigil_snode;
 
 /* Node scores of one resource: one int per node (by vigil_snode.index); nodes not in the

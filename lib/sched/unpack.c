@@ -12,6 +12,7 @@
 #include "common/duration.h"
 #include "common/score.h"
 #include "sched/sched.h"
+#include "sched/sched-private.h"
 
 /* OCF exit codes and Pacemaker execution statuses that the history records. */
 enum { OCF_OK = 0, OCF_INVALID_PARAM = 2, OCF_UNIMPLEMENTED = 3, OCF_NOT_INSTALLED = 5, OCF_NOT_CONFIGURED = 6,
@@ -47,7 +48,28 @@ static void snode_free(vigil_snode *n)
 		return;
 	vigil_node_info_free(n->info);
 	g_free(n->fence_reason);
+	g_clear_pointer(&n->histories, g_hash_table_unref);
 	g_free(n);
+}
+
+GHashTable *vigil_snode_histories(vigil_snode *n)
+{
+	const vigil_node_state *st = n->info->state;
+
+	if (n->histories != NULL)
+		return n->histories;
+	n->histories = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; st != NULL && i < st->lrm_rscs->len; i++) {
+		vigil_lrm_rsc *l = g_ptr_array_index(st->lrm_rscs, i);
+
+		if (l->id == NULL)
+			continue;
+		if (g_hash_table_contains(n->histories, l->id))
+			n->histories_repeat = true;
+		else
+			g_hash_table_insert(n->histories, l->id, l);
+	}
+	return n->histories;
 }
 
 void vigil_sched_free(vigil_sched *s)
