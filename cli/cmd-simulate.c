@@ -226,14 +226,17 @@ static int apply_what_ifs(vigil_inject *doc, const sim_args *a, int64_t now, GSt
 
 /* --- printing ---------------------------------------------------------------------------- */
 
-static void print_status(const vigil_cib *cib, int64_t now, const char *title, GString *out)
+/* Prints the status of CIB at NOW; returns the working set it read (to schedule on). */
+static vigil_sched *print_status(const vigil_cib *cib, int64_t now, const char *title,
+				 GString *out)
 {
-	g_autoptr(vigil_sched) s = NULL;
+	vigil_sched *s = NULL;
 
 	vigil_sched_unpack(cib, now, &s);
 	vigil_sched_format_header(s, out);
 	g_string_append_printf(out, "%s:\n", title);
 	vigil_sched_format_status(s, out);
+	return s;
 }
 
 static char *action_key(const vigil_action *a)
@@ -461,7 +464,7 @@ static int execute(const sim_args *a, vigil_inject *in, vigil_cib *cib, const GP
 		g_string_append(out, "\nExecuting Cluster Transition:\n");
 		print_execution(order, out);
 		g_string_append(out, "\n");
-		print_status(cib, now, "Revised Cluster Status", out);
+		vigil_sched_free(print_status(cib, now, "Revised Cluster Status", out));
 	}
 	if (a->save_output != NULL && vigil_cib_save_file(cib, a->save_output) < 0) {
 		fprintf(stderr, "vigil simulate: cannot write %s; check the directory "
@@ -487,13 +490,17 @@ static int simulate(const sim_args *a, GString *out)
 	if (simulation_time(a, cib, &now, out) < 0)
 		return VIGIL_EXIT_USAGE;
 	/* the status as it is, then the what-ifs, then what the cluster would do */
-	print_status(cib, now, "Current cluster status", out);
+	s = print_status(cib, now, "Current cluster status", out);
 	in = vigil_inject_new(cib);
 	r = apply_what_ifs(in, a, now, out);
 	if (r < 0)
 		return r == -EINVAL || r == -ENOENT || r == -ESRCH ? VIGIL_EXIT_USAGE :
 								     VIGIL_EXIT_CONFIG;
-	vigil_sched_unpack(cib, now, &s);
+	/* the working set just printed, unless the what-ifs changed the CIB */
+	if (have_what_ifs(a)) {
+		g_clear_pointer(&s, vigil_sched_free);
+		vigil_sched_unpack(cib, now, &s);
+	}
 	if (a->show_scores)
 		s->scores = scores = g_string_new(NULL);
 	if (a->explain != NULL) {

@@ -45,10 +45,11 @@ typedef struct vigil_status_span {
 } vigil_status_span;
 
 /* The fast path for big status sections (status-read.c): reads the node_states of the
- * document DATA into *RET_STATES and says where the status content lies, or returns
- * -EAGAIN when the document must be read the general way. */
+ * document DATA into *RET_STATES (their histories in *RET_ARENA, which must outlive them)
+ * and says where the status content lies, or returns -EAGAIN when the document must be
+ * read the general way. */
 int vigil_status_fast_read(const char *data, size_t len, vigil_status_span *ret_span,
-			   GPtrArray **ret_states);
+			   GPtrArray **ret_states, struct vigil_arena **ret_arena);
 /* DATA with the status content replaced by as many newlines as it holds. */
 char *vigil_status_reduced_doc(const char *data, const vigil_status_span *span, size_t *ret_len);
 

@@ -11,6 +11,7 @@
 
 #include "cib/cib-private.h"
 #include "cib/schema.h"
+#include "common/arena.h"
 
 #define for_each_element(child, parent) \
 	for (xmlNode *child = xmlFirstElementChild((xmlNode *)(parent)); child != NULL; \
@@ -612,6 +613,7 @@ int vigil_cib_parse_flags(const char *data, size_t len, const char *name, unsign
 			  GPtrArray *diags, vigil_cib **ret_cib)
 {
 	bool validate = !(flags & VIGIL_CIB_PARSE_NO_VALIDATE);
+	g_autoptr(vigil_arena) arena = NULL; /* after the states that point into it */
 	g_autoptr(GPtrArray) states = NULL;
 	g_autofree char *reduced = NULL;
 	vigil_status_span span;
@@ -620,13 +622,14 @@ int vigil_cib_parse_flags(const char *data, size_t len, const char *name, unsign
 
 	/* a big status section is read by status-read.c, the rest by libxml2 */
 	if ((flags & VIGIL_CIB_PARSE_GENERAL_ONLY) ||
-	    vigil_status_fast_read(data, len, &span, &states) < 0)
+	    vigil_status_fast_read(data, len, &span, &states, &arena) < 0)
 		return parse_general(data, len, name, validate, diags, ret_cib);
 	reduced = vigil_status_reduced_doc(data, &span, &reduced_len);
 	r = parse_general(reduced, reduced_len, name, validate, diags, ret_cib);
 	if (r < 0)
 		return r;
 	g_ptr_array_extend_and_steal((*ret_cib)->node_states, g_steal_pointer(&states));
+	(*ret_cib)->status_arena = g_steal_pointer(&arena);
 	return 0;
 }
 

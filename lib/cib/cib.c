@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cib/cib-private.h"
+#include "common/arena.h"
 #include "common/score.h"
 
 #define F VIGIL_FIELD
@@ -190,9 +191,10 @@ void vigil_lrm_op_free(vigil_lrm_op *op)
 {
 	if (op == NULL)
 		return;
-	if (!op->packed)
-		vigil_fields_free(op, vigil_lrm_op_fields);
 	vigil_extra_clear(&op->extra);
+	if (op->in_arena)
+		return;
+	vigil_fields_free(op, vigil_lrm_op_fields);
 	g_free(op);
 }
 
@@ -200,9 +202,11 @@ void vigil_lrm_rsc_free(vigil_lrm_rsc *r)
 {
 	if (r == NULL)
 		return;
-	vigil_fields_free(r, vigil_lrm_rsc_fields);
 	g_clear_pointer(&r->ops, g_ptr_array_unref);
 	vigil_extra_clear(&r->extra);
+	if (r->in_arena)
+		return;
+	vigil_fields_free(r, vigil_lrm_rsc_fields);
 	g_free(r);
 }
 
@@ -262,6 +266,7 @@ void vigil_cib_free(vigil_cib *cib)
 	vigil_extra_clear(&cib->op_defaults_extra);
 	g_clear_pointer(&cib->node_states, g_ptr_array_unref);
 	vigil_extra_clear(&cib->status_extra);
+	g_clear_pointer(&cib->status_arena, vigil_arena_free);
 	g_free(cib);
 }
 

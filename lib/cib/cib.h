@@ -124,9 +124,9 @@ typedef struct vigil_lrm_op {
 	int call_id_v, rc_code_v, op_status_v;
 	int64_t interval_ms_v, last_rc_change_v;
 	vigil_extra extra;
-	/* the strings above live in the struct's own allocation (the fast status reader makes
-	 * them so); an operation's history entry never changes once recorded */
-	bool packed;
+	/* the struct and its strings live in the CIB's status arena (the fast status reader
+	 * makes them so); an operation's history entry never changes once recorded */
+	bool in_arena;
 } vigil_lrm_op;
 
 /* status: <lrm_resource id class provider type> and its operation history. */
@@ -134,6 +134,7 @@ typedef struct vigil_lrm_rsc {
 	char *id, *class_, *provider, *type;
 	GPtrArray *ops; /* of vigil_lrm_op*, in document order */
 	vigil_extra extra;
+	bool in_arena; /* the struct and its strings live in the CIB's status arena */
 } vigil_lrm_rsc;
 
 /* status: <node_state> */
@@ -183,6 +184,8 @@ typedef struct vigil_cib {
 	vigil_extra status_extra;
 	/* Index of every primitive and group by id (borrowed pointers). */
 	GHashTable *rsc_index;
+	/* where the fast status reader put the histories it read ('in_arena' ones) */
+	struct vigil_arena *status_arena;
 } vigil_cib;
 
 /* --- life cycle, reading, writing (cib.c, cib-read.c, cib-write.c) --------------------- */

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "cib/cib-private.h"
+#include "common/arena.h"
 
 #define MAX_DEPTH 64
 #define MAX_ATTRS 64
@@ -66,6 +67,7 @@ typedef struct scanner {
 	bool seen_status;
 	vigil_status_span *out;
 	GPtrArray *node_states;
+	vigil_arena *arena; /* histories: lrm_resource and lrm_rsc_op */
 } scanner;
 
 /* Byte classes: name start, name, plain attribute value byte. */
@@ -335,20 +337,36 @@ static int read_attrs(void *obj, const vigil_field *fields, vigil_extra *extra, 
 	return read_attrs_into(obj, fields, extra, attrs, n, NULL);
 }
 
-/* An lrm_rsc_op and its strings in one allocation: a big status holds one per resource,
- * node and operation, and a dozen strings each. */
-static vigil_lrm_op *read_op(const attr *attrs, unsigned n, int *ret)
+/* Room in ARENA for an object of SIZE and the values of ATTRS with their NULs. */
+static void *arena_object(vigil_arena *arena, size_t size, const attr *attrs, unsigned n)
 {
-	size_t room = 0;
-	vigil_lrm_op *op;
+	size_t room = size;
 
 	for (unsigned i = 0; i < n; i++)
 		room += attrs[i].value.len + 1;
-	op = g_malloc0(sizeof(*op) + room);
-	op->packed = true;
+	return vigil_arena_alloc0(arena, room);
+}
+
+/* Histories go to the arena, with their strings: a big status holds one lrm_rsc_op per
+ * resource, node and operation, with a dozen strings each. */
+static vigil_lrm_op *read_op(scanner *sc, const attr *attrs, unsigned n, int *ret)
+{
+	vigil_lrm_op *op = arena_object(sc->arena, sizeof(*op), attrs, n);
+
+	op->in_arena = true;
 	*ret = read_attrs_into(op, vigil_lrm_op_fields, &op->extra, attrs, n, (char *)(op + 1));
 	vigil_lrm_op_parse_values(op);
 	return op;
+}
+
+static vigil_lrm_rsc *read_lrm_rsc(scanner *sc, const attr *attrs, unsigned n, int *ret)
+{
+	vigil_lrm_rsc *r = arena_object(sc->arena, sizeof(*r), attrs, n);
+
+	r->in_arena = true;
+	r->ops = VIGIL_PTR_ARRAY(vigil_lrm_op_free);
+	*ret = read_attrs_into(r, vigil_lrm_rsc_fields, &r->extra, attrs, n, (char *)(r + 1));
+	return r;
 }
 
 static const vigil_field id_field[] = { { "id", 0 }, VIGIL_FIELD_END };
@@ -417,18 +435,17 @@ static int status_element(scanner *sc, frame *parent, frame *f, const attr *attr
 	}
 	case K_LRM_RESOURCE: {
 		vigil_node_state *ns = parent->obj;
-		vigil_lrm_rsc *r = g_new0(vigil_lrm_rsc, 1);
+		int ret;
 
-		r->ops = VIGIL_PTR_ARRAY(vigil_lrm_op_free);
-		g_ptr_array_add(ns->lrm_rscs, r);
-		f->obj = r;
-		return read_attrs(r, vigil_lrm_rsc_fields, &r->extra, attrs, n);
+		f->obj = read_lrm_rsc(sc, attrs, n, &ret);
+		g_ptr_array_add(ns->lrm_rscs, f->obj);
+		return ret;
 	}
 	case K_LRM_OP: {
 		vigil_lrm_rsc *r = parent->obj;
 		int ret;
 
-		g_ptr_array_add(r->ops, read_op(attrs, n, &ret));
+		g_ptr_array_add(r->ops, read_op(sc, attrs, n, &ret));
 		return ret;
 	}
 	case K_TRANSIENT: {
@@ -591,10 +608,12 @@ static int scan(scanner *sc)
 }
 
 int vigil_status_fast_read(const char *data, size_t len, vigil_status_span *ret_span,
-			   GPtrArray **ret_states)
+			   GPtrArray **ret_states, vigil_arena **ret_arena)
 {
 	static gsize once = 0;
 	scanner sc = { .data = data, .p = data, .end = data + len, .line = 1, .status_depth = -1 };
+	/* freed after the states that point into it */
+	g_autoptr(vigil_arena) arena = vigil_arena_new();
 	g_autoptr(GPtrArray) states = VIGIL_PTR_ARRAY(vigil_node_state_free);
 
 	if (g_once_init_enter(&once)) {
@@ -604,9 +623,11 @@ int vigil_status_fast_read(const char *data, size_t len, vigil_status_span *ret_
 	*ret_span = (vigil_status_span){ .doc_len = len };
 	sc.out = ret_span;
 	sc.node_states = states;
+	sc.arena = arena;
 	if (scan(&sc) < 0 || !sc.seen_status)
 		return -EAGAIN;
 	*ret_states = g_steal_pointer(&states);
+	*ret_arena = g_steal_pointer(&arena);
 	return 0;
 }
 

@@ -167,16 +167,21 @@ typedef struct replay {
 /* The exit code the cluster expected, from transition-key "ACTION:GRAPH:TARGET_RC:UUID". */
 static int target_rc(const vigil_lrm_op *op)
 {
-	g_auto(GStrv) parts = NULL;
-	char *end = NULL;
+	const char *field, *colon;
+	g_autofree char *long_text = NULL;
+	char buf[32], *text = buf, *end = NULL;
 	long v;
 
-	if (op->transition_key == NULL)
+	if (op->transition_key == NULL || (colon = strchr(op->transition_key, ':')) == NULL ||
+	    (colon = strchr(field = colon + 1, ':')) == NULL ||
+	    (colon = strchr(field = colon + 1, ':')) == NULL)
 		return -1;
-	parts = g_strsplit(op->transition_key, ":", 4);
-	if (g_strv_length(parts) < 4)
-		return -1;
-	v = strtol(parts[2], &end, 10);
+	/* the third field, read whole (as strtol on it alone would: "" is 0) */
+	if ((size_t)(colon - field) < sizeof(buf))
+		g_strlcpy(buf, field, (gsize)(colon - field) + 1);
+	else
+		text = long_text = g_strndup(field, (gsize)(colon - field));
+	v = strtol(text, &end, 10);
 	return *end == '\0' ? (int)v : -1;
 }
 

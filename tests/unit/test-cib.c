@@ -9,6 +9,7 @@
 
 #include "cib/cib.h"
 #include "cib/cib-private.h"
+#include "common/arena.h"
 #include "tests/canon.h"
 
 static const char *cases_dir;
@@ -324,10 +325,11 @@ static bool check_both_paths(const char *text, size_t len)
 {
 	g_autoptr(GPtrArray) d1 = vigil_diags_new(), d2 = vigil_diags_new();
 	g_autoptr(vigil_cib) a = NULL, b = NULL;
+	g_autoptr(vigil_arena) arena = NULL;
 	g_autoptr(GPtrArray) states = NULL;
 	g_autofree char *m1 = NULL, *m2 = NULL;
 	vigil_status_span span;
-	bool fast = vigil_status_fast_read(text, len, &span, &states) == 0;
+	bool fast = vigil_status_fast_read(text, len, &span, &states, &arena) == 0;
 	int r1 = vigil_cib_parse_flags(text, len, "t.xml", 0, d1, &a);
 	int r2 = vigil_cib_parse_flags(text, len, "t.xml", VIGIL_CIB_PARSE_GENERAL_ONLY, d2, &b);
 
