@@ -350,6 +350,22 @@ static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lr
 	}
 }
 
+/* How many nodes R counts as active on, as Pacemaker's is_multiply_active() counts them
+ * (pe__find_active_requires()): all of them where fencing protects it, else only those online
+ * and not (yet) known to need fencing. */
+static unsigned active_count(const vigil_sched *s, const vigil_srsc *r)
+{
+	bool fencing = vigil_srsc_needs_fencing(s, r);
+	unsigned count = 0;
+
+	for (guint i = 0; i < r->running_on->len; i++) {
+		const vigil_snode *n = g_ptr_array_index(r->running_on, i);
+
+		count += fencing || (n->info->online && !n->unclean_now);
+	}
+	return count;
+}
+
 /* Active on more than one node: with multiple-active=block, the cluster keeps its hands off
  * from here on (native_add_running), which changes how the rest of its history reads. */
 static void multiply_active(const vigil_sched *s, vigil_srsc *r)
@@ -359,9 +375,9 @@ static void multiply_active(const vigil_sched *s, vigil_srsc *r)
 		return;
 	r->managed = false;
 	r->blocked = true;
+	/* a group with multiple-active=block is blocked whole */
 	if (r->parent != NULL && r->parent->cfg != NULL &&
-	    g_strcmp0(vigil_nvsets_get(r->parent->cfg->nvsets, "meta_attributes",
-				       "multiple-active"), "block") == 0) {
+	    g_strcmp0(vigil_rsc_meta(s->cib, r->parent->cfg, "multiple-active"), "block") == 0) {
 		for (guint i = 0; i < r->parent->children->len; i++) {
 			vigil_srsc *m = g_ptr_array_index(r->parent->children, i);
 
@@ -369,6 +385,32 @@ static void multiply_active(const vigil_sched *s, vigil_srsc *r)
 			m->blocked = true;
 		}
 	}
+}
+
+static void add_to_parent(vigil_srsc *r, vigil_snode *node)
+{
+	if (r->parent != NULL && !g_ptr_array_find(r->parent->running_on, node, NULL))
+		g_ptr_array_add(r->parent->running_on, node);
+}
+
+/* R is active on NODE, as Pacemaker's native_add_running(): a node in maintenance takes R
+ * out of the cluster's hands; an unmanaged R (by then) is left alone, its group counting
+ * it only on a node that is online, and multiple-active is not looked at; a managed one
+ * found active on several nodes follows its multiple-active policy. */
+static void add_running(vigil_sched *s, vigil_srsc *r, vigil_snode *node)
+{
+	g_ptr_array_add(r->running_on, node);
+	node->active_count++;
+	if (node->info->maintenance)
+		r->managed = false;
+	if (!r->managed) {
+		if (node->info->online)
+			add_to_parent(r, node);
+		return;
+	}
+	if (active_count(s, r) > 1)
+		multiply_active(s, r);
+	add_to_parent(r, node);
 }
 
 static void mark_unclean_now(vigil_sched *s, vigil_snode *node, const char *reason)
@@ -447,20 +489,7 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 	if (st.on_fail == VIGIL_ON_FAIL_STANDBY)
 		node->standby_onfail = true;
 	if (st.role > VIGIL_ROLE_STOPPED) {
-		bool managed = r->managed;
-
-		g_ptr_array_add(r->running_on, node);
-		node->active_count++;
-		/* active on a node in maintenance: hands off from now on (native_add_running) */
-		if (node->info->maintenance)
-			r->managed = false;
-		if (r->running_on->len > 1)
-			multiply_active(s, r);
-		/* the group is active there too, but an unmanaged member counts only on a
-		 * node that is online (native_add_running) */
-		if (r->parent != NULL && (managed || node->info->online) &&
-		    !g_ptr_array_find(r->parent->running_on, node, NULL))
-			g_ptr_array_add(r->parent->running_on, node);
+		add_running(s, r, node);
 		if (st.role > r->role)
 			r->role = st.role;
 	} else if (r->role == VIGIL_ROLE_UNKNOWN) {
