@@ -60,6 +60,7 @@ struct vigil_srsc {
 				 * parameter): stopped, and shown with the reason; 0 if none */
 	const char *pending;    /* "Starting", "Stopping", ... while an operation is in flight */
 	vigil_snode *pending_node; /* where that operation runs */
+	bool pending_found;     /* the first operation in flight found: later ones are not shown */
 	bool orphan;
 	unsigned order;         /* position in the CIB (ties of priority keep it) */
 

@@ -157,6 +157,7 @@ typedef struct replay {
 	bool ignored;
 	int probe_rc;           /* exit code of a failed probe that masks as stopped, or 0 */
 	const char *pending;    /* "Starting", ... for an operation in flight */
+	bool pending_found;     /* an operation other than a probe is in flight */
 	bool ban_node;          /* a hard error, failed stop or masked probe failure: never here */
 	bool ban_all;           /* a fatal error (not configured): nowhere */
 	const vigil_node_state *state; /* the node's status (fail-counts) */
@@ -306,7 +307,9 @@ static void op_failed(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm
 		st->role = VIGIL_ROLE_STARTED;
 }
 
-/* An operation still in flight: a start or stop means the resource may be active. */
+/* An operation still in flight: a start or stop means the resource may be active. Only the
+ * first one found is shown (unpack_rsc_op() keeps the first pending_task), and a recurring
+ * monitor counts as one though it shows as nothing. */
 static void pending_op(replay *st, const vigil_lrm_op *op)
 {
 	static const struct { const char *task, *state; } map[] = {
@@ -318,10 +321,13 @@ static void pending_op(replay *st, const vigil_lrm_op *op)
 	for (size_t i = 0; i < G_N_ELEMENTS(map); i++) {
 		if (g_strcmp0(op->operation, map[i].task) != 0)
 			continue;
-		st->pending = map[i].state;
+		if (!st->pending_found)
+			st->pending = map[i].state;
 		if (st->role < VIGIL_ROLE_STARTED)
 			st->role = VIGIL_ROLE_STARTED;
 	}
+	if (!is_probe(op))
+		st->pending_found = true;
 }
 
 static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm_rsc *lrm,
@@ -468,7 +474,8 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 	r->failure_ignored |= st.ignored;
 	if (st.probe_rc != 0 && r->failed_probe_rc == 0)
 		r->failed_probe_rc = st.probe_rc;
-	if (st.pending != NULL) {
+	if (st.pending_found && !r->pending_found) {
+		r->pending_found = true;
 		r->pending = st.pending;
 		r->pending_node = node;
 	}
