@@ -419,13 +419,45 @@ static void add_running(vigil_sched *s, vigil_srsc *r, vigil_snode *node)
 	add_to_parent(r, node);
 }
 
-static void mark_unclean_now(vigil_sched *s, vigil_snode *node, const char *reason)
+/* Pacemaker's pe_fence_node(): NODE needs fencing, for the first reason found. */
+static void fence_node(vigil_sched *s, vigil_snode *node, const char *reason)
 {
 	if (node->unclean_now)
 		return;
 	node->unclean_now = true;
 	node->unclean_seq = ++s->unclean_count;
 	node->fence_reason = g_strdup(reason);
+	if (!node->info->unclean) {
+		node->info->unclean = true;
+		node->info->unclean_reason = g_strdup(reason);
+	}
+}
+
+/* What R's state on NODE means for the node, as Pacemaker's process_rsc_state() sees it
+ * before R is added there: a node that is gone is fenced if R is active there; fencing
+ * settles R's failures there; on-fail=fence fences; and recovery asks for a stop at once
+ * (stop_action()), which cannot run on a node that is gone (in maintenance, so not fenced
+ * for R being active), so that node is fenced too (update_resource_action_runnable()):
+ * this is before the node's maintenance takes R out of the cluster's hands. */
+static void settle_node(vigil_sched *s, const vigil_srsc *r, vigil_snode *node, replay *st)
+{
+	bool active = st->role > VIGIL_ROLE_STOPPED;
+	g_autofree char *reason = NULL;
+
+	if (active && !node->info->online && !node->info->maintenance && r->managed &&
+	    s->opts.stonith_enabled && !node->unclean_now) {
+		reason = g_strdup_printf("%s is thought to be active there", r->id);
+		fence_node(s, node, reason);
+	}
+	if (node->unclean_now)
+		st->on_fail = VIGIL_ON_FAIL_IGNORE;
+	else if (st->on_fail == VIGIL_ON_FAIL_FENCE) {
+		reason = g_strdup_printf("%s failed there", r->id);
+		fence_node(s, node, reason);
+	} else if (st->on_fail == VIGIL_ON_FAIL_RESTART && active && !node->info->online &&
+		   r->managed) {
+		fence_node(s, node, "stop is unrunnable");
+	}
 }
 
 static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rsc *lrm)
@@ -445,30 +477,7 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 		r = orphan_new(s, lrm);
 	}
 	replay_ops(s, r, lrm, &st);
-	/* active, as far as anyone knows, on a node that is gone: fence it (process_rsc_state) */
-	if (st.role > VIGIL_ROLE_STOPPED && !node->info->online && !node->info->maintenance &&
-	    r->managed && s->opts.stonith_enabled && !node->unclean_now) {
-		g_autofree char *reason = g_strdup_printf("%s is thought to be active there",
-							  r->id);
-
-		mark_unclean_now(s, node, reason);
-		if (!node->info->unclean) {
-			node->info->unclean = true;
-			node->info->unclean_reason = g_steal_pointer(&reason);
-		}
-	}
-	/* as Pacemaker's process_rsc_state(): fencing the node settles its failures */
-	if (node->unclean_now)
-		st.on_fail = VIGIL_ON_FAIL_IGNORE;
-	else if (st.on_fail == VIGIL_ON_FAIL_FENCE) {
-		g_autofree char *reason = g_strdup_printf("%s failed there", r->id);
-
-		mark_unclean_now(s, node, reason);
-		if (!node->info->unclean) {
-			node->info->unclean = true;
-			node->info->unclean_reason = g_steal_pointer(&reason);
-		}
-	}
+	settle_node(s, r, node, &st);
 	if (st.role > VIGIL_ROLE_STOPPED && st.on_fail > VIGIL_ON_FAIL_IGNORE)
 		r->failed = true;
 	r->failure_ignored |= st.ignored;
@@ -562,7 +571,7 @@ static void unpack_status(vigil_sched *s)
 		vigil_snode *n = node_of_state(s, g_ptr_array_index(s->cib->node_states, i));
 
 		if (n != NULL && n->info->unclean)
-			mark_unclean_now(s, n, n->info->unclean_reason);
+			fence_node(s, n, n->info->unclean_reason);
 	}
 	for (guint i = 0; i < s->cib->node_states->len; i++) {
 		const vigil_node_state *ns = g_ptr_array_index(s->cib->node_states, i);
