@@ -163,6 +163,7 @@ typedef struct replay {
 	const vigil_node_state *state; /* the node's status (fail-counts) */
 	const vigil_snode *node; /* the node the history is from */
 	bool timeout_off;       /* failure-timeout disabled by a counted on-fail=block failure */
+	bool unrecoverable;     /* a stop failed in a way only fencing recovers, and it cannot */
 } replay;
 
 /* The exit code the cluster expected, from transition-key "ACTION:GRAPH:TARGET_RC:UUID". */
@@ -330,6 +331,23 @@ static void pending_op(replay *st, const vigil_lrm_op *op)
 		st->pending_found = true;
 }
 
+/* Pacemaker's check_recoverable(), from remap_operation(): a stop that failed with a hard
+ * error (the agent missing, not supported, bad parameters, no privileges) is recovered only
+ * by fencing the node; where that is not possible the resource is blocked, whatever the
+ * stop's on-fail says and whether or not the failure has expired. */
+static bool unrecoverable_stop(const vigil_sched *s, const vigil_lrm_op *op, const replay *st)
+{
+	int rc = op->rc_code_v;
+
+	if (g_strcmp0(op->operation, "stop") != 0 ||
+	    (op->op_status_v != EXEC_DONE && op->op_status_v != EXEC_ERROR))
+		return false;
+	if (rc != OCF_INVALID_PARAM && rc != OCF_UNIMPLEMENTED && rc != 4 /* privileges */ &&
+	    rc != OCF_NOT_INSTALLED)
+		return false;
+	return !vigil_can_fence(&s->opts, st->node->info);
+}
+
 static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm_rsc *lrm,
 		       replay *st)
 {
@@ -349,6 +367,7 @@ static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lr
 				 op_result(r, op, st) : op->op_status_v;
 		if (result == EXEC_NOT_INSTALLED && is_probe(op))
 			result = PROBE_NOT_INSTALLED;
+		st->unrecoverable |= unrecoverable_stop(s, op, st);
 		if (result == EXEC_DONE)
 			op_succeeded(st, op);
 		else
@@ -477,6 +496,10 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 		r = orphan_new(s, lrm);
 	}
 	replay_ops(s, r, lrm, &st);
+	if (st.unrecoverable) {
+		r->blocked = true;
+		r->managed = false;
+	}
 	settle_node(s, r, node, &st);
 	if (st.role > VIGIL_ROLE_STOPPED && st.on_fail > VIGIL_ON_FAIL_IGNORE)
 		r->failed = true;
