@@ -302,6 +302,11 @@ static void op_failed(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm
 		st->ban_node = true;
 		st->ban_all = true;
 	}
+	/* on-fail=stop (or fence without fencing) means "do not start it again": every node
+	 * is banned at once (unpack_rsc_op_failure(), fail_role stopped), whatever later
+	 * operations say and before an unmanaged resource's own node is preferred */
+	if (f == VIGIL_ON_FAIL_STOP)
+		st->ban_all = true;
 	if (f > st->on_fail)
 		st->on_fail = f;
 	if (st->role < VIGIL_ROLE_STARTED)
