@@ -267,14 +267,14 @@ static char *decode(const attr *a)
  * keep their attribute order, so this is nearly always the first comparison. */
 static char **slot_for(void *obj, const vigil_field *fields, text_span name, unsigned *hint)
 {
-	unsigned n = 0;
+	unsigned n = *hint;
 
 	while (fields[n].name != NULL)
 		n++;
 	for (unsigned k = 0; k < n; k++) {
 		unsigned i = (*hint + k) % n;
 
-		if (strncmp(fields[i].name, name.s, name.len) == 0 &&
+		if (fields[i].name[0] == name.s[0] && strncmp(fields[i].name, name.s, name.len) == 0 &&
 		    fields[i].name[name.len] == '\0') {
 			*hint = i + 1;
 			return (char **)((char *)obj + fields[i].offset);
@@ -344,7 +344,8 @@ static void *arena_object(vigil_arena *arena, size_t size, const attr *attrs, un
 
 	for (unsigned i = 0; i < n; i++)
 		room += attrs[i].value.len + 1;
-	return vigil_arena_alloc0(arena, room);
+	/* only the object needs zeroing: the strings are written over */
+	return memset(vigil_arena_alloc(arena, room), 0, size);
 }
 
 /* Histories go to the arena, with their strings: a big status holds one lrm_rsc_op per

@@ -23,11 +23,16 @@ vigil_arena *vigil_arena_new(void)
 
 void *vigil_arena_alloc0(vigil_arena *a, size_t n)
 {
+	return memset(vigil_arena_alloc(a, n), 0, n);
+}
+
+void *vigil_arena_alloc(vigil_arena *a, size_t n)
+{
 	size_t need = (n + ALIGN - 1) & ~(ALIGN - 1);
 	void *p;
 
 	if (need < n)
-		g_error("vigil_arena_alloc0: %zu bytes", n);
+		g_error("vigil_arena_alloc: %zu bytes do not fit in memory", n);
 	if (need > a->left) {
 		/* a request bigger than a block gets a block of its own */
 		size_t size = MAX(need, BLOCK_SIZE);
@@ -35,14 +40,14 @@ void *vigil_arena_alloc0(vigil_arena *a, size_t n)
 
 		g_ptr_array_add(a->blocks, block);
 		if (size > BLOCK_SIZE)
-			return memset(block, 0, need);
+			return block;
 		a->next = block;
 		a->left = size;
 	}
 	p = a->next;
 	a->next += need;
 	a->left -= need;
-	return memset(p, 0, need);
+	return p;
 }
 
 void vigil_arena_free(vigil_arena *a)

@@ -8,7 +8,9 @@
 typedef struct vigil_arena vigil_arena;
 
 vigil_arena *vigil_arena_new(void);
-/* N bytes, aligned for any object, zeroed; valid until the arena is freed. */
+/* N bytes, aligned for any object; valid until the arena is freed. */
+void *vigil_arena_alloc(vigil_arena *a, size_t n);
+/* The same, zeroed. */
 void *vigil_arena_alloc0(vigil_arena *a, size_t n);
 void vigil_arena_free(vigil_arena *a);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vigil_arena, vigil_arena_free)
