@@ -316,9 +316,16 @@ static int64_t parse_int(const char *s)
 {
 	char *end = NULL;
 	long long v;
+	int64_t fast = 0;
+	size_t n;
 
 	if (s == NULL || *s == '\0')
 		return -1;
+	/* plain digits (nearly every value in a status section) without strtoll */
+	for (n = 0; n < 18 && g_ascii_isdigit(s[n]); n++)
+		fast = fast * 10 + (s[n] - '0');
+	if (s[n] == '\0')
+		return fast;
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (*end != '\0' || errno != 0 || v < 0)

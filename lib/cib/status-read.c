@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "cib/cib-private.h"
@@ -70,8 +71,8 @@ typedef struct scanner {
 	vigil_arena *arena; /* histories: lrm_resource and lrm_rsc_op */
 } scanner;
 
-/* Byte classes: name start, name, plain attribute value byte. */
-enum { C_NSTART = 1, C_NAME = 2, C_VALUE = 4, C_WS = 8 };
+/* Byte classes: name start, name, whitespace. */
+enum { C_NSTART = 1, C_NAME = 2, C_WS = 4 };
 static guint8 classes[256];
 
 static void init_classes(void)
@@ -83,9 +84,6 @@ static void init_classes(void)
 			k |= C_NSTART | C_NAME;
 		if (g_ascii_isdigit(c) || c == '-' || c == '.')
 			k |= C_NAME;
-		/* printable ASCII except the quotes, '<' and '&', which need a look */
-		if (c >= 0x20 && c < 0x7f && c != '<' && c != '&' && c != '"' && c != '\'')
-			k |= C_VALUE;
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
 			k |= C_WS;
 		classes[c] = k;
@@ -149,32 +147,53 @@ static int scan_name(scanner *sc, text_span *ret)
 	return 0;
 }
 
+/* Word-at-a-time byte tests (exact for whether any byte matches): a byte below N (N <= 128),
+ * above N (N <= 127), equal to B. */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+static uint64_t has_less(uint64_t x, unsigned n)
+{
+	return (x - ONES * n) & ~x & HIGHS;
+}
+
+static uint64_t has_more(uint64_t x, unsigned n)
+{
+	return ((x + ONES * (127 - n)) | x) & HIGHS;
+}
+
+static uint64_t has_byte(uint64_t x, unsigned char b)
+{
+	return has_less(x ^ (ONES * b), 1);
+}
+
 static int scan_value(scanner *sc, attr *a)
 {
 	char quote;
-	const char *s;
+	const char *s, *q;
+	unsigned char bad = 0, amp = 0;
 
 	if (sc->p >= sc->end || (*sc->p != '"' && *sc->p != '\''))
 		return -EAGAIN;
 	quote = *sc->p++;
 	s = sc->p;
-	a->decode = false;
-	for (; sc->p < sc->end; sc->p++) {
-		char c = *sc->p;
-
-		if (cls(c) & C_VALUE)
-			continue;
-		if (c == quote)
-			break;
-		if (c == '&')
-			a->decode = true;
-		else if (c != '"' && c != '\'')
-			return -EAGAIN; /* '<', control characters, non-ASCII */
-	}
-	if (sc->p >= sc->end)
+	q = memchr(s, quote, (size_t)(sc->end - s));
+	if (q == NULL)
 		return -EAGAIN;
-	a->value = (text_span){ s, (size_t)(sc->p - s) };
-	sc->p++;
+	/* '<', control characters and non-ASCII send the document the general way, '&' needs
+	 * decoding: looked for eight bytes at a time */
+	for (const char *c = s; c < q; c += 8) {
+		uint64_t w = ONES * 'A'; /* past the value's end: 'A's, nothing to report */
+		size_t n = MIN((size_t)(q - c), sizeof(w));
+
+		memcpy(&w, c, n);
+		bad |= (has_less(w, 0x20) | has_more(w, 0x7e) | has_byte(w, '<')) != 0;
+		amp |= has_byte(w, '&') != 0;
+	}
+	if (bad)
+		return -EAGAIN;
+	a->decode = amp != 0;
+	a->value = (text_span){ s, (size_t)(q - s) };
+	sc->p = q + 1;
 	return 0;
 }
 
