@@ -205,14 +205,20 @@ static void active_ops(const GPtrArray *ops, int *ret_start, int *ret_stop)
 static void check_history(vigil_sched *s, vigil_srsc *r, vigil_snode *n, const vigil_lrm_rsc *l,
 			  vigil_digest_fn changed)
 {
-	g_autoptr(GPtrArray) ops = vigil_lrm_rsc_ops_by_call(l);
+	g_autoptr(GPtrArray) ops = NULL;
 	int start, stop;
 	bool restart;
 
+	/* a history where R is no longer active (a failed start since recovered from, an
+	 * expired failure) asks for nothing: Pacemaker skips it before any digest */
+	if (!g_ptr_array_find(r->running_on, n, NULL))
+		return;
+	ops = vigil_lrm_rsc_ops_by_call(l);
 	active_ops(ops, &start, &stop);
-	if (start < 0 || start < stop)
-		return; /* never started there, or stopped since */
-	for (guint i = (guint)start; i < ops->len; i++) {
+	if (start < stop)
+		return; /* stopped since */
+	/* with no start at all, every operation is looked at */
+	for (guint i = (guint)MAX(start, 0); i < ops->len; i++) {
 		const vigil_lrm_op *op = g_ptr_array_index(ops, i);
 
 		if (op->interval_ms_v != 0)
