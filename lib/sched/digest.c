@@ -180,22 +180,30 @@ static bool is_start(const vigil_lrm_op *op)
 	       g_strcmp0(op->operation, "migrate_from") == 0;
 }
 
-/* Pacemaker's calculate_active_ops(): where the last start and the last stop are. */
+/* Pacemaker's calculate_active_ops(): where the last start and the last completed stop
+ * are. A start counts wherever it is (a failed one too); only when there is none does a
+ * monitor that found the resource running (or a promotion) stand for it. The fields are
+ * compared as the strings Pacemaker compares. */
 static void active_ops(const GPtrArray *ops, int *ret_start, int *ret_stop)
 {
-	int start = -1, stop = -1;
+	int start = -1, stop = -1, implied_monitor = -1, implied_clone = -1;
 
 	for (guint i = 0; i < ops->len; i++) {
 		const vigil_lrm_op *op = g_ptr_array_index(ops, i);
 
-		if (is_start(op))
-			start = (int)i;
-		else if (g_strcmp0(op->operation, "stop") == 0)
+		if (g_strcmp0(op->operation, "stop") == 0 && g_strcmp0(op->op_status, "0") == 0)
 			stop = (int)i;
-		else if ((start == -1 || start <= stop) && g_strcmp0(op->operation, "monitor") == 0 &&
-			 (op->rc_code_v == 0 || op->rc_code_v == 8))
-			start = (int)i; /* found running: as good as started */
+		else if (is_start(op))
+			start = (int)i;
+		else if (implied_monitor <= stop && g_strcmp0(op->operation, "monitor") == 0) {
+			if (g_strcmp0(op->rc_code, "0") == 0 || g_strcmp0(op->rc_code, "8") == 0)
+				implied_monitor = (int)i;
+		} else if (g_strcmp0(op->operation, "promote") == 0 ||
+			   g_strcmp0(op->operation, "demote") == 0)
+			implied_clone = (int)i;
 	}
+	if (start == -1)
+		start = implied_clone != -1 ? implied_clone : implied_monitor;
 	*ret_start = start;
 	*ret_stop = stop;
 }
