@@ -426,19 +426,13 @@ static void create_actions(vigil_sched *s, vigil_srsc *r)
 
 static bool known_on(const vigil_srsc *r, const vigil_snode *n);
 
-static vigil_srsc *top_of(vigil_srsc *r)
-{
-	while (r->parent != NULL)
-		r = r->parent;
-	return r;
-}
-
 /* Pacemaker's pcmk__probe_rsc_on_node(): look for R on N where its state is unknown, before
- * it may start anywhere. */
+ * it may start anywhere. The probe is ordered before R's own start (only a clone's would
+ * be ordered before the clone's, not a group's), and, when it cannot run and R is active
+ * nowhere, keeps that start from running (with no reason: the probe is R's own action). */
 static void probe_rsc(vigil_sched *s, vigil_srsc *r, vigil_snode *n)
 {
 	vigil_action *probe;
-	vigil_srsc *top;
 
 	for (guint i = 0; i < r->children->len; i++)
 		probe_rsc(s, g_ptr_array_index(r->children, i), n);
@@ -447,10 +441,9 @@ static void probe_rsc(vigil_sched *s, vigil_srsc *r, vigil_snode *n)
 	/* a new action: nothing else creates probes */
 	probe = action_new(s, r, VIGIL_TASK_MONITOR, n, false);
 	evaluate_runnable(s, probe);
-	top = top_of(r);
-	order_rsc_action(s, probe, top, VIGIL_TASK_START,
+	order_rsc_action(s, probe, r, VIGIL_TASK_START,
 			 VIGIL_ORD_OPTIONAL |
-			 (!has(probe->flags, VIGIL_ACT_RUNNABLE) && top->running_on->len == 0 ?
+			 (!has(probe->flags, VIGIL_ACT_RUNNABLE) && r->running_on->len == 0 ?
 				  VIGIL_ORD_RUNNABLE_LEFT : 0));
 }
 
