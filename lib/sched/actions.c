@@ -973,8 +973,11 @@ void vigil_schedule_actions(vigil_sched *s)
 	g_autoptr(GArray) orderings = g_array_new(false, false, sizeof(rsc_ordering));
 
 	s->rsc_orderings = orderings;
-	/* in Pacemaker's order: user orderings (unpacked with the configuration), then the
-	 * implicit ones, then fencing's; expanded newest first, as Pacemaker's lists are */
+	/* created in Pacemaker's order: user orderings (unpacked with the configuration), each
+	 * resource's internal ones, probes', then the recurring monitors' and fencing's (made
+	 * at once); the deferred ones are expanded oldest first, as pcmk__apply_orderings()
+	 * does, and each prepends, so an action looks at its newest ordering first (which of
+	 * two orderings makes it unrunnable decides the reason shown) */
 	for (guint i = 0; i < s->cib->constraints->len; i++) {
 		const vigil_constraint *c = g_ptr_array_index(s->cib->constraints, i);
 
@@ -984,9 +987,6 @@ void vigil_schedule_actions(vigil_sched *s)
 	for (guint i = 0; i < s->rscs->len; i++)
 		recovery_stops(s, g_ptr_array_index(s->rscs, i));
 	vigil_check_definitions(s, definition_changed);
-	schedule_probes(s);
-	for (guint i = 0; i < s->rscs->len; i++)
-		create_actions(s, g_ptr_array_index(s->rscs, i));
 	for (guint i = 0; i < s->rscs->len; i++) {
 		vigil_srsc *r = g_ptr_array_index(s->rscs, i);
 
@@ -995,8 +995,11 @@ void vigil_schedule_actions(vigil_sched *s)
 		else
 			primitive_internal(s, r);
 	}
+	schedule_probes(s);
+	for (guint i = 0; i < s->rscs->len; i++)
+		create_actions(s, g_ptr_array_index(s->rscs, i));
 	schedule_fencing(s);
-	for (guint i = orderings->len; i-- > 0;) {
+	for (guint i = 0; i < orderings->len; i++) {
 		const rsc_ordering *o = &g_array_index(orderings, rsc_ordering, i);
 
 		if (o->first_action != NULL)
