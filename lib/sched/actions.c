@@ -375,6 +375,15 @@ static bool monitor_active(const vigil_sched *s, const vigil_srsc *r, vigil_snod
 	return false;
 }
 
+/* Whether R is in maintenance (its own meta attribute or the cluster's maintenance-mode):
+ * Pacemaker's pe_rsc_maintenance. */
+static bool in_maintenance(const vigil_sched *s, const vigil_srsc *r)
+{
+	const char *maint = r->cfg != NULL ? vigil_rsc_meta(s->cib, r->cfg, "maintenance") : NULL;
+
+	return s->opts.maintenance_mode || (maint != NULL && vigil_str_is_true(maint));
+}
+
 /* Pacemaker's pcmk__create_recurring_actions() for the started role: each configured
  * monitor with an interval, after the start; required when the start is, or when the
  * monitor is not already running there. */
@@ -382,8 +391,14 @@ static void create_recurring(vigil_sched *s, vigil_srsc *r)
 {
 	vigil_action *start;
 
-	if (r->cfg == NULL || r->assigned == NULL || r->next_role < VIGIL_ROLE_STARTED ||
-	    !r->managed)
+	if (r->cfg == NULL || r->assigned == NULL)
+		return;
+	/* Pacemaker looks the start up again first (start_action()), which for an unmanaged
+	 * resource makes it optional again, whatever required it before */
+	if (!r->blocked && !in_maintenance(s, r) && !r->assigned->info->maintenance &&
+	    (r->next_role != VIGIL_ROLE_STOPPED || !r->managed))
+		rsc_action(s, r, VIGIL_TASK_START, r->assigned, true);
+	if (r->next_role < VIGIL_ROLE_STARTED || !r->managed)
 		return;
 	start = vigil_find_action(r, VIGIL_TASK_START, r->assigned);
 	for (guint i = 0; i < r->cfg->ops->len; i++) {
