@@ -478,8 +478,12 @@ static void schedule_probes(vigil_sched *s)
 
 /* --- internal and user orderings ----------------------------------------------------------- */
 
+/* Pacemaker's pcmk__primitive_internal_constraints(): stop before start; none at all for an
+ * unmanaged resource (so a start something else requires never requires its stop). */
 static void primitive_internal(vigil_sched *s, vigil_srsc *r)
 {
+	if (!r->managed)
+		return;
 	order_rsc(s, r, VIGIL_TASK_STOP, r, VIGIL_TASK_START,
 		  VIGIL_ORD_OPTIONAL | VIGIL_ORD_IMPLIES_THEN | VIGIL_ORD_RESTART);
 }
