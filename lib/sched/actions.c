@@ -490,7 +490,7 @@ static void primitive_internal(vigil_sched *s, vigil_srsc *r)
 
 static void group_internal(vigil_sched *s, vigil_srsc *g)
 {
-	vigil_srsc *prev = NULL;
+	vigil_srsc *prev = NULL, *last_active = NULL;
 
 	order_rsc(s, g, VIGIL_TASK_STOP, g, VIGIL_TASK_STOPPED, VIGIL_ORD_RUNNABLE_LEFT);
 	order_rsc(s, g, VIGIL_TASK_STOPPED, g, VIGIL_TASK_START, VIGIL_ORD_OPTIONAL);
@@ -512,6 +512,14 @@ static void group_internal(vigil_sched *s, vigil_srsc *g)
 				  VIGIL_ORD_IMPLIES_THEN | VIGIL_ORD_RUNNABLE_LEFT);
 			order_rsc(s, m, VIGIL_TASK_STOP, prev, VIGIL_TASK_STOP,
 				  VIGIL_ORD_OPTIONAL | VIGIL_ORD_RESTART);
+		}
+		/* a partially active group stops in sequence: past an inactive member, after
+		 * the last active one (Pacemaker's member_internal_constraints()) */
+		if (m->running_on->len > 0) {
+			if (prev != NULL && prev->running_on->len == 0 && last_active != NULL)
+				order_rsc(s, m, VIGIL_TASK_STOP, last_active, VIGIL_TASK_STOP,
+					  VIGIL_ORD_OPTIONAL);
+			last_active = m;
 		}
 		prev = m;
 	}
