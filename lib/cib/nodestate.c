@@ -482,6 +482,30 @@ static gint older_first(gconstpointer a, gconstpointer b)
 	return 0;
 }
 
+/* Does older_first() order OPS as a total preorder? Pending operations compare by their
+ * transitions, and equal call-ids by last-rc-change only where both have one: either can
+ * leave "equal" intransitive. */
+static bool totally_ordered(const GPtrArray *ops)
+{
+	bool all_changes = true;
+
+	if (ops->len > 16)
+		return false;
+	for (guint i = 0; i < ops->len; i++) {
+		const vigil_lrm_op *op = g_ptr_array_index(ops, i);
+
+		if (op->call_id_v == -1)
+			return false;
+		all_changes &= op->last_rc_change_v >= 0;
+	}
+	for (guint i = 0; !all_changes && i < ops->len; i++)
+		for (guint j = i + 1; j < ops->len; j++)
+			if (((const vigil_lrm_op *)g_ptr_array_index(ops, i))->call_id_v ==
+			    ((const vigil_lrm_op *)g_ptr_array_index(ops, j))->call_id_v)
+				return false;
+	return true;
+}
+
 /* In Pacemaker's order: the history's operations, listed newest in the document first, then
  * sorted (stably, by GLib's merge sort, as Pacemaker does) with pe__is_newer_op(). */
 GPtrArray *vigil_lrm_rsc_ops_by_call(const vigil_lrm_rsc *lrm)
@@ -489,6 +513,22 @@ GPtrArray *vigil_lrm_rsc_ops_by_call(const vigil_lrm_rsc *lrm)
 	GPtrArray *ops = g_ptr_array_sized_new(lrm->ops->len);
 	GList *list = NULL;
 
+	for (guint i = lrm->ops->len; i-- > 0; )
+		g_ptr_array_add(ops, g_ptr_array_index(lrm->ops, i));
+	/* Where the comparison is a total preorder every stable sort gives GLib's merge sort's
+	 * result: sort in place (histories are short). */
+	if (totally_ordered(ops)) {
+		for (guint i = 1; i < ops->len; i++) {
+			gpointer x = ops->pdata[i];
+			guint j = i;
+
+			for (; j > 0 && older_first(ops->pdata[j - 1], x) > 0; j--)
+				ops->pdata[j] = ops->pdata[j - 1];
+			ops->pdata[j] = x;
+		}
+		return ops;
+	}
+	g_ptr_array_set_size(ops, 0);
 	for (guint i = 0; i < lrm->ops->len; i++)
 		list = g_list_prepend(list, g_ptr_array_index(lrm->ops, i));
 	list = g_list_sort(list, older_first);
