@@ -284,12 +284,9 @@ static char *decode(const attr *a)
 
 /* FIELDS' slot for NAME, looked for first where the previous attribute's slot was: writers
  * keep their attribute order, so this is nearly always the first comparison. */
-static char **slot_for(void *obj, const vigil_field *fields, text_span name, unsigned *hint)
+static char **slot_for(void *obj, const vigil_field *fields, unsigned n, text_span name,
+		       unsigned *hint)
 {
-	unsigned n = *hint;
-
-	while (fields[n].name != NULL)
-		n++;
 	for (unsigned k = 0; k < n; k++) {
 		unsigned i = (*hint + k) % n;
 
@@ -319,10 +316,12 @@ static bool extra_has(const vigil_extra *extra, text_span name)
 static int read_attrs_into(void *obj, const vigil_field *fields, vigil_extra *extra,
 			   const attr *attrs, unsigned n, char *packed)
 {
-	unsigned hint = 0;
+	unsigned hint = 0, nfields = 0;
 
+	while (fields[nfields].name != NULL)
+		nfields++;
 	for (unsigned i = 0; i < n; i++) {
-		char **slot = slot_for(obj, fields, attrs[i].name, &hint);
+		char **slot = slot_for(obj, fields, nfields, attrs[i].name, &hint);
 		g_autofree char *value = NULL, *name = NULL;
 		ssize_t len;
 
