@@ -212,6 +212,10 @@ class Gen:
         a = self.attrs(id=f"{opkey}_{self.call_id}", operation_key=f"{rid}_{task}_{interval}",
                        operation=task, interval=interval, call_id=call, rc_code=rc,
                        op_status=status, transition_key=f"1:1:{target}:x-x-x-x",
+                       # written by the controller on every operation, as
+                       # "OP-STATUS:RC;TRANSITION-KEY"; Pacemaker orders pending
+                       # operations by it (pe__is_newer_op)
+                       transition_magic=f"{status}:{rc};1:1:{target}:x-x-x-x",
                        last_rc_change=EXEC_DATE - age)
         return f"<lrm_rsc_op{a}/>"
 
