@@ -313,7 +313,9 @@ static void op_failed(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm
 		st->role = VIGIL_ROLE_STARTED;
 }
 
-/* An operation still in flight: a start or stop means the resource may be active. Only the
+/* An operation still in flight, as unpack_rsc_op() reads one (PCMK_EXEC_PENDING): only a
+ * start in flight makes the resource active there (set_active()) and a promote promoted; a
+ * stop, demote or migration in flight leaves the role the earlier operations gave. Only the
  * first one found is shown (unpack_rsc_op() keeps the first pending_task), and a recurring
  * monitor counts as one though it shows as nothing. */
 static void pending_op(replay *st, const vigil_lrm_op *op)
@@ -324,14 +326,13 @@ static void pending_op(replay *st, const vigil_lrm_op *op)
 		{ "demote", "Demoting" },
 	};
 
-	for (size_t i = 0; i < G_N_ELEMENTS(map); i++) {
-		if (g_strcmp0(op->operation, map[i].task) != 0)
-			continue;
-		if (!st->pending_found)
+	if (g_strcmp0(op->operation, "start") == 0)
+		st->role = VIGIL_ROLE_STARTED;
+	else if (g_strcmp0(op->operation, "promote") == 0)
+		st->role = VIGIL_ROLE_PROMOTED;
+	for (size_t i = 0; i < G_N_ELEMENTS(map); i++)
+		if (!st->pending_found && g_strcmp0(op->operation, map[i].task) == 0)
 			st->pending = map[i].state;
-		if (st->role < VIGIL_ROLE_STARTED)
-			st->role = VIGIL_ROLE_STARTED;
-	}
 	if (!is_probe(op))
 		st->pending_found = true;
 }
