@@ -225,9 +225,7 @@ static int op_result(const vigil_srsc *r, const vigil_lrm_op *op, replay *st)
 	case OCF_INVALID_PARAM:
 	case 4: /* insufficient privileges */
 	case OCF_NOT_CONFIGURED:
-		/* a probe that cannot run the agent means stopped here (pcmk_xe_mask_probe_failure) */
-		result = (rc == OCF_NOT_INSTALLED || rc == OCF_INVALID_PARAM) && is_probe(op) ?
-				 PROBE_NOT_INSTALLED : EXEC_ERROR_HARD;
+		result = EXEC_ERROR_HARD;
 		break;
 	default:
 		if (target < 0 || rc != target)
@@ -268,10 +266,19 @@ static void op_failed(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm
 		      int result, replay *st)
 {
 	vigil_on_fail f = vigil_lrm_op_on_fail(s->cib, &s->opts, r->cfg, op);
+	bool expired = vigil_lrm_op_expired(s->cib, r->cfg, st->state, op, s->now,
+					    &st->timeout_off);
 
+	/* an expired masked probe failure leaves the state unknown where remap() said stopped
+	 * (unpack_rsc_op()), and bans nothing */
+	if (expired && result == PROBE_NOT_INSTALLED && op->rc_code_v != target_rc(op)) {
+		if (st->role <= VIGIL_ROLE_STOPPED)
+			st->role = VIGIL_ROLE_UNKNOWN;
+		return;
+	}
 	/* an expired failure is forgotten, except a recurring one on a node that is gone or
 	 * to be fenced (Pacemaker only reschedules monitors where it can run them) */
-	if (vigil_lrm_op_expired(s->cib, r->cfg, st->state, op, s->now, &st->timeout_off) &&
+	if (expired && result != PROBE_NOT_INSTALLED &&
 	    (op->interval_ms_v == 0 || st->node == NULL ||
 	     (st->node->info->online && !st->node->unclean_now)))
 		return;
@@ -354,6 +361,32 @@ static bool unrecoverable_stop(const vigil_sched *s, const vigil_lrm_op *op, con
 	return !vigil_can_fence(&s->opts, st->node->info);
 }
 
+/* Pacemaker's pcmk_xe_mask_probe_failure(): a probe that could not run the agent (not
+ * installed, invalid parameters), whatever the execution status says. */
+static bool masked_probe(const vigil_lrm_op *op)
+{
+	return is_probe(op) && (op->rc_code_v == OCF_NOT_INSTALLED ||
+				op->rc_code_v == OCF_INVALID_PARAM ||
+				op->op_status_v == EXEC_NOT_INSTALLED);
+}
+
+/* The result of a completed operation, as remap_operation() judges it. A masked probe
+ * failure reads as "not running" there, before its age is looked at: the resource is
+ * stopped on that node and earlier failures are cleared, even if the failure then turns
+ * out to have expired. */
+static int remap(const vigil_srsc *r, const vigil_lrm_op *op, replay *st)
+{
+	if (masked_probe(op)) {
+		st->role = VIGIL_ROLE_STOPPED;
+		st->on_fail = VIGIL_ON_FAIL_IGNORE;
+		return PROBE_NOT_INSTALLED;
+	}
+	/* "done" and "error" are judged by the exit code, other statuses are final */
+	if (op->op_status_v == EXEC_DONE || op->op_status_v == EXEC_ERROR)
+		return op_result(r, op, st);
+	return op->op_status_v;
+}
+
 static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm_rsc *lrm,
 		       replay *st)
 {
@@ -368,11 +401,7 @@ static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lr
 			pending_op(st, op);
 			continue;
 		}
-		/* as Pacemaker's remap: "done" and "error" are judged by the exit code */
-		result = op->op_status_v == EXEC_DONE || op->op_status_v == EXEC_ERROR ?
-				 op_result(r, op, st) : op->op_status_v;
-		if (result == EXEC_NOT_INSTALLED && is_probe(op))
-			result = PROBE_NOT_INSTALLED;
+		result = remap(r, op, st);
 		st->unrecoverable |= unrecoverable_stop(s, op, st);
 		if (result == EXEC_DONE)
 			op_succeeded(st, op);
