@@ -235,13 +235,17 @@ static int op_result(const vigil_srsc *r, const vigil_lrm_op *op, replay *st)
 	return result;
 }
 
-/* The role after a successful operation. */
-static void op_succeeded(replay *st, const vigil_lrm_op *op)
+/* The role after a successful operation that returned RC, as Pacemaker's
+ * update_resource_state(): a failure pretended to have succeeded (on-fail=ignore) is read
+ * with the result that was expected, so an ignored failed monitor still means active. */
+static void op_succeeded(replay *st, const vigil_lrm_op *op, int rc)
 {
 	const char *task = op->operation != NULL ? op->operation : "";
 	bool clears = false;
 
-	if (strcmp(task, "start") == 0 || strcmp(task, "migrate_from") == 0) {
+	if (rc == OCF_NOT_RUNNING) {
+		clears = true; /* the role is what remap() made it */
+	} else if (strcmp(task, "start") == 0 || strcmp(task, "migrate_from") == 0) {
 		st->role = VIGIL_ROLE_STARTED;
 		clears = true;
 	} else if (strcmp(task, "stop") == 0) {
@@ -251,12 +255,11 @@ static void op_succeeded(replay *st, const vigil_lrm_op *op)
 		st->role = VIGIL_ROLE_PROMOTED;
 	} else if (strcmp(task, "demote") == 0) {
 		st->role = VIGIL_ROLE_UNPROMOTED;
-	} else if (strcmp(task, "monitor") == 0 && op->rc_code_v != OCF_NOT_RUNNING &&
-		   st->role < VIGIL_ROLE_STARTED) {
-		st->role = op->rc_code_v == OCF_RUNNING_PROMOTED ? VIGIL_ROLE_PROMOTED :
-			   VIGIL_ROLE_STARTED;
+	} else if (strcmp(task, "monitor") == 0 && st->role < VIGIL_ROLE_STARTED) {
+		st->role = rc == OCF_RUNNING_PROMOTED ? VIGIL_ROLE_PROMOTED : VIGIL_ROLE_STARTED;
 	}
-	/* a completed start or stop clears earlier failures that did not need more */
+	/* a completed start or stop, or a "not running", clears earlier failures that did not
+	 * need more */
 	if (clears && st->on_fail != VIGIL_ON_FAIL_STOP && st->on_fail != VIGIL_ON_FAIL_FENCE &&
 	    st->on_fail != VIGIL_ON_FAIL_STANDBY)
 		st->on_fail = VIGIL_ON_FAIL_IGNORE;
@@ -298,7 +301,7 @@ static void op_failed(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm
 	if (f == VIGIL_ON_FAIL_IGNORE) {
 		/* the failure is recorded, and the operation counts as done */
 		st->ignored = true;
-		op_succeeded(st, op);
+		op_succeeded(st, op, target_rc(op));
 		return;
 	}
 	/* failures that make a node (or every node) unfit */
@@ -404,7 +407,7 @@ static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lr
 		result = remap(r, op, st);
 		st->unrecoverable |= unrecoverable_stop(s, op, st);
 		if (result == EXEC_DONE)
-			op_succeeded(st, op);
+			op_succeeded(st, op, op->rc_code_v);
 		else
 			op_failed(s, r, op, result, st);
 	}
