@@ -187,9 +187,10 @@ static void init_rsc(vigil_sched *s, vigil_srsc *r)
 		rsc_location(s, r, NULL, 0);
 	if (r->orphan || r->banned_everywhere)
 		rsc_location(s, r, NULL, -INF);
-	/* an unmanaged resource stays where it runs (Pacemaker's "not_managed_default") */
-	for (guint i = 0; !r->managed && r->children->len == 0 && i < r->running_on->len; i++)
-		rsc_location(s, r, g_ptr_array_index(r->running_on, i), INF);
+	/* an unmanaged resource stays where it was found once unmanaged (Pacemaker's
+	 * "not_managed_default", from native_add_running()) */
+	for (guint i = 0; !r->managed && r->children->len == 0 && i < r->unmanaged_on->len; i++)
+		rsc_location(s, r, g_ptr_array_index(r->unmanaged_on, i), INF);
 	for (guint i = 0; i < r->banned_on->len; i++)
 		rsc_location(s, r, g_ptr_array_index(r->banned_on, i), -INF);
 	if (r->running_on->len > 1 && r->cfg != NULL &&

@@ -50,6 +50,8 @@ struct vigil_srsc {
 	vigil_srsc *parent;     /* the group, or NULL */
 	GPtrArray *children;    /* group members, of vigil_srsc* (owned) */
 	GPtrArray *running_on;  /* of vigil_snode* (borrowed), in the order found */
+	GPtrArray *unmanaged_on; /* those of running_on where it was found while already
+				  * unmanaged: it stays there (not_managed_default) */
 	vigil_role role;        /* what the history says it is now */
 	vigil_role target_role; /* target-role meta attribute (UNKNOWN if unset) */
 	bool managed;           /* is-managed, maintenance */

@@ -30,6 +30,7 @@ static void srsc_free(vigil_srsc *r)
 	g_free(r->agent);
 	g_clear_pointer(&r->children, g_ptr_array_unref);
 	g_clear_pointer(&r->running_on, g_ptr_array_unref);
+	g_clear_pointer(&r->unmanaged_on, g_ptr_array_unref);
 	g_clear_pointer(&r->recover_on, g_ptr_array_unref);
 	g_clear_pointer(&r->known_on, g_ptr_array_unref);
 	g_clear_pointer(&r->banned_on, g_ptr_array_unref);
@@ -113,6 +114,7 @@ static vigil_srsc *srsc_new(vigil_sched *s, const vigil_rsc *cfg, vigil_srsc *pa
 	r->agent = cfg->kind == VIGIL_RSC_PRIMITIVE ? vigil_rsc_agent(cfg) : NULL;
 	r->children = VIGIL_PTR_ARRAY(srsc_free);
 	r->running_on = g_ptr_array_new();
+	r->unmanaged_on = g_ptr_array_new();
 	r->recover_on = g_ptr_array_new();
 	r->known_on = g_ptr_array_new();
 	r->banned_on = g_ptr_array_new();
@@ -140,6 +142,7 @@ static vigil_srsc *orphan_new(vigil_sched *s, const vigil_lrm_rsc *lrm)
 		g_strdup_printf("%s:%s", lrm->class_, lrm->type);
 	r->children = VIGIL_PTR_ARRAY(srsc_free);
 	r->running_on = g_ptr_array_new();
+	r->unmanaged_on = g_ptr_array_new();
 	r->recover_on = g_ptr_array_new();
 	r->known_on = g_ptr_array_new();
 	r->banned_on = g_ptr_array_new();
@@ -457,9 +460,10 @@ static void add_to_parent(vigil_srsc *r, vigil_snode *node)
 }
 
 /* R is active on NODE, as Pacemaker's native_add_running(): a node in maintenance takes R
- * out of the cluster's hands; an unmanaged R (by then) is left alone, its group counting
- * it only on a node that is online, and multiple-active is not looked at; a managed one
- * found active on several nodes follows its multiple-active policy. */
+ * out of the cluster's hands; an unmanaged R (by then) is left alone, kept on NODE (the
+ * not_managed_default location, so not on the nodes where it was found while still managed),
+ * its group counting it only on a node that is online, and multiple-active is not looked
+ * at; a managed one found active on several nodes follows its multiple-active policy. */
 static void add_running(vigil_sched *s, vigil_srsc *r, vigil_snode *node)
 {
 	g_ptr_array_add(r->running_on, node);
@@ -467,6 +471,7 @@ static void add_running(vigil_sched *s, vigil_srsc *r, vigil_snode *node)
 	if (node->info->maintenance)
 		r->managed = false;
 	if (!r->managed) {
+		g_ptr_array_add(r->unmanaged_on, node);
 		if (node->info->online)
 			add_to_parent(r, node);
 		return;
