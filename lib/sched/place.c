@@ -193,9 +193,6 @@ static void init_rsc(vigil_sched *s, vigil_srsc *r)
 		rsc_location(s, r, g_ptr_array_index(r->unmanaged_on, i), INF);
 	for (guint i = 0; i < r->banned_on->len; i++)
 		rsc_location(s, r, g_ptr_array_index(r->banned_on, i), -INF);
-	if (r->running_on->len > 1 && r->cfg != NULL &&
-	    g_strcmp0(vigil_rsc_meta(s->cib, r->cfg, "multiple-active"), "stop_only") == 0)
-		rsc_location(s, r, NULL, -INF);
 }
 
 /* --- rsc_location -------------------------------------------------------------------------- */

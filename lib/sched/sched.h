@@ -85,7 +85,8 @@ struct vigil_srsc {
 	GPtrArray *recover_on;     /* vigil_snode*: failed there, must be stopped (restart) */
 	GPtrArray *known_on;       /* vigil_snode*: has a history there (probed) */
 	GPtrArray *banned_on;      /* vigil_snode*: failed there in a way that bans the node */
-	bool banned_everywhere;    /* failed as not configured: may run nowhere */
+	bool banned_everywhere;    /* failed as not configured, or found multiply active with
+				    * multiple-active=stop_only: may run nowhere */
 
 	/* actions (actions.c) */
 	GPtrArray *actions;        /* vigil_action* of this resource (borrowed) */

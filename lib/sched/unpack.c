@@ -432,12 +432,18 @@ static unsigned active_count(const vigil_sched *s, const vigil_srsc *r)
 	return count;
 }
 
-/* Active on more than one node: with multiple-active=block, the cluster keeps its hands off
- * from here on (native_add_running), which changes how the rest of its history reads. */
+/* A primitive active on more than one node while managed (native_add_running): with
+ * multiple-active=stop_only it may run nowhere from now on; with multiple-active=block, the
+ * cluster keeps its hands off from here on, which changes how the rest of its history reads.
+ * A group's own nodes are never counted (is_multiply_active() looks at primitives only). */
 static void multiply_active(const vigil_sched *s, vigil_srsc *r)
 {
-	if (r->cfg == NULL ||
-	    g_strcmp0(vigil_rsc_meta(s->cib, r->cfg, "multiple-active"), "block") != 0)
+	const char *policy = r->cfg != NULL ? vigil_rsc_meta(s->cib, r->cfg, "multiple-active") :
+					      NULL;
+
+	if (g_strcmp0(policy, "stop_only") == 0)
+		r->banned_everywhere = true;
+	if (g_strcmp0(policy, "block") != 0)
 		return;
 	r->managed = false;
 	r->blocked = true;
