@@ -137,11 +137,6 @@ static void rsc_location(const vigil_sched *s, vigil_srsc *r, const vigil_snode 
 			node_score(s, r, i, node_at(s, i)->score, score);
 }
 
-vigil_snode *vigil_srsc_current(const vigil_srsc *r)
-{
-	return r->running_on->len > 0 ? g_ptr_array_index(r->running_on, 0) : NULL;
-}
-
 /* --- configuration of each resource ----------------------------------------------------- */
 
 static int meta_score(const vigil_sched *s, const vigil_srsc *r, const char *name, int dflt)
@@ -751,7 +746,8 @@ static void finalize(vigil_sched *s, vigil_srsc *r, vigil_snode *chosen, bool fo
 static void assign_best_node(vigil_sched *s, vigil_srsc *r)
 {
 	g_autoptr(GPtrArray) nodes = g_ptr_array_new();
-	vigil_snode *current = vigil_srsc_current(r);
+	/* the node it counts as running on, as pe__current_node(): not simply the first found */
+	vigil_snode *current = vigil_srsc_active_on(s, r);
 	vigil_snode *best, *chosen;
 	sort_ctx ctx = { s, r->weights, current };
 
@@ -831,7 +827,7 @@ static void assign_primitive(vigil_sched *s, vigil_srsc *r)
 		r->managed = false;
 	if (!r->managed) {
 		r->next_role = r->role;
-		finalize(s, r, vigil_srsc_current(r), true);
+		finalize(s, r, vigil_srsc_active_on(s, r), true);
 		explain(s, r, "unmanaged%s: stays where it is (%s)",
 			s->opts.stonith_enabled && !s->opts.have_stonith_rsc ?
 				" (stonith-enabled=true but no fencing device is configured)" : "",

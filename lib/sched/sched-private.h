@@ -11,8 +11,6 @@ int vigil_rule_score(const vigil_sched *s, const vigil_snode *n, const vigil_rul
 /* place.c: node scores, colocations and assignment */
 bool vigil_snode_available(const vigil_snode *n);
 void vigil_place(vigil_sched *s);
-/* The node a resource is active on (the first found), or NULL. */
-vigil_snode *vigil_srsc_current(const vigil_srsc *r);
 
 /* actions.c */
 void vigil_schedule_actions(vigil_sched *s);
