@@ -342,8 +342,9 @@ int vigil_failcount(const vigil_sched *s, const vigil_srsc *r, const vigil_snode
 			}
 		}
 	}
+	/* LAST is positive, so NOW - LAST cannot overflow once NOW > LAST; LAST + timeout could */
 	if (total > 0 && last > 0 && r->failure_timeout > 0 && !has_block_op(r) &&
-	    s->now > last + r->failure_timeout)
+	    s->now > last && s->now - last > r->failure_timeout)
 		total = 0;
 	return total;
 }
