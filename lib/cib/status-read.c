@@ -6,7 +6,9 @@
  * goes") and freeing it took 90% of the time of planning a steady cluster. This reader
  * scans the document once and builds the status structs straight from the bytes; libxml2
  * then parses only the rest, with the status content replaced by as many newlines as it
- * had, so that line numbers are unchanged.
+ * had, so that line numbers are unchanged. The histories (lrm_resource, lrm_rsc_op) and
+ * their strings go to an arena the CIB owns: one allocation per megabyte, not a dozen per
+ * operation.
  *
  * It is deliberately narrow: it accepts only what it can prove libxml2 would read the same
  * way (ASCII names and values, the five predefined entities, comments, the elements
