@@ -326,15 +326,23 @@ static void record_execution(vigil_inject *doc, const GPtrArray *order, int64_t 
 		if (a->task == VIGIL_TASK_FENCE)
 			vigil_inject_fenced(doc, a->node->name);
 	}
+	/* a resource's parameter digest, computed once however many nodes it runs on */
+	g_autoptr(GHashTable) digests = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+
 	for (guint i = 0; i < order->len; i++) {
 		const vigil_action *a = g_ptr_array_index(order, i);
 		bool probe = a->task == VIGIL_TASK_MONITOR && a->interval_ms == 0;
-		g_autofree char *digest = NULL;
+		const char *digest = NULL;
 
 		if (a->task == VIGIL_TASK_FENCE || (a->flags & VIGIL_ACT_PSEUDO) || a->node == NULL)
 			continue;
-		if (a->rsc->cfg != NULL && a->interval_ms == 0)
-			digest = vigil_rsc_param_digest(a->rsc->cfg);
+		if (a->rsc->cfg != NULL && a->interval_ms == 0) {
+			digest = g_hash_table_lookup(digests, a->rsc->cfg);
+			if (digest == NULL) {
+				digest = vigil_rsc_param_digest(a->rsc->cfg);
+				g_hash_table_insert(digests, (gpointer)a->rsc->cfg, (gpointer)digest);
+			}
+		}
 		vigil_inject_op(doc, a->rsc->id, vigil_task_name(a->task), a->interval_ms,
 				a->node->name, probe ? 7 : 0, now, digest);
 	}

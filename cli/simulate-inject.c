@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cib/cib-private.h"
+#include "common/arena.h"
 #include "cli/simulate.h"
 
 struct vigil_inject {
@@ -256,38 +257,88 @@ static int next_call_id(vigil_inject *in, const char *key, const vigil_lrm_rsc *
 	return call_id;
 }
 
+/* The strings of one recorded operation, built into the CIB's status arena (a simulated
+ * transition of a big cluster records one per resource and node). */
+typedef struct op_text {
+	char *next; /* where the next string goes */
+} op_text;
+
+static char *put(op_text *t, const char *const *parts)
+{
+	char *start = t->next;
+
+	for (size_t i = 0; parts[i] != NULL; i++) {
+		size_t n = strlen(parts[i]);
+
+		memcpy(t->next, parts[i], n);
+		t->next += n;
+	}
+	*t->next++ = '\0';
+	return start;
+}
+
+static vigil_lrm_op *op_new(vigil_inject *in, const char *rsc, const char *task,
+			    uint64_t interval_ms, const char *uname, int rc, int expected,
+			    int call_id, int64_t now, const char *digest)
+{
+	char iv[24], call[16], rc_s[16], exp_s[16], when[24];
+	size_t room = 0;
+	vigil_lrm_op *op;
+	op_text t;
+
+	g_snprintf(iv, sizeof(iv), "%" G_GUINT64_FORMAT, interval_ms);
+	g_snprintf(call, sizeof(call), "%d", call_id);
+	g_snprintf(rc_s, sizeof(rc_s), "%d", rc);
+	g_snprintf(exp_s, sizeof(exp_s), "%d", expected);
+	g_snprintf(when, sizeof(when), "%" G_GINT64_FORMAT, now);
+	/* the key twice, and every other string once, with room to spare */
+	room = 2 * (strlen(rsc) + strlen(task) + sizeof(iv)) + strlen(task) + sizeof(iv) +
+	       4 * sizeof(call) + sizeof(when) + strlen(uname) + sizeof("1:1::vigil-simulate") +
+	       (digest != NULL ? strlen(digest) : 0) + 16;
+	if (in->cib->status_arena == NULL)
+		in->cib->status_arena = vigil_arena_new();
+	op = vigil_arena_alloc0(in->cib->status_arena, sizeof(*op) + room);
+	op->in_arena = true;
+	t.next = (char *)(op + 1);
+	op->operation_key = put(&t, (const char *const[]){ rsc, "_", task, "_", iv, NULL });
+	op->id = put(&t, (const char *const[]){ op->operation_key, "_", call, NULL });
+	op->operation = put(&t, (const char *const[]){ task, NULL });
+	op->interval = put(&t, (const char *const[]){ iv, NULL });
+	op->call_id = put(&t, (const char *const[]){ call, NULL });
+	op->rc_code = put(&t, (const char *const[]){ rc_s, NULL });
+	op->op_status = put(&t, (const char *const[]){ "0", NULL });
+	op->transition_key = put(&t, (const char *const[]){ "1:1:", exp_s, ":vigil-simulate",
+							      NULL });
+	op->last_rc_change = put(&t, (const char *const[]){ when, NULL });
+	op->on_node = put(&t, (const char *const[]){ uname, NULL });
+	if (digest != NULL)
+		op->op_digest = put(&t, (const char *const[]){ digest, NULL });
+	g_assert(t.next <= (char *)(op + 1) + room);
+	vigil_lrm_op_parse_values(op);
+	return op;
+}
+
 int vigil_inject_op(vigil_inject *in, const char *rsc, const char *task, uint64_t interval_ms,
 		    const char *uname, int rc, int64_t now, const char *digest)
 {
 	g_autofree char *hkey = history_key(uname, rsc);
-	g_autofree char *suffix = g_strdup_printf("%s_%llu", task, (unsigned long long)interval_ms);
 	bool probe = interval_ms == 0 && strcmp(task, "monitor") == 0;
 	int expected = probe ? 7 : 0;
 	vigil_node_state *st;
 	vigil_lrm_rsc *lr;
-	vigil_lrm_op *op;
 	int call_id, r;
 
 	if ((r = node_state(in, uname, &st)) < 0 || (r = history(in, st, hkey, rsc, &lr)) < 0)
 		return r;
 	call_id = next_call_id(in, hkey, lr);
-	op = g_new0(vigil_lrm_op, 1);
-	op->operation_key = g_strdup_printf("%s_%s_%llu", rsc, task,
-					    (unsigned long long)interval_ms);
-	op->id = g_strdup_printf("%s_%d", op->operation_key, call_id);
-	op->operation = g_strdup(task);
-	op->interval = g_strdup_printf("%llu", (unsigned long long)interval_ms);
-	op->call_id = g_strdup_printf("%d", call_id);
-	op->rc_code = g_strdup_printf("%d", rc);
-	op->op_status = g_strdup("0");
-	op->transition_key = g_strdup_printf("1:1:%d:vigil-simulate", expected);
-	op->last_rc_change = g_strdup_printf("%lld", (long long)now);
-	op->on_node = g_strdup(uname);
-	op->op_digest = g_strdup(digest);
-	vigil_lrm_op_parse_values(op);
-	g_ptr_array_add(lr->ops, op);
-	if (rc != expected && !(probe && rc == 0))
+	g_ptr_array_add(lr->ops, op_new(in, rsc, task, interval_ms, uname, rc, expected, call_id,
+					now, digest));
+	if (rc != expected && !(probe && rc == 0)) {
+		g_autofree char *suffix = g_strdup_printf("%s_%" G_GUINT64_FORMAT, task,
+							  interval_ms);
+
 		bump_failcount(st, rsc, suffix, now);
+	}
 	return 0;
 }
 
