@@ -17,7 +17,7 @@ struct vigil_inject {
 	vigil_cib *cib;
 	GHashTable *states;    /* uname -> vigil_node_state* */
 	GHashTable *histories; /* "uname\nrsc" -> vigil_lrm_rsc* */
-	GHashTable *calls;     /* "uname\nrsc" -> highest call-id so far (GINT_TO_POINTER) */
+	GHashTable *calls;     /* "uname\nrsc" -> highest call-id so far (int*) */
 	GPtrArray *forgotten;  /* histories of fenced nodes: freed with this, not before */
 };
 
@@ -28,7 +28,7 @@ vigil_inject *vigil_inject_new(vigil_cib *cib)
 	in->cib = cib;
 	in->states = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	in->histories = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	in->calls = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	in->calls = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	in->forgotten = VIGIL_PTR_ARRAY(vigil_lrm_rsc_free);
 	return in;
 }
@@ -52,7 +52,7 @@ static void set(char **field, const char *value)
 
 static char *history_key(const char *uname, const char *rsc)
 {
-	return g_strdup_printf("%s\n%s", uname, rsc);
+	return g_strconcat(uname, "\n", rsc, NULL);
 }
 
 /* Indexes the histories of node UNAME, so that recording a large transition stays linear. */
@@ -240,21 +240,19 @@ static int history(vigil_inject *in, vigil_node_state *st, const char *key, cons
 
 static int next_call_id(vigil_inject *in, const char *key, const vigil_lrm_rsc *lr)
 {
-	int call_id = 0;
+	int *last = g_hash_table_lookup(in->calls, key);
 
-	if (g_hash_table_contains(in->calls, key)) {
-		call_id = GPOINTER_TO_INT(g_hash_table_lookup(in->calls, key));
-	} else {
+	if (last == NULL) {
+		last = g_new0(int, 1);
 		for (guint i = 0; i < lr->ops->len; i++) {
 			const vigil_lrm_op *op = g_ptr_array_index(lr->ops, i);
 			int v = op->call_id != NULL ? atoi(op->call_id) : 0;
 
-			call_id = MAX(call_id, v);
+			*last = MAX(*last, v);
 		}
+		g_hash_table_insert(in->calls, g_strdup(key), last);
 	}
-	call_id++;
-	g_hash_table_insert(in->calls, g_strdup(key), GINT_TO_POINTER(call_id));
-	return call_id;
+	return ++*last;
 }
 
 /* The strings of one recorded operation, built into the CIB's status arena (a simulated
@@ -277,24 +275,41 @@ static char *put(op_text *t, const char *const *parts)
 	return start;
 }
 
+/* VALUE in decimal into BUF (24 bytes at least), without printf: a big transition records
+ * tens of thousands of operations. */
+static const char *decimal(char *buf, size_t size, int64_t value)
+{
+	char *p = buf + size;
+	uint64_t v = value < 0 ? -(uint64_t)value : (uint64_t)value;
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (value < 0)
+		*--p = '-';
+	return p;
+}
+
 static vigil_lrm_op *op_new(vigil_inject *in, const char *rsc, const char *task,
 			    uint64_t interval_ms, const char *uname, int rc, int expected,
 			    int call_id, int64_t now, const char *digest)
 {
-	char iv[24], call[16], rc_s[16], exp_s[16], when[24];
+	char b_iv[24], b_call[24], b_rc[24], b_exp[24], b_when[24];
+	const char *iv = decimal(b_iv, sizeof(b_iv), (int64_t)MIN(interval_ms, (uint64_t)G_MAXINT64));
+	const char *call = decimal(b_call, sizeof(b_call), call_id);
+	const char *rc_s = decimal(b_rc, sizeof(b_rc), rc);
+	const char *exp_s = decimal(b_exp, sizeof(b_exp), expected);
+	const char *when = decimal(b_when, sizeof(b_when), now);
 	size_t room = 0;
 	vigil_lrm_op *op;
 	op_text t;
 
-	g_snprintf(iv, sizeof(iv), "%" G_GUINT64_FORMAT, interval_ms);
-	g_snprintf(call, sizeof(call), "%d", call_id);
-	g_snprintf(rc_s, sizeof(rc_s), "%d", rc);
-	g_snprintf(exp_s, sizeof(exp_s), "%d", expected);
-	g_snprintf(when, sizeof(when), "%" G_GINT64_FORMAT, now);
 	/* the key twice, and every other string once, with room to spare */
-	room = 2 * (strlen(rsc) + strlen(task) + sizeof(iv)) + strlen(task) + sizeof(iv) +
-	       4 * sizeof(call) + sizeof(when) + strlen(uname) + sizeof("1:1::vigil-simulate") +
-	       (digest != NULL ? strlen(digest) : 0) + 16;
+	room = 2 * (strlen(rsc) + strlen(task) + sizeof(b_iv)) + strlen(task) + sizeof(b_iv) +
+	       4 * sizeof(b_call) + sizeof(b_when) + strlen(uname) +
+	       sizeof("1:1::vigil-simulate") + (digest != NULL ? strlen(digest) : 0) + 16;
 	if (in->cib->status_arena == NULL)
 		in->cib->status_arena = vigil_arena_new();
 	op = vigil_arena_alloc0(in->cib->status_arena, sizeof(*op) + room);
