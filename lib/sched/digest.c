@@ -127,7 +127,7 @@ static bool restart_keep(const char *name, const void *data)
 
 /* Pacemaker's rsc_action_digest_cmp(): whether OP was run with other parameters than R has
  * now; *RET_RESTART tells whether only a restart (not a reload) can apply them. */
-static bool params_changed(const vigil_srsc *r, const vigil_lrm_op *op, bool *ret_restart)
+static bool params_changed(vigil_srsc *r, const vigil_lrm_op *op, bool *ret_restart)
 {
 	const vigil_op *conf = vigil_rsc_find_op(r->cfg, op->operation, (uint64_t)op->interval_ms_v);
 	params all = { g_hash_table_new(g_str_hash, g_str_equal) };
@@ -154,7 +154,14 @@ static bool params_changed(const vigil_srsc *r, const vigil_lrm_op *op, bool *re
 			goto done;
 		}
 	}
-	calc = params_digest(&all, NULL, NULL);
+	/* the resource's own parameters: the same digest on every node it has a history on */
+	if (conf != NULL && conf->nvsets->len > 0) {
+		calc = params_digest(&all, NULL, NULL);
+	} else {
+		if (r->param_digest == NULL)
+			r->param_digest = params_digest(&all, NULL, NULL);
+		calc = g_strdup(r->param_digest);
+	}
 	if (g_strcmp0(calc, op->op_digest) == 0)
 		goto done;
 	/* a sanitized CIB (passwords masked) still matches by its secure digest */

@@ -47,6 +47,7 @@ struct vigil_srsc {
 	const vigil_rsc *cfg;   /* NULL for an orphan (history without configuration) */
 	const char *id;
 	char *agent;            /* "ocf:heartbeat:IPaddr2" */
+	char *param_digest;     /* the digest of its parameters, once computed (owned) */
 	vigil_srsc *parent;     /* the group, or NULL */
 	GPtrArray *children;    /* group members, of vigil_srsc* (owned) */
 	GPtrArray *running_on;  /* of vigil_snode* (borrowed), in the order found */

@@ -28,6 +28,7 @@ static void srsc_free(vigil_srsc *r)
 	if (r == NULL)
 		return;
 	g_free(r->agent);
+	g_free(r->param_digest);
 	g_clear_pointer(&r->children, g_ptr_array_unref);
 	g_clear_pointer(&r->running_on, g_ptr_array_unref);
 	g_clear_pointer(&r->unmanaged_on, g_ptr_array_unref);
