@@ -623,13 +623,18 @@ static bool coloc_affects(const vigil_srsc *dep, const vigil_srsc *pri, const vi
 	return true;
 }
 
-/* Pacemaker's pcmk__apply_coloc_to_weights(). */
+/* Pacemaker's pcmk__apply_coloc_to_weights(): an anti-colocation with a primary placed
+ * nowhere changes nothing; a colocation with it keeps the dependent off every node. */
 static void coloc_to_weights(vigil_sched *s, vigil_srsc *dep, const vigil_srsc *pri,
 			     const vigil_coloc *c)
 {
 	const char *value = pri->assigned != NULL ? attr_of(s, pri->assigned, c->node_attribute) :
 						    NULL;
-	g_autofree int *work = table_copy(s, dep->weights);
+	g_autofree int *work = NULL;
+
+	if (pri->assigned == NULL && c->score < 0)
+		return;
+	work = table_copy(s, dep->weights);
 
 	for (unsigned i = 0; i < n_nodes(s); i++) {
 		if (work[i] == VIGIL_NOT_ALLOWED)
