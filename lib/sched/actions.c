@@ -96,8 +96,9 @@ static void evaluate_runnable(const vigil_sched *s, vigil_action *a)
 
 	if (has(a->flags, VIGIL_ACT_PSEUDO))
 		return;
-	/* an unmanaged resource's actions are never required, but may still be runnable */
-	if (!r->managed && a->task != VIGIL_TASK_MONITOR)
+	/* an unmanaged resource's actions on a node are never required, but may still be
+	 * runnable; one for no node yet keeps what was asked (update_action_optional()) */
+	if (!r->managed && a->task != VIGIL_TASK_MONITOR && a->node != NULL)
 		a->flags |= VIGIL_ACT_OPTIONAL;
 	if (a->node == NULL) {
 		a->flags &= ~VIGIL_ACT_RUNNABLE;
