@@ -328,6 +328,10 @@ static void create_primitive_actions(vigil_sched *s, vigil_srsc *r)
 		need_stop = true;
 	if (r->running_on->len > 1)
 		need_stop = true;
+	/* a start in flight is represented by a start where it is placed, Pacemaker's
+	 * create_pending_start(): it takes over a start made before placement for no node */
+	if (r->start_pending)
+		rsc_action(s, r, VIGIL_TASK_START, r->assigned, true);
 	/* down to stopped on the current node, and up again to the current role */
 	if (r->role > VIGIL_ROLE_STOPPED && r->running_on->len > 0) {
 		stop_resource(s, r, !need_stop);

@@ -80,6 +80,7 @@ struct vigil_srsc {
 	bool provisional;          /* not assigned yet */
 	bool allocating, merging;  /* loop guards */
 	bool stop_on_fail;         /* a failure with on-fail=stop: stays stopped */
+	bool start_pending;        /* a start is in flight somewhere (pe_rsc_start_pending) */
 	const char *explain_why;   /* how the node was chosen (for --explain) */
 	bool reload;               /* parameters changed and the agent can reload them */
 	int start_needs;           /* -1 unknown, else whether a start needs quorum/fencing */

@@ -162,6 +162,7 @@ typedef struct replay {
 	int probe_rc;           /* exit code of a failed probe that masks as stopped, or 0 */
 	const char *pending;    /* "Starting", ... for an operation in flight */
 	bool pending_found;     /* an operation other than a probe is in flight */
+	bool start_pending;     /* a start is in flight */
 	bool ban_node;          /* a hard error, failed stop or masked probe failure: never here */
 	bool ban_all;           /* a fatal error (not configured): nowhere */
 	const vigil_node_state *state; /* the node's status (fail-counts) */
@@ -340,8 +341,10 @@ static void pending_op(replay *st, const vigil_lrm_op *op)
 		{ "demote", "Demoting" },
 	};
 
-	if (g_strcmp0(op->operation, "start") == 0)
+	if (g_strcmp0(op->operation, "start") == 0) {
 		st->role = VIGIL_ROLE_STARTED;
+		st->start_pending = true;
+	}
 	else if (g_strcmp0(op->operation, "promote") == 0)
 		st->role = VIGIL_ROLE_PROMOTED;
 	for (size_t i = 0; i < G_N_ELEMENTS(map); i++)
@@ -554,6 +557,7 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 	if (st.role > VIGIL_ROLE_STOPPED && st.on_fail > VIGIL_ON_FAIL_IGNORE)
 		r->failed = true;
 	r->failure_ignored |= st.ignored;
+	r->start_pending |= st.start_pending;
 	if (st.probe_rc != 0 && r->failed_probe_rc == 0)
 		r->failed_probe_rc = st.probe_rc;
 	if (st.pending_found && !r->pending_found) {
