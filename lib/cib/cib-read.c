@@ -333,6 +333,27 @@ static int64_t parse_int(const char *s)
 	return v;
 }
 
+/* The exit code the cluster expected, from transition-key "ACTION:GRAPH:TARGET_RC:UUID". */
+static int parse_target_rc(const vigil_lrm_op *op)
+{
+	const char *field, *colon;
+	g_autofree char *long_text = NULL;
+	char buf[32], *text = buf, *end = NULL;
+	long v;
+
+	if (op->transition_key == NULL || (colon = strchr(op->transition_key, ':')) == NULL ||
+	    (colon = strchr(field = colon + 1, ':')) == NULL ||
+	    (colon = strchr(field = colon + 1, ':')) == NULL)
+		return -1;
+	/* the third field, read whole (as strtol on it alone would: "" is 0) */
+	if ((size_t)(colon - field) < sizeof(buf))
+		g_strlcpy(buf, field, (gsize)(colon - field) + 1);
+	else
+		text = long_text = g_strndup(field, (gsize)(colon - field));
+	v = strtol(text, &end, 10);
+	return *end == '\0' ? (int)v : -1;
+}
+
 void vigil_lrm_op_parse_values(vigil_lrm_op *op)
 {
 	int64_t v;
@@ -345,6 +366,7 @@ void vigil_lrm_op_parse_values(vigil_lrm_op *op)
 	op->op_status_v = v > G_MAXINT ? -1 : (int)v;
 	op->interval_ms_v = parse_int(op->interval);
 	op->last_rc_change_v = parse_int(op->last_rc_change);
+	op->target_rc_v = parse_target_rc(op);
 }
 
 static vigil_lrm_op *read_lrm_op(const xmlNode *node)

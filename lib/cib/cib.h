@@ -122,6 +122,7 @@ typedef struct vigil_lrm_op {
 	char *last_rc_change, *last_run, *exec_time, *queue_time, *on_node, *exit_reason;
 	char *transition_key, *transition_magic, *op_digest, *crm_feature_set;
 	int call_id_v, rc_code_v, op_status_v;
+	int target_rc_v; /* the third field of the transition key, -1 if none */
 	int64_t interval_ms_v, last_rc_change_v;
 	vigil_extra extra;
 	/* the struct and its strings live in the CIB's status arena (the fast status reader

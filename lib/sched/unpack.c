@@ -171,25 +171,10 @@ typedef struct replay {
 	bool unrecoverable;     /* a stop failed in a way only fencing recovers, and it cannot */
 } replay;
 
-/* The exit code the cluster expected, from transition-key "ACTION:GRAPH:TARGET_RC:UUID". */
+/* The exit code the cluster expected, from the transition key (read with the history). */
 static int target_rc(const vigil_lrm_op *op)
 {
-	const char *field, *colon;
-	g_autofree char *long_text = NULL;
-	char buf[32], *text = buf, *end = NULL;
-	long v;
-
-	if (op->transition_key == NULL || (colon = strchr(op->transition_key, ':')) == NULL ||
-	    (colon = strchr(field = colon + 1, ':')) == NULL ||
-	    (colon = strchr(field = colon + 1, ':')) == NULL)
-		return -1;
-	/* the third field, read whole (as strtol on it alone would: "" is 0) */
-	if ((size_t)(colon - field) < sizeof(buf))
-		g_strlcpy(buf, field, (gsize)(colon - field) + 1);
-	else
-		text = long_text = g_strndup(field, (gsize)(colon - field));
-	v = strtol(text, &end, 10);
-	return *end == '\0' ? (int)v : -1;
+	return op->target_rc_v;
 }
 
 static bool is_probe(const vigil_lrm_op *op)
