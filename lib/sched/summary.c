@@ -114,21 +114,40 @@ static void rsc_items(const vigil_sched *s, const vigil_srsc *r, GArray *items)
 	primitive_items(s, r, items);
 }
 
+static const char *role_text(vigil_role role)
+{
+	static const char *const names[] = {
+		[VIGIL_ROLE_UNKNOWN] = "Unknown", [VIGIL_ROLE_STOPPED] = "Stopped",
+		[VIGIL_ROLE_STARTED] = "Started", [VIGIL_ROLE_UNPROMOTED] = "Unpromoted",
+		[VIGIL_ROLE_PROMOTED] = "Promoted",
+	};
+
+	return (size_t)role < G_N_ELEMENTS(names) ? names[role] : "Unknown";
+}
+
+/* The part in parentheses, as rsc_action_item() words it: roles are shown where one is
+ * above Started (a history that says promoted). */
 static char *details(const item *it)
 {
-	bool same_host = it->origin != NULL && it->destination != NULL &&
-			 it->origin == it->destination;
+	const char *from = it->origin != NULL ? it->origin->name : NULL;
+	const char *to = it->destination != NULL ? it->destination->name : NULL;
+	bool same_host = from != NULL && to != NULL && it->origin == it->destination;
 	bool same_role = it->role == it->next_role;
+	bool need_role = it->role > VIGIL_ROLE_STARTED || it->next_role > VIGIL_ROLE_UNPROMOTED;
+	const char *r = role_text(it->role), *nr = role_text(it->next_role);
 
-	if (it->origin == NULL)
-		return g_strdup(it->destination->name);
-	if (it->destination == NULL)
-		return g_strdup(it->origin->name);
+	if (from == NULL)
+		return need_role ? g_strdup_printf("%s -> %s %s", r, nr, to) : g_strdup(to);
+	if (to == NULL)
+		return need_role ? g_strdup_printf("%s %s", r, from) : g_strdup(from);
 	if (same_role && same_host)
-		return g_strdup(it->origin->name);
+		return need_role ? g_strdup_printf("%s %s", r, from) : g_strdup(from);
 	if (same_role)
-		return g_strdup_printf("%s -> %s", it->origin->name, it->destination->name);
-	return g_strdup_printf("%s -> %s", it->origin->name, it->destination->name);
+		return need_role ? g_strdup_printf("%s -> %s %s", from, to, r) :
+				   g_strdup_printf("%s -> %s", from, to);
+	if (same_host)
+		return g_strdup_printf("%s -> %s %s", r, nr, from);
+	return g_strdup_printf("%s %s -> %s %s", r, from, nr, to);
 }
 
 static char *reason(const item *it)
