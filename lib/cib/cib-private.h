@@ -53,10 +53,20 @@ int vigil_status_fast_read(const char *data, size_t len, vigil_status_span *ret_
 /* DATA with the status content replaced by as many newlines as it holds. */
 char *vigil_status_reduced_doc(const char *data, const vigil_status_span *span, size_t *ret_len);
 
-/* How vigil_cib_parse_flags() reads: without the schema, or only the general way (tests). */
+/* Where the status content of DATA probably is (cib-read.c): a cheap search, checked
+ * against the status reader's span before anything relies on it. */
+bool vigil_status_guess_span(const char *data, size_t len, vigil_status_span *ret);
+
+/* A status of at least this many bytes is read beside the configuration, in two threads. */
+#define VIGIL_CIB_PARALLEL_MIN_STATUS (128 * 1024)
+
+/* How vigil_cib_parse_flags() reads: without the schema; only the general way, or the two
+ * readers one after the other, or in two threads whatever the status' size (tests). */
 typedef enum {
 	VIGIL_CIB_PARSE_NO_VALIDATE = 1 << 0,
 	VIGIL_CIB_PARSE_GENERAL_ONLY = 1 << 1,
+	VIGIL_CIB_PARSE_SEQUENTIAL = 1 << 2,
+	VIGIL_CIB_PARSE_PARALLEL = 1 << 3,
 } vigil_cib_parse_flags_t;
 int vigil_cib_parse_flags(const char *data, size_t len, const char *name, unsigned flags,
 			  GPtrArray *diags, vigil_cib **ret_cib);

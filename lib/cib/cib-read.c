@@ -638,10 +638,10 @@ static int file_error_to_errno(const GError *err)
 	}
 }
 
-int vigil_cib_parse_flags(const char *data, size_t len, const char *name, unsigned flags,
-			  GPtrArray *diags, vigil_cib **ret_cib)
+/* The configuration the general way, the status by status-read.c, one after the other. */
+static int parse_sequential(const char *data, size_t len, const char *name, bool validate,
+			    GPtrArray *diags, vigil_cib **ret_cib)
 {
-	bool validate = !(flags & VIGIL_CIB_PARSE_NO_VALIDATE);
 	g_autoptr(vigil_arena) arena = NULL; /* after the states that point into it */
 	g_autoptr(GPtrArray) states = NULL;
 	g_autofree char *reduced = NULL;
@@ -649,9 +649,7 @@ int vigil_cib_parse_flags(const char *data, size_t len, const char *name, unsign
 	size_t reduced_len = 0;
 	int r;
 
-	/* a big status section is read by status-read.c, the rest by libxml2 */
-	if ((flags & VIGIL_CIB_PARSE_GENERAL_ONLY) ||
-	    vigil_status_fast_read(data, len, &span, &states, &arena) < 0)
+	if (vigil_status_fast_read(data, len, &span, &states, &arena) < 0)
 		return parse_general(data, len, name, validate, diags, ret_cib);
 	reduced = vigil_status_reduced_doc(data, &span, &reduced_len);
 	r = parse_general(reduced, reduced_len, name, validate, diags, ret_cib);
@@ -660,6 +658,139 @@ int vigil_cib_parse_flags(const char *data, size_t len, const char *name, unsign
 	g_ptr_array_extend_and_steal((*ret_cib)->node_states, g_steal_pointer(&states));
 	(*ret_cib)->status_arena = g_steal_pointer(&arena);
 	return 0;
+}
+
+/* The rest of the document, parsed and validated by libxml2 in a thread of its own. */
+typedef struct config_job {
+	char *doc;
+	size_t len;
+	const char *name;
+	bool validate;
+	GPtrArray *diags;
+	vigil_cib *cib;
+	int r;
+} config_job;
+
+static gpointer config_job_run(gpointer data)
+{
+	config_job *job = data;
+
+	job->r = parse_general(job->doc, job->len, job->name, job->validate, job->diags,
+			       &job->cib);
+	return NULL;
+}
+
+static void config_job_clear(config_job *job)
+{
+	g_clear_pointer(&job->doc, g_free);
+	g_clear_pointer(&job->diags, g_ptr_array_unref);
+	g_clear_pointer(&job->cib, vigil_cib_free);
+}
+
+static bool same_span(const vigil_status_span *a, const vigil_status_span *b)
+{
+	return a->start == b->start && a->end == b->end && a->lines == b->lines &&
+	       a->doc_len == b->doc_len;
+}
+
+/* Both readers at once, libxml2 on the status span GUESS: on two cores the configuration
+ * costs no wall time beside a big status. Only the status reader's span decides; when the
+ * guess was wrong (a "<status" in a comment, say) or the status needs the general reader,
+ * the thread's work is thrown away and the document read one reader after the other, so
+ * the result never depends on the guess. */
+static int parse_parallel(const char *data, size_t len, const char *name, bool validate,
+			  const vigil_status_span *guess, GPtrArray *diags, vigil_cib **ret_cib)
+{
+	g_autoptr(vigil_arena) arena = NULL;
+	g_autoptr(GPtrArray) states = NULL;
+	config_job job = { .name = name, .validate = validate,
+			   .diags = vigil_diags_new() };
+	vigil_status_span span;
+	GThread *thread;
+	int r;
+
+	job.doc = vigil_status_reduced_doc(data, guess, &job.len);
+	xmlInitParser(); /* once, before libxml2 is used from a second thread */
+	thread = g_thread_try_new("vigil-cib-read", config_job_run, &job, NULL);
+	if (thread == NULL)
+		config_job_run(&job);
+	r = vigil_status_fast_read(data, len, &span, &states, &arena);
+	if (thread != NULL)
+		g_thread_join(thread);
+	if (r < 0 || !same_span(&span, guess)) {
+		config_job_clear(&job);
+		return parse_sequential(data, len, name, validate, diags, ret_cib);
+	}
+	g_ptr_array_extend_and_steal(diags, g_steal_pointer(&job.diags));
+	r = job.r;
+	if (r == 0) {
+		g_ptr_array_extend_and_steal(job.cib->node_states, g_steal_pointer(&states));
+		job.cib->status_arena = g_steal_pointer(&arena);
+		*ret_cib = g_steal_pointer(&job.cib);
+	}
+	config_job_clear(&job);
+	return r;
+}
+
+/* The newlines in DATA[START, END). */
+static size_t count_lines(const char *data, size_t start, size_t end)
+{
+	size_t n = 0;
+
+	for (const char *p = data + start, *e = data + end;
+	     (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+		n++;
+	return n;
+}
+
+static bool is_xml_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+bool vigil_status_guess_span(const char *data, size_t len, vigil_status_span *ret)
+{
+	const char *end = data + len, *open = data, *close, *gt;
+
+	/* the first "<status>" or "<status ...>" */
+	for (;; open += 7) {
+		open = memmem(open, (size_t)(end - open), "<status", 7);
+		if (open == NULL)
+			return false;
+		if (open + 7 < end && (open[7] == '>' || is_xml_space(open[7])))
+			break;
+	}
+	gt = memchr(open, '>', (size_t)(end - open));
+	if (gt == NULL || gt[-1] == '/')
+		return false;
+	/* the last "</status" */
+	for (close = end; ; close--) {
+		close = memrchr(gt, '<', (size_t)(close - gt));
+		if (close == NULL)
+			return false;
+		if ((size_t)(end - close) >= 8 && memcmp(close, "</status", 8) == 0)
+			break;
+	}
+	*ret = (vigil_status_span){ .start = (size_t)(gt + 1 - data),
+				    .end = (size_t)(close - data), .doc_len = len };
+	ret->lines = count_lines(data, ret->start, ret->end);
+	return true;
+}
+
+int vigil_cib_parse_flags(const char *data, size_t len, const char *name, unsigned flags,
+			  GPtrArray *diags, vigil_cib **ret_cib)
+{
+	bool validate = !(flags & VIGIL_CIB_PARSE_NO_VALIDATE);
+	vigil_status_span guess;
+
+	if (flags & VIGIL_CIB_PARSE_GENERAL_ONLY)
+		return parse_general(data, len, name, validate, diags, ret_cib);
+	/* a thread pays off only beside a status that takes a while to read */
+	if (!(flags & VIGIL_CIB_PARSE_SEQUENTIAL) && vigil_status_guess_span(data, len, &guess) &&
+	    (guess.end - guess.start >= VIGIL_CIB_PARALLEL_MIN_STATUS ||
+	     (flags & VIGIL_CIB_PARSE_PARALLEL)))
+		return parse_parallel(data, len, name, validate, &guess, diags, ret_cib);
+	return parse_sequential(data, len, name, validate, diags, ret_cib);
 }
 
 int vigil_cib_parse(const char *data, size_t len, const char *name, GPtrArray *diags,

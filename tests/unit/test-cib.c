@@ -319,7 +319,21 @@ static char *status_lines(const vigil_cib *cib)
 	return g_string_free(s, FALSE);
 }
 
-/* Reads TEXT both ways; the result, the saved document and the messages must be the same.
+static void assert_same_cib(const vigil_cib *a, const vigil_cib *b)
+{
+	g_autofree char *x1 = NULL, *x2 = NULL, *l1 = NULL, *l2 = NULL;
+	size_t n1 = 0, n2 = 0;
+
+	g_assert_cmpint(vigil_cib_to_xml(a, &x1, &n1), ==, 0);
+	g_assert_cmpint(vigil_cib_to_xml(b, &x2, &n2), ==, 0);
+	g_assert_cmpstr(x1, ==, x2);
+	l1 = status_lines(a);
+	l2 = status_lines(b);
+	g_assert_cmpstr(l1, ==, l2);
+}
+
+/* Reads TEXT every way (the two readers one after the other, in two threads, and the
+ * general reader alone); the result, the saved document and the messages must be the same.
  * Returns whether the fast path took it. */
 static bool check_both_paths(const char *text, size_t len)
 {
@@ -330,32 +344,50 @@ static bool check_both_paths(const char *text, size_t len)
 	g_autofree char *m1 = NULL, *m2 = NULL;
 	vigil_status_span span;
 	bool fast = vigil_status_fast_read(text, len, &span, &states, &arena) == 0;
-	int r1 = vigil_cib_parse_flags(text, len, "t.xml", 0, d1, &a);
+	int r1 = vigil_cib_parse_flags(text, len, "t.xml", VIGIL_CIB_PARSE_SEQUENTIAL, d1, &a);
 	int r2 = vigil_cib_parse_flags(text, len, "t.xml", VIGIL_CIB_PARSE_GENERAL_ONLY, d2, &b);
 
 	g_assert_cmpint(r1, ==, r2);
 	m1 = diags_text(d1);
 	m2 = diags_text(d2);
 	g_assert_cmpstr(m1, ==, m2);
-	if (r1 == 0) {
-		g_autofree char *x1 = NULL, *x2 = NULL, *l1 = NULL, *l2 = NULL;
-		size_t n1 = 0, n2 = 0;
+	if (r1 == 0)
+		assert_same_cib(a, b);
+	/* and with the configuration read in a thread beside the status */
+	{
+		g_autoptr(GPtrArray) d3 = vigil_diags_new();
+		g_autoptr(vigil_cib) c = NULL;
+		g_autofree char *m3 = NULL;
+		int r3 = vigil_cib_parse_flags(text, len, "t.xml", VIGIL_CIB_PARSE_PARALLEL, d3, &c);
 
-		g_assert_cmpint(vigil_cib_to_xml(a, &x1, &n1), ==, 0);
-		g_assert_cmpint(vigil_cib_to_xml(b, &x2, &n2), ==, 0);
-		g_assert_cmpstr(x1, ==, x2);
-		l1 = status_lines(a);
-		l2 = status_lines(b);
-		g_assert_cmpstr(l1, ==, l2);
+		g_assert_cmpint(r3, ==, r2);
+		m3 = diags_text(d3);
+		g_assert_cmpstr(m3, ==, m2);
+		if (r3 == 0)
+			assert_same_cib(c, b);
 	}
 	return fast;
+}
+
+/* Whether the quick guess at the status span is what the status reader found. */
+static bool guess_is_right(const char *text, size_t len)
+{
+	g_autoptr(vigil_arena) arena = NULL;
+	g_autoptr(GPtrArray) states = NULL;
+	vigil_status_span span, guess;
+
+	if (!vigil_status_guess_span(text, len, &guess) ||
+	    vigil_status_fast_read(text, len, &span, &states, &arena) < 0)
+		return false;
+	return span.start == guess.start && span.end == guess.end && span.lines == guess.lines &&
+	       span.doc_len == guess.doc_len;
 }
 
 static void test_fast_status_cases(void)
 {
 	g_autoptr(GDir) dir = NULL;
 	const char *name;
-	unsigned n = 0, fast = 0;
+	unsigned n = 0, fast = 0, guessed = 0;
 
 	if (cases_dir == NULL || !g_file_test(cases_dir, G_FILE_TEST_IS_DIR)) {
 		if (g_getenv("CI") != NULL)
@@ -374,11 +406,14 @@ static void test_fast_status_cases(void)
 			continue;
 		g_assert_true(g_file_get_contents(path, &text, &len, NULL));
 		fast += check_both_paths(text, len);
+		guessed += guess_is_right(text, len);
 		n++;
 	}
-	g_test_message("%u of %u scheduler inputs read by the fast path", fast, n);
+	g_test_message("%u of %u scheduler inputs read by the fast path, %u with the status "
+		       "found by the quick guess", fast, n, guessed);
 	/* Pacemaker's own files are what the fast path is for */
 	g_assert_cmpuint(fast, >=, n * 9 / 10);
+	g_assert_cmpuint(guessed, >=, fast * 9 / 10);
 }
 
 /* A status section with every element the fast path reads, around a changeable middle. */
@@ -466,6 +501,20 @@ static void test_fast_status_crafted(void)
 				  "validate-with=\"pacemaker-3.0\"><configuration/><status/>"
 				  "<status/></cib>", NULL);
 		g_assert_false(check_both_paths(two, strlen(two)));
+	}
+	/* where the quick guess at the status is wrong, the threads' work is not used */
+	{
+		g_autofree char *doc = status_doc("");
+		g_autofree char *before = NULL, *after = NULL;
+		char *cib = strstr(doc, "<cib "), *end = strstr(doc, "</cib>");
+
+		g_assert_true(guess_is_right(doc, strlen(doc)));
+		before = g_strdup_printf("%.*s<!-- <status> -->%s", (int)(cib - doc), doc, cib);
+		g_assert_false(guess_is_right(before, strlen(before)));
+		g_assert_true(check_both_paths(before, strlen(before)));
+		after = g_strdup_printf("%.*s<!-- </status> -->%s", (int)(end - doc), doc, end);
+		g_assert_false(guess_is_right(after, strlen(after)));
+		g_assert_true(check_both_paths(after, strlen(after)));
 	}
 	/* every truncation of the document: the same result either way */
 	{
