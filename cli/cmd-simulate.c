@@ -482,6 +482,16 @@ static int execute(const sim_args *a, vigil_inject *in, vigil_cib *cib, const GP
 	return 0;
 }
 
+/* What a successful run read and planned, kept until the process ends, when the kernel
+ * takes it back at once: freeing it piece by piece costs a sixth of a 32 x 10,000 run.
+ * Reachable from here, so leak checkers do not count it as lost. */
+static struct {
+	vigil_cib *cib;
+	vigil_inject *in;
+	vigil_sched *sched;
+	GPtrArray *order;
+} kept_until_exit;
+
 static int simulate(const sim_args *a, GString *out)
 {
 	g_autoptr(vigil_cib) cib = NULL;
@@ -538,6 +548,11 @@ static int simulate(const sim_args *a, GString *out)
 		return VIGIL_EXIT_ERROR;
 	if ((a->simulate || a->save_output != NULL) && execute(a, in, cib, order, now, out) < 0)
 		return VIGIL_EXIT_ERROR;
+	s->scores = s->explain = NULL; /* freed here, with their g_autoptr */
+	kept_until_exit.sched = g_steal_pointer(&s);
+	kept_until_exit.in = g_steal_pointer(&in);
+	kept_until_exit.cib = g_steal_pointer(&cib);
+	kept_until_exit.order = g_steal_pointer(&order);
 	return VIGIL_EXIT_OK;
 }
 
