@@ -138,16 +138,17 @@ static void check_lossless(const char *in, size_t in_len, const char *x1, size_t
 }
 
 /* The fast status reader and the general one agree on DATA: same result and messages, and
- * the same serialization of what they read. */
-static void check_both_readers(const uint8_t *data, size_t size, int r, const GPtrArray *diags,
-			       const vigil_cib *cib)
+ * the same serialization of what they read; so does reading with the configuration in a
+ * second thread (FLAGS: VIGIL_CIB_PARSE_PARALLEL), which small inputs otherwise never take. */
+static void check_reading_way(const uint8_t *data, size_t size, int r, const GPtrArray *diags,
+			      const vigil_cib *cib, unsigned flags)
 {
 	g_autoptr(GPtrArray) gdiags = vigil_diags_new();
 	g_autoptr(vigil_cib) general = NULL;
 	g_autofree char *xa = NULL, *xb = NULL;
 	size_t la = 0, lb = 0;
-	int rg = vigil_cib_parse_flags((const char *)data, size, "fuzz-input",
-				       VIGIL_CIB_PARSE_GENERAL_ONLY, gdiags, &general);
+	int rg = vigil_cib_parse_flags((const char *)data, size, "fuzz-input", flags, gdiags,
+				       &general);
 
 	if (rg != r || gdiags->len != diags->len)
 		fail("the fast status reader and the general reader disagree", NULL, 0, NULL, 0,
@@ -181,7 +182,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r;
 
 	r = vigil_cib_parse((const char *)data, size, "fuzz-input", diags, &cib);
-	check_both_readers(data, size, r, diags, cib);
+	check_reading_way(data, size, r, diags, cib, VIGIL_CIB_PARSE_GENERAL_ONLY);
+	check_reading_way(data, size, r, diags, cib, VIGIL_CIB_PARSE_PARALLEL);
 	if (r < 0) {
 		if (cib != NULL)
 			fail("vigil_cib_parse failed but returned a CIB", NULL, 0, NULL, 0, diags);
