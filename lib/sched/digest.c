@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "common/duration.h"
 #include "common/xattrs.h"
 #include "sched/sched-private.h"
 
@@ -125,60 +126,157 @@ static bool restart_keep(const char *name, const void *data)
 	return in_list(name, c->list) || g_hash_table_contains(c->op_params->values, name);
 }
 
-/* Pacemaker's rsc_action_digest_cmp(): whether OP was run with other parameters than R has
- * now; *RET_RESTART tells whether only a restart (not a reload) can apply them. */
-static bool params_changed(vigil_srsc *r, const vigil_lrm_op *op, bool *ret_restart)
+/* How an operation's recorded digests compare with the parameters now, as Pacemaker's
+ * rsc_action_digest_cmp() tells it. */
+typedef enum digest_rc {
+	DIGEST_MATCH,
+	DIGEST_UNKNOWN, /* no op-digest recorded */
+	DIGEST_RESTART, /* the parameters that need a restart changed (op-restart-digest) */
+	DIGEST_ALL,     /* some parameter changed (op-digest) */
+} digest_rc;
+
+/* The parameters an operation's digests are computed from: the resource's and the
+ * operation's own (which win), and for a recurring operation its timeout, which
+ * Pacemaker's pcmk__filter_op_for_digest() keeps in its digest (CRM_meta_timeout). */
+typedef struct op_params {
+	params all;
+	params own;          /* the operation's own */
+	char *timeout_ms;    /* recurring operations only, else NULL */
+} op_params;
+
+/* The timeout of the operation CONF configures (NULL if none): its own, op_defaults', or
+ * Pacemaker's default of 20 seconds; in milliseconds. Caller frees. */
+static char *op_timeout_ms(const vigil_sched *s, const vigil_op *conf)
+{
+	const char *text = conf != NULL ? conf->timeout : NULL;
+	uint64_t ms;
+
+	if (text == NULL && conf != NULL)
+		text = vigil_nvsets_get(conf->nvsets, "meta_attributes", "timeout");
+	if (text == NULL)
+		text = vigil_nvsets_get(s->cib->op_defaults, "meta_attributes", "timeout");
+	if (text == NULL || vigil_duration_parse_ms(text, &ms) < 0)
+		ms = 20000;
+	return g_strdup_printf("%" G_GUINT64_FORMAT, ms);
+}
+
+static void op_params_init(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm_op *op,
+			   op_params *p)
 {
 	const vigil_op *conf = vigil_rsc_find_op(r->cfg, op->operation, (uint64_t)op->interval_ms_v);
-	params all = { g_hash_table_new(g_str_hash, g_str_equal) };
-	params op_params = { g_hash_table_new(g_str_hash, g_str_equal) };
+
+	p->all.values = g_hash_table_new(g_str_hash, g_str_equal);
+	p->own.values = g_hash_table_new(g_str_hash, g_str_equal);
+	p->timeout_ms = NULL;
+	if (conf != NULL) {
+		params_add_sets(&p->own, conf->nvsets);
+		params_add_sets(&p->all, conf->nvsets);
+	}
+	params_add_sets(&p->all, r->cfg->nvsets);
+	if (op->interval_ms_v > 0) {
+		p->timeout_ms = op_timeout_ms(s, conf);
+		g_hash_table_insert(p->all.values, (gpointer)"CRM_meta_timeout", p->timeout_ms);
+	}
+}
+
+static void op_params_clear(op_params *p)
+{
+	g_hash_table_unref(p->all.values);
+	g_hash_table_unref(p->own.values);
+	g_free(p->timeout_ms);
+}
+
+/* Pacemaker's rsc_action_digest_cmp() for OP's parameters P. The digest of all of a
+ * resource's parameters is the same on every node it has a history on: where the operation
+ * adds nothing of its own, it is computed once and kept in CACHE->param_digest (if CACHE is
+ * not NULL). */
+static digest_rc digest_cmp(vigil_srsc *cache, const vigil_lrm_op *op, const op_params *p)
+{
 	const char *restart_digest = vigil_extra_attr(&op->extra, "op-restart-digest");
 	const char *restart_list = vigil_extra_attr(&op->extra, "op-force-restart");
+	g_autofree char *calc = NULL;
+
+	if (restart_digest != NULL && restart_list != NULL) {
+		restart_ctx rc = { restart_list, &p->own };
+		g_autofree char *rcalc = params_digest(&p->all, restart_keep, &rc);
+
+		if (strcmp(rcalc, restart_digest) != 0)
+			return DIGEST_RESTART;
+	}
+	if (op->op_digest == NULL)
+		return DIGEST_UNKNOWN;
+	if (cache == NULL || g_hash_table_size(p->own.values) > 0 || p->timeout_ms != NULL) {
+		calc = params_digest(&p->all, NULL, NULL);
+	} else {
+		if (cache->param_digest == NULL)
+			cache->param_digest = params_digest(&p->all, NULL, NULL);
+		calc = g_strdup(cache->param_digest);
+	}
+	return strcmp(calc, op->op_digest) == 0 ? DIGEST_MATCH : DIGEST_ALL;
+}
+
+/* Whether OP's secure digest (passwords left out, as a sanitized CIB records them) still
+ * matches: then only the hidden parameters differ (Pacemaker's only_sanitized_changed()). */
+static bool secure_digest_matches(const vigil_srsc *r, const vigil_lrm_op *op,
+				  const op_params *p)
+{
 	const char *secure_digest = vigil_extra_attr(&op->extra, "op-secure-digest");
 	const char *secure_list = vigil_extra_attr(&op->extra, "op-secure-params");
-	g_autofree char *calc = NULL;
-	bool changed = false;
+	secure_ctx sc;
+	g_autofree char *scalc = NULL;
+
+	if (secure_digest == NULL || secure_list == NULL)
+		return false;
+	sc = (secure_ctx){ secure_list, g_strcmp0(r->cfg->class_, "stonith") == 0 };
+	scalc = params_digest(&p->all, secure_keep, &sc);
+	return strcmp(scalc, secure_digest) == 0;
+}
+
+/* Pacemaker's pcmk__check_action_config(): whether OP was run with other parameters than R
+ * has now (an operation that recorded no digest counts as changed); *RET_RESTART tells
+ * whether only a restart (not a reload) can apply them. */
+static bool params_changed(const vigil_sched *s, vigil_srsc *r, const vigil_lrm_op *op,
+			   bool *ret_restart)
+{
+	op_params p;
+	bool changed = true;
 
 	*ret_restart = true;
-	if (conf != NULL) {
-		params_add_sets(&op_params, conf->nvsets);
-		params_add_sets(&all, conf->nvsets);
-	}
-	params_add_sets(&all, r->cfg->nvsets);
-	if (restart_digest != NULL && restart_list != NULL) {
-		restart_ctx rc = { restart_list, &op_params };
-		g_autofree char *rcalc = params_digest(&all, restart_keep, &rc);
-
-		if (strcmp(rcalc, restart_digest) != 0) {
-			changed = true;
-			goto done;
+	op_params_init(s, r, op, &p);
+	switch (digest_cmp(r, op, &p)) {
+	case DIGEST_MATCH:
+		changed = false;
+		break;
+	case DIGEST_RESTART:
+		break;
+	case DIGEST_UNKNOWN:
+	case DIGEST_ALL:
+		if (secure_digest_matches(r, op, &p)) {
+			changed = false;
+			break;
 		}
+		/* parameters of the operation itself can only be applied by running it again */
+		*ret_restart = vigil_extra_attr(&op->extra, "op-restart-digest") == NULL ||
+			       g_hash_table_size(p.own.values) > 0;
+		break;
 	}
-	/* the resource's own parameters: the same digest on every node it has a history on */
-	if (conf != NULL && conf->nvsets->len > 0) {
-		calc = params_digest(&all, NULL, NULL);
-	} else {
-		if (r->param_digest == NULL)
-			r->param_digest = params_digest(&all, NULL, NULL);
-		calc = g_strdup(r->param_digest);
-	}
-	if (g_strcmp0(calc, op->op_digest) == 0)
-		goto done;
-	/* a sanitized CIB (passwords masked) still matches by its secure digest */
-	if (secure_digest != NULL && secure_list != NULL) {
-		secure_ctx sc = { secure_list, g_strcmp0(r->cfg->class_, "stonith") == 0 };
-		g_autofree char *scalc = params_digest(&all, secure_keep, &sc);
-
-		if (strcmp(scalc, secure_digest) == 0)
-			goto done;
-	}
-	changed = true;
-	/* parameters of the operation itself can only be applied by running it again */
-	*ret_restart = restart_digest == NULL || g_hash_table_size(op_params.values) > 0;
-done:
-	g_hash_table_unref(all.values);
-	g_hash_table_unref(op_params.values);
+	op_params_clear(&p);
 	return changed;
+}
+
+bool vigil_failure_params_changed(const vigil_sched *s, const vigil_srsc *r,
+				  const vigil_lrm_op *op)
+{
+	op_params p;
+	digest_rc rc;
+
+	if (r->cfg == NULL || r->cfg->kind != VIGIL_RSC_PRIMITIVE ||
+	    (g_strcmp0(op->operation, "start") != 0 && g_strcmp0(op->operation, "monitor") != 0))
+		return false;
+	op_params_init(s, r, op, &p);
+	rc = digest_cmp(NULL, op, &p);
+	op_params_clear(&p);
+	return rc == DIGEST_RESTART || rc == DIGEST_ALL;
 }
 
 static bool is_start(const vigil_lrm_op *op)
@@ -241,7 +339,7 @@ static void check_history(vigil_sched *s, vigil_srsc *r, vigil_snode *n, const v
 		if (!is_start(op) && g_strcmp0(op->operation, "monitor") != 0 &&
 		    g_strcmp0(op->operation, "promote") != 0)
 			continue;
-		if (params_changed(r, op, &restart))
+		if (params_changed(s, r, op, &restart))
 			changed(s, r, n, op, !restart);
 	}
 }

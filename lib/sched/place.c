@@ -357,6 +357,11 @@ static void check_threshold(vigil_sched *s, vigil_srsc *r, vigil_snode *n)
 		check_threshold(s, g_ptr_array_index(r->children, k), n);
 	if (r->children->len > 0 || r->migration_threshold == 0 || r->failure_ignored)
 		return;
+	if (g_ptr_array_find(r->clear_failcount_on, n, NULL)) {
+		explain(s, r, "fail-count on %s not held against migration-threshold: it is "
+			"cleared, as its last failure ran with other parameters", n->name);
+		return;
+	}
 	fc = vigil_failcount(s, r, n);
 	if (fc > 0 && r->migration_threshold - fc <= 0) {
 		explain(s, r, "fail-count %d on %s reached migration-threshold %d", fc, n->name,

@@ -20,6 +20,11 @@ int vigil_failcount(const vigil_sched *s, const vigil_srsc *r, const vigil_snode
 typedef void (*vigil_digest_fn)(vigil_sched *s, vigil_srsc *r, vigil_snode *n,
 				const vigil_lrm_op *op, bool reloadable);
 void vigil_check_definitions(vigil_sched *s, vigil_digest_fn changed);
+/* Pacemaker's should_clear_for_param_change(): whether OP, a start or monitor of R, was run
+ * with other parameters than R has now (by its op-digest, or its op-restart-digest); false
+ * where it recorded no digest. */
+bool vigil_failure_params_changed(const vigil_sched *s, const vigil_srsc *r,
+				  const vigil_lrm_op *op);
 
 /* format.c: Pacemaker's node name order (digits compared as numbers), the order of its
  * node list. */

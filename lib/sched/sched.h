@@ -87,6 +87,9 @@ struct vigil_srsc {
 	GPtrArray *recover_on;     /* vigil_snode*: failed there, must be stopped (restart) */
 	GPtrArray *known_on;       /* vigil_snode*: has a history there (probed) */
 	GPtrArray *banned_on;      /* vigil_snode*: failed there in a way that bans the node */
+	GPtrArray *clear_failcount_on; /* vigil_snode*: its last failure there ran with other
+					* parameters: the fail-count there is to be cleared,
+					* so it does not count against migration-threshold */
 	bool banned_everywhere;    /* failed as not configured, or found multiply active with
 				    * multiple-active=stop_only: may run nowhere */
 

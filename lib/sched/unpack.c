@@ -35,6 +35,7 @@ static void srsc_free(vigil_srsc *r)
 	g_clear_pointer(&r->recover_on, g_ptr_array_unref);
 	g_clear_pointer(&r->known_on, g_ptr_array_unref);
 	g_clear_pointer(&r->banned_on, g_ptr_array_unref);
+	g_clear_pointer(&r->clear_failcount_on, g_ptr_array_unref);
 	g_clear_pointer(&r->this_with, g_ptr_array_unref);
 	g_clear_pointer(&r->with_this, g_ptr_array_unref);
 	g_clear_pointer(&r->actions, g_ptr_array_unref);
@@ -119,6 +120,7 @@ static vigil_srsc *srsc_new(vigil_sched *s, const vigil_rsc *cfg, vigil_srsc *pa
 	r->recover_on = g_ptr_array_new();
 	r->known_on = g_ptr_array_new();
 	r->banned_on = g_ptr_array_new();
+	r->clear_failcount_on = g_ptr_array_new();
 	r->role = VIGIL_ROLE_UNKNOWN;
 	r->start_needs = -1;
 	r->target_role = parse_role(vigil_rsc_meta(s->cib, cfg, "target-role"));
@@ -147,6 +149,7 @@ static vigil_srsc *orphan_new(vigil_sched *s, const vigil_lrm_rsc *lrm)
 	r->recover_on = g_ptr_array_new();
 	r->known_on = g_ptr_array_new();
 	r->banned_on = g_ptr_array_new();
+	r->clear_failcount_on = g_ptr_array_new();
 	r->managed = !s->opts.maintenance_mode;
 	g_ptr_array_add(s->rscs, r);
 	g_hash_table_insert(s->by_id, (gpointer)r->id, r);
@@ -169,6 +172,7 @@ typedef struct replay {
 	const vigil_snode *node; /* the node the history is from */
 	bool timeout_off;       /* failure-timeout disabled by a counted on-fail=block failure */
 	bool unrecoverable;     /* a stop failed in a way only fencing recovers, and it cannot */
+	bool clear_failcount;   /* the last failure ran with other parameters than now */
 } replay;
 
 /* The exit code the cluster expected, from the transition key (read with the history). */
@@ -382,6 +386,23 @@ static int remap(const vigil_srsc *r, const vigil_lrm_op *op, replay *st)
 	return op->op_status_v;
 }
 
+/* Pacemaker's check_operation_expiry() on the resource's last failure ("..._last_failure_0"):
+ * one that has not expired but ran with other parameters than R has now has its fail-count
+ * cleared, and the scheduler then does not hold that fail-count against migration-threshold
+ * (failcount_clear_action_exists()). Whatever the operation's result: it is looked at by
+ * its name. */
+static bool clears_failcount(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm_op *op,
+			     const replay *st)
+{
+	bool timeout_off = st->timeout_off; /* only asked here: the replay decides it */
+
+	if (r->cfg == NULL || op->id == NULL || !g_str_has_suffix(op->id, "_last_failure_0"))
+		return false;
+	if (vigil_lrm_op_expired(s->cib, r->cfg, st->state, op, s->now, &timeout_off))
+		return false;
+	return vigil_failure_params_changed(s, r, op);
+}
+
 static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm_rsc *lrm,
 		       replay *st)
 {
@@ -396,6 +417,7 @@ static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lr
 			pending_op(st, op);
 			continue;
 		}
+		st->clear_failcount |= clears_failcount(s, r, op, st);
 		result = remap(r, op, st);
 		st->unrecoverable |= unrecoverable_stop(s, op, st);
 		if (result == EXEC_DONE)
@@ -554,6 +576,8 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 		g_ptr_array_add(r->known_on, node);
 	if (st.ban_node)
 		g_ptr_array_add(r->banned_on, node);
+	if (st.clear_failcount)
+		g_ptr_array_add(r->clear_failcount_on, node);
 	r->banned_everywhere |= st.ban_all;
 	if (st.on_fail == VIGIL_ON_FAIL_BLOCK) {
 		/* hands off from now on: this changes how its later histories read */
