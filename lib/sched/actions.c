@@ -915,12 +915,63 @@ static void update_after(vigil_sched *s, vigil_action *a, unsigned depth)
 		update_action(s, ((vigil_ordering *)g_ptr_array_index(after, i))->then, depth + 1);
 }
 
+/* --- starts blocked by colocation ------------------------------------------------------------ */
+
+static void block_colocated_starts(vigil_sched *s, vigil_action *a);
+
+/* Pacemaker's mark_action_blocked(): the starts of R that could run cannot, "colocation with
+ * BECAUSE", and each one blocks what is colocated with it in turn and is looked at again
+ * with its orderings (what comes after it is not: the updates that follow see to that, or
+ * not, as in Pacemaker); then R's members' starts, for the same reason. */
+static void block_starts(vigil_sched *s, vigil_srsc *r, const vigil_srsc *because)
+{
+	g_autofree char *reason = g_strdup_printf("colocation with %s", because->id);
+
+	/* Pacemaker prepends each new action to the resource's list */
+	for (guint i = r->actions->len; i-- > 0;) {
+		vigil_action *a = g_ptr_array_index(r->actions, i);
+
+		if (a->task != VIGIL_TASK_START || !has(a->flags, VIGIL_ACT_RUNNABLE))
+			continue;
+		a->flags &= ~VIGIL_ACT_RUNNABLE;
+		set_reason(a, reason, false);
+		block_colocated_starts(s, a);
+		update_action(s, a, 0);
+	}
+	for (guint i = 0; i < r->children->len; i++)
+		block_starts(s, g_ptr_array_index(r->children, i), because);
+}
+
+/* Pacemaker 2.1.5's pcmk__block_colocation_dependents(): a start that cannot run keeps the
+ * resources colocated with its resource at INFINITY from starting. Only a resource outside
+ * any group does this: the colocations with a group were handed to its last member when
+ * the group was placed (expand_group_colocations()), and Pacemaker asks the group, never
+ * its members, for them, so a group or a member of one blocks nothing this way. */
+static void block_colocated_starts(vigil_sched *s, vigil_action *a)
+{
+	vigil_srsc *r = a->rsc;
+
+	if (a->task != VIGIL_TASK_START || has(a->flags, VIGIL_ACT_RUNNABLE) || r == NULL ||
+	    r->parent != NULL || is_group(r))
+		return;
+	for (guint i = 0; i < r->with_this->len; i++) {
+		const vigil_coloc *c = g_ptr_array_index(r->with_this, i);
+
+		/* a dependent colocated in the promoted role would have its promotion blocked,
+		 * which no primitive or group has */
+		if (c->score >= VIGIL_SCORE_INFINITY && c->dependent_role != VIGIL_ROLE_PROMOTED)
+			block_starts(s, c->dependent, r);
+	}
+}
+
 /* Pacemaker's pcmk__update_action_for_orderings(): applies every ordering into THEN; what
- * changes is looked at again, with what comes after it. Changes a group action undergoes
- * when its flags are summed up from its members do not count as changes. */
+ * changes is looked at again, with what comes after it, and a start that could run and now
+ * cannot blocks its colocated dependents first. Changes a group action undergoes when its
+ * flags are summed up from its members do not count as changes. */
 static void update_action(vigil_sched *s, vigil_action *then, unsigned depth)
 {
 	g_autoptr(GPtrArray) before = NULL;
+	unsigned last_flags = then->flags;
 	bool then_changed = false;
 
 	if (depth > 10000)
@@ -953,14 +1004,20 @@ static void update_action(vigil_sched *s, vigil_action *then, unsigned depth)
 		}
 	}
 	if (then_changed) {
+		if (has(last_flags, VIGIL_ACT_RUNNABLE) && !has(then->flags, VIGIL_ACT_RUNNABLE))
+			block_colocated_starts(s, then);
 		update_action(s, then, depth + 1);
 		update_after(s, then, depth);
 	}
 }
 
+/* Pacemaker's pcmk__apply_orderings() once the orderings exist: starts that cannot run
+ * block their colocated dependents, then every action is updated along its orderings. */
 static void apply_orderings(vigil_sched *s)
 {
 	/* Pacemaker prepends new actions to its list: the newest is looked at first */
+	for (guint i = s->actions->len; i-- > 0;)
+		block_colocated_starts(s, g_ptr_array_index(s->actions, i));
 	for (guint i = s->actions->len; i-- > 0;)
 		update_action(s, g_ptr_array_index(s->actions, i), 0);
 }
