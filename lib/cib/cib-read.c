@@ -333,19 +333,47 @@ static int64_t parse_int(const char *s)
 	return v;
 }
 
+/* The value of the N digits at S (N <= 9, so no overflow), or -1 if S has anything else. */
+static int small_digits(const char *s, size_t n)
+{
+	int v = 0;
+
+	if (n == 0 || n > 9)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!g_ascii_isdigit(s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 /* The exit code the cluster expected, from transition-key "ACTION:GRAPH:TARGET_RC:UUID". */
 static int parse_target_rc(const vigil_lrm_op *op)
 {
-	const char *field, *colon;
+	const char *field = NULL, *colon = NULL;
 	g_autofree char *long_text = NULL;
 	char buf[32], *text = buf, *end = NULL;
+	unsigned colons = 0;
 	long v;
+	int fast;
 
-	if (op->transition_key == NULL || (colon = strchr(op->transition_key, ':')) == NULL ||
-	    (colon = strchr(field = colon + 1, ':')) == NULL ||
-	    (colon = strchr(field = colon + 1, ':')) == NULL)
+	if (op->transition_key == NULL)
 		return -1;
-	/* the third field, read whole (as strtol on it alone would: "" is 0) */
+	/* the third field: between the second and the third colon */
+	for (const char *c = op->transition_key; *c != '\0' && colons < 3; c++) {
+		if (*c != ':')
+			continue;
+		if (++colons == 2)
+			field = c + 1;
+		colon = c;
+	}
+	if (colons < 3)
+		return -1;
+	/* plain digits (as every writer has them) without strtol */
+	if ((fast = small_digits(field, (size_t)(colon - field))) >= 0)
+		return fast;
+	/* anything else read whole, as strtol on it alone would ("" is 0) */
 	if ((size_t)(colon - field) < sizeof(buf))
 		g_strlcpy(buf, field, (gsize)(colon - field) + 1);
 	else
