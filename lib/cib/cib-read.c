@@ -312,6 +312,12 @@ static void read_configuration(vigil_cib *cib, const xmlNode *node)
 
 /* --- status ---------------------------------------------------------------------------- */
 
+/* g_ascii_isdigit() without its table: these run for every value of every operation */
+static bool is_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
 static int64_t parse_int(const char *s)
 {
 	char *end = NULL;
@@ -322,7 +328,7 @@ static int64_t parse_int(const char *s)
 	if (s == NULL || *s == '\0')
 		return -1;
 	/* plain digits (nearly every value in a status section) without strtoll */
-	for (n = 0; n < 18 && g_ascii_isdigit(s[n]); n++)
+	for (n = 0; n < 18 && is_digit(s[n]); n++)
 		fast = fast * 10 + (s[n] - '0');
 	if (s[n] == '\0')
 		return fast;
@@ -341,7 +347,7 @@ static int small_digits(const char *s, size_t n)
 	if (n == 0 || n > 9)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		if (!g_ascii_isdigit(s[i]))
+		if (!is_digit(s[i]))
 			return -1;
 		v = v * 10 + (s[i] - '0');
 	}

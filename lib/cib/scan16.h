@@ -8,6 +8,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -25,12 +26,12 @@ static inline bool scan16_is_name(unsigned char c)
 	       c == '_' || c == '-' || c == '.';
 }
 
-/* What ends or spoils a value quoted with QUOTE: the quote; '&', an entity to decode; and
- * what the fast path leaves to libxml2: '<', control characters (libxml2 normalises tabs
- * and newlines in values), DEL and non-ASCII. */
-static inline bool scan16_is_value_stop(unsigned char c, char quote)
+/* What ends or spoils a quoted value: a quote (the caller knows whether it is the closing
+ * one); '&', an entity to decode; and what the fast path leaves to libxml2: '<', control
+ * characters (libxml2 normalises tabs and newlines in values), DEL and non-ASCII. */
+static inline bool scan16_is_value_stop(unsigned char c)
 {
-	return c == (unsigned char)quote || c == '&' || c == '<' || c < 0x20 || c > 0x7e;
+	return c == '"' || c == '\'' || c == '&' || c == '<' || c < 0x20 || c > 0x7e;
 }
 
 /* Bytes that are not whitespace; the newlines among them go to *RET_NEWLINES. */
@@ -56,14 +57,21 @@ static inline unsigned scan16_name_end_bytewise(const char *p)
 	return stop;
 }
 
-/* Bytes that end or spoil a value quoted with QUOTE. */
-static inline unsigned scan16_value_end_bytewise(const char *p, char quote)
+/* Bytes that end or spoil a quoted value. */
+static inline unsigned scan16_value_end_bytewise(const char *p)
 {
 	unsigned stop = 0;
 
 	for (unsigned i = 0; i < 16; i++)
-		stop |= (unsigned)scan16_is_value_stop((unsigned char)p[i], quote) << i;
+		stop |= (unsigned)scan16_is_value_stop((unsigned char)p[i]) << i;
 	return stop;
+}
+
+/* scan16_value_end(), and the 16 bytes copied to DST. */
+static inline unsigned scan16_value_end_copy_bytewise(const char *p, char *dst)
+{
+	memcpy(dst, p, 16);
+	return scan16_value_end_bytewise(p);
 }
 
 /* Bytes equal to the byte at the same place in Q (16 readable bytes too). */
@@ -111,17 +119,30 @@ static inline unsigned scan16_name_end(const char *p)
 	return (unsigned)_mm_movemask_epi8(name) ^ 0xffff;
 }
 
-static inline unsigned scan16_value_end(const char *p, char quote)
+static inline unsigned scan16_value_stops(__m128i x)
 {
-	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
 	/* x + 1 < 0x21, signed: 0x00..0x1f (as 0x01..0x20), 0x7f..0xfe (as negatives), 0xff
 	 * (as 0) */
 	__m128i bad = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x21));
-	__m128i marks = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(quote)),
-				     _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('&')),
-						  _mm_cmpeq_epi8(x, _mm_set1_epi8('<'))));
+	__m128i quotes = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+				      _mm_cmpeq_epi8(x, _mm_set1_epi8('\'')));
+	__m128i marks = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('&')),
+				     _mm_cmpeq_epi8(x, _mm_set1_epi8('<')));
 
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(bad, marks));
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(bad, _mm_or_si128(quotes, marks)));
+}
+
+static inline unsigned scan16_value_end(const char *p)
+{
+	return scan16_value_stops(_mm_loadu_si128((const __m128i *)(const void *)p));
+}
+
+static inline unsigned scan16_value_end_copy(const char *p, char *dst)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+	_mm_storeu_si128((__m128i *)(void *)dst, x);
+	return scan16_value_stops(x);
 }
 
 static inline unsigned scan16_equal(const char *p, const char *q)
@@ -141,9 +162,14 @@ static inline unsigned scan16_name_end(const char *p)
 	return scan16_name_end_bytewise(p);
 }
 
-static inline unsigned scan16_value_end(const char *p, char quote)
+static inline unsigned scan16_value_end(const char *p)
 {
-	return scan16_value_end_bytewise(p, quote);
+	return scan16_value_end_bytewise(p);
+}
+
+static inline unsigned scan16_value_end_copy(const char *p, char *dst)
+{
+	return scan16_value_end_copy_bytewise(p, dst);
 }
 
 static inline unsigned scan16_equal(const char *p, const char *q)

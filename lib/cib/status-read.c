@@ -37,9 +37,11 @@
 #include "common/arena.h"
 
 #define MAX_DEPTH 64
-#define MAX_ATTRS 64
 #define MAX_FIELDS 32    /* in one field table */
 #define FIELD_BUCKETS 64 /* of a field index's hash: more than MAX_FIELDS */
+#define STRING_CHUNK 16384 /* what the strings of histories take from the arena at a time */
+#define FAST_VALUE_MAX 48  /* longer values, and the document's last 128 bytes, are read the
+			    * general way (fast_attrs()) */
 
 /* What an element inside <status> becomes. */
 typedef enum {
@@ -78,12 +80,23 @@ typedef struct frame {
  * but nothing depends on that). */
 typedef struct field_index {
 	const vigil_field *fields;
-	/* each name followed by '=', padded with NULs, as at_pattern() compares it; only names
-	 * of up to 15 characters are compared so */
-	char pattern[MAX_FIELDS][16];
+	/* ' NAME="', padded with NULs, as at_field() compares it, and which bits of the
+	 * comparison's mask that is */
+	char pattern[MAX_FIELDS][32];
+	guint32 want[MAX_FIELDS];
 	guint8 len[MAX_FIELDS];       /* of each name */
 	guint8 bucket[FIELD_BUCKETS]; /* 1 + the index of the field there, or 0 */
 } field_index;
+
+/* Where the attributes of a start tag go: the fields of OBJ (those of IX) or EXTRA, with
+ * their strings in the arena or allocated one by one; nowhere outside status (OBJ NULL). */
+typedef struct target {
+	void *obj;
+	const field_index *ix;
+	vigil_extra *extra;
+	bool arena_strings;
+	guint8 *follows; /* the scanner's, for this kind of element */
+} target;
 
 typedef struct scanner {
 	const char *data, *p, *end;
@@ -97,6 +110,8 @@ typedef struct scanner {
 	vigil_status_span *out;
 	GPtrArray *node_states;
 	vigil_arena *arena; /* histories: lrm_resource and lrm_rsc_op */
+	char *room;         /* where the next of their strings goes, in the arena */
+	size_t room_left;
 	/* the operations of the open lrm_resource, which get an array of the right size at its
 	 * end tag */
 	vigil_lrm_op **pending;
@@ -176,16 +191,11 @@ G_GNUC_NO_INLINE static void skip_ws_run(scanner *sc)
 	}
 }
 
-static void skip_ws(scanner *sc)
+/* Mostly there is none: that is checked here, inline. */
+static inline void skip_ws(scanner *sc)
 {
-	if (sc->p >= sc->end || !(cls(*sc->p) & C_WS))
-		return;
-	/* the one space between two attributes */
-	if (*sc->p == ' ' && sc->end - sc->p >= 2 && !(cls(sc->p[1]) & C_WS)) {
-		sc->p++;
-		return;
-	}
-	skip_ws_run(sc);
+	if (sc->p < sc->end && (cls(*sc->p) & C_WS))
+		skip_ws_run(sc);
 }
 
 static int scan_name(scanner *sc, text_span *ret)
@@ -216,16 +226,17 @@ static int scan_value(scanner *sc, attr *a)
 	for (q = sc->p;; q++) {
 		unsigned stop;
 
-		while ((stop = scan16_value_end(block_at(sc, q), quote)) == 0)
+		while ((stop = scan16_value_end(block_at(sc, q))) == 0)
 			q += 16;
 		q += lowest_bit(stop);
 		if (q >= sc->end)
 			return -EAGAIN; /* no closing quote */
 		if (*q == quote)
 			break;
-		if (*q != '&')
-			return -EAGAIN;
-		amp = true;
+		if (*q == '&')
+			amp = true;
+		else if (*q != '"' && *q != '\'')
+			return -EAGAIN; /* (the other quote is a character like any) */
 	}
 	a->decode = amp;
 	a->value = (text_span){ sc->p, (size_t)(q - sc->p) };
@@ -233,28 +244,11 @@ static int scan_value(scanner *sc, attr *a)
 	return 0;
 }
 
-/* Does the document at sc->p start with the N (up to 16) bytes of PATTERN, which hold no
- * NUL? */
-static bool at_pattern(const scanner *sc, const char *pattern, unsigned n)
-{
-	unsigned want = (1u << n) - 1;
-
-	return (scan16_equal(block_at(sc, sc->p), pattern) & want) == want;
-}
-
 /* --- field tables ---------------------------------------------------------------------- */
 
 static const vigil_field id_field[] = { { "id", 0 }, VIGIL_FIELD_END };
 static field_index op_index, lrm_rsc_index, node_state_index, nvset_index, nvpair_index,
 	id_index;
-
-/* The fields of each kind of element (none for <status>). */
-static const field_index *const kind_index[N_KINDS] = {
-	[K_NODE_STATE] = &node_state_index, [K_LRM] = &id_index,
-	[K_LRM_RESOURCES] = &id_index,      [K_LRM_RESOURCE] = &lrm_rsc_index,
-	[K_LRM_OP] = &op_index,             [K_TRANSIENT] = &id_index,
-	[K_NVSET] = &nvset_index,           [K_NVPAIR] = &nvpair_index,
-};
 
 static unsigned name_hash(const char *s, size_t len)
 {
@@ -270,15 +264,16 @@ static void index_fields(field_index *ix, const vigil_field *fields)
 		unsigned h = name_hash(fields[i].name, len);
 
 		/* fewer fields than buckets: a free one ends every probe */
-		g_assert(i < MAX_FIELDS && len > 0 && len <= G_MAXUINT8);
+		g_assert(i < MAX_FIELDS && len > 0 && len + 3 <= sizeof(ix->pattern[i]));
 		while (ix->bucket[h] != 0)
 			h = (h + 1) % FIELD_BUCKETS;
 		ix->bucket[h] = (guint8)(i + 1);
 		ix->len[i] = (guint8)len;
-		if (len < 16) {
-			memcpy(ix->pattern[i], fields[i].name, len);
-			ix->pattern[i][len] = '=';
-		}
+		ix->pattern[i][0] = ' ';
+		memcpy(ix->pattern[i] + 1, fields[i].name, len);
+		ix->pattern[i][len + 1] = '=';
+		ix->pattern[i][len + 2] = '"';
+		ix->want[i] = len + 3 < 32 ? (1u << (len + 3)) - 1 : 0xffffffffu;
 	}
 }
 
@@ -303,6 +298,22 @@ static int field_of(const field_index *ix, text_span name)
 			      memcmp(ix->fields[k].name, name.s, name.len) == 0))
 			return k;
 	}
+}
+
+/* Does the document at P (and P16, 16 bytes further, or as block_at() gives them) start with
+ * field K's ' NAME="'? */
+static inline bool at_field(const field_index *ix, int k, const char *p, const char *p16)
+{
+	guint32 equal = scan16_equal(p, ix->pattern[k]) |
+			(guint32)scan16_equal(p16, ix->pattern[k] + 16) << 16;
+
+	return (equal & ix->want[k]) == ix->want[k];
+}
+
+/* Where OBJ holds field K. */
+static inline char **field_slot(void *obj, const field_index *ix, int k)
+{
+	return (char **)(void *)((char *)obj + ix->fields[k].offset);
 }
 
 /* --- tags ------------------------------------------------------------------------------ */
@@ -331,63 +342,6 @@ static int skip_comment(scanner *sc)
 		return -EAGAIN;
 	sc->p = q + 3;
 	return 0;
-}
-
-/* One attribute, from its name to past its closing quote, with its field in IX (NULL: no
- * fields). PREDICTED, the field that is likely to come next, is tried first: one comparison
- * instead of a scan and a lookup. */
-static int scan_attr(scanner *sc, const field_index *ix, int predicted, attr *a)
-{
-	if (predicted >= 0 && ix->len[predicted] < 16 &&
-	    at_pattern(sc, ix->pattern[predicted], ix->len[predicted] + 1u)) {
-		a->name = (text_span){ sc->p, ix->len[predicted] };
-		a->field = predicted;
-		sc->p += a->name.len + 1;
-	} else {
-		if (scan_name(sc, &a->name) < 0)
-			return -EAGAIN;
-		skip_ws(sc);
-		if (sc->p >= sc->end || *sc->p != '=')
-			return -EAGAIN;
-		sc->p++;
-		a->field = ix != NULL ? field_of(ix, a->name) : -1;
-	}
-	skip_ws(sc);
-	return scan_value(sc, a);
-}
-
-/* The attributes of a start tag, up to '>' or "/>", with their fields in IX (NULL: no
- * fields); FOLLOWS is where the order of IX's fields is learnt (see the scanner). */
-static int scan_attrs(scanner *sc, const field_index *ix, guint8 *follows, attr *attrs,
-		      unsigned *ret_n, bool *ret_empty)
-{
-	unsigned n = 0;
-	int prev = -1; /* the last attribute that had a field */
-
-	for (;;) {
-		const char *before = sc->p;
-		attr *a = &attrs[n];
-
-		skip_ws(sc);
-		if (sc->p >= sc->end)
-			return -EAGAIN;
-		if (*sc->p == '>' || at(sc, "/>")) {
-			*ret_empty = *sc->p == '/';
-			sc->p += *ret_empty ? 2 : 1;
-			*ret_n = n;
-			return 0;
-		}
-		/* attributes are separated by whitespace */
-		if (sc->p == before || n == MAX_ATTRS)
-			return -EAGAIN;
-		if (scan_attr(sc, ix, ix != NULL ? follows[prev + 1] - 1 : -1, a) < 0)
-			return -EAGAIN;
-		if (a->field >= 0) {
-			follows[prev + 1] = (guint8)(a->field + 1);
-			prev = a->field;
-		}
-		n++;
-	}
 }
 
 /* --- values ---------------------------------------------------------------------------- */
@@ -439,16 +393,39 @@ static char *decode(const attr *a)
 	return s;
 }
 
-/* Writes A's value, decoded, and a NUL to DST, which has room for 16 bytes more than the raw
- * value; returns the length written, or -EAGAIN. Values are short: one or two 16-byte moves
- * copy them, where the document has 16 bytes to spare after them. */
-static ssize_t pack_value(const scanner *sc, char *dst, const attr *a)
+/* Room for N bytes at the arena's strings: they are carved in order out of chunks of the
+ * arena, and take_room() says how much of this one is taken. */
+static inline char *room_for(scanner *sc, size_t n)
 {
-	const char *s = a->value.s;
-	size_t len = a->value.len;
+	if (G_UNLIKELY(n > sc->room_left)) {
+		sc->room_left = MAX(n, (size_t)STRING_CHUNK);
+		sc->room = vigil_arena_alloc(sc->arena, sc->room_left);
+	}
+	return sc->room;
+}
 
-	if (G_UNLIKELY(a->decode))
-		return decode_entities(dst, s, len);
+static inline void take_room(scanner *sc, size_t n)
+{
+	sc->room += n;
+	sc->room_left -= n;
+}
+
+/* Room for a string of up to LEN bytes and its NUL, and 15 bytes after them that
+ * arena_copy() may write (and the next string writes over). */
+static inline char *string_room(scanner *sc, size_t len)
+{
+	char *s = room_for(sc, len + 16);
+
+	take_room(sc, len + 1);
+	return s;
+}
+
+/* A copy of the LEN bytes at S (in the document) in the arena, with a NUL. Values are short:
+ * one or two 16-byte moves copy them, where the document has 16 bytes to spare after them. */
+static inline char *arena_copy(scanner *sc, const char *s, size_t len)
+{
+	char *dst = string_room(sc, len);
+
 	if (G_LIKELY((size_t)(sc->end - s) >= len + 16)) {
 		for (size_t i = 0; i < len; i += 16)
 			memcpy(dst + i, s + i, 16);
@@ -456,10 +433,21 @@ static ssize_t pack_value(const scanner *sc, char *dst, const attr *a)
 		memcpy(dst, s, len);
 	}
 	dst[len] = '\0';
-	return (ssize_t)len;
+	return dst;
 }
 
-/* --- structs --------------------------------------------------------------------------- */
+/* A's value, decoded, as a string in the arena; NULL for what the general way must read. */
+static char *arena_string(scanner *sc, const attr *a)
+{
+	char *dst;
+
+	if (G_LIKELY(!a->decode))
+		return arena_copy(sc, a->value.s, a->value.len);
+	dst = string_room(sc, a->value.len);
+	return decode_entities(dst, a->value.s, a->value.len) < 0 ? NULL : dst;
+}
+
+/* --- attributes ------------------------------------------------------------------------ */
 
 static bool extra_has(const vigil_extra *extra, text_span name)
 {
@@ -487,69 +475,129 @@ static int read_extra(vigil_extra *extra, const attr *a)
 	return 0;
 }
 
-/* Fills OBJ's fields (those of IX) from ATTRS, the rest into EXTRA, as vigil_fields_read()
- * does. With PACKED (room for every raw value and its NUL, and 16 bytes more), the fields'
- * strings are written there instead of allocated one by one. */
-static int read_attrs_into(const scanner *sc, void *obj, const field_index *ix,
-			   vigil_extra *extra, const attr *attrs, unsigned n, char *packed)
+/* Puts A where T says, as vigil_fields_read() would. */
+static int store_attr(scanner *sc, const target *t, const attr *a)
 {
-	for (unsigned i = 0; i < n; i++) {
-		const attr *a = &attrs[i];
-		char **slot;
-		ssize_t len;
+	char **slot;
 
-		if (a->field < 0) {
-			if (read_extra(extra, a) < 0)
-				return -EAGAIN;
-			continue;
-		}
-		slot = (char **)(void *)((char *)obj + ix->fields[a->field].offset);
-		/* a repeated attribute: the general path reports it */
-		if (*slot != NULL)
-			return -EAGAIN;
-		if (packed == NULL) {
-			if ((*slot = decode(a)) == NULL)
-				return -EAGAIN;
-			continue;
-		}
-		if ((len = pack_value(sc, packed, a)) < 0)
-			return -EAGAIN;
-		*slot = packed;
-		packed += len + 1;
+	if (t->obj == NULL)
+		return 0;
+	if (a->field < 0)
+		return read_extra(t->extra, a);
+	slot = field_slot(t->obj, t->ix, a->field);
+	/* a repeated attribute: the general path reports it */
+	if (*slot != NULL)
+		return -EAGAIN;
+	*slot = t->arena_strings ? arena_string(sc, a) : decode(a);
+	return *slot != NULL ? 0 : -EAGAIN;
+}
+
+/* The next attribute's name and its field (field PREDICTED is tried first, with one
+ * comparison), from just after the tag's name or the last value to past the '='; or the end
+ * of the tag, '>' or "/>", which returns 1. */
+static int scan_attr_name(scanner *sc, const field_index *ix, int predicted, attr *a,
+			  bool *ret_empty)
+{
+	const char *before = sc->p;
+
+	if (predicted >= 0 &&
+	    at_field(ix, predicted, block_at(sc, sc->p),
+		     block_at(sc, sc->end - sc->p >= 16 ? sc->p + 16 : sc->end))) {
+		a->name = (text_span){ sc->p + 1, ix->len[predicted] };
+		a->field = predicted;
+		sc->p += a->name.len + 2;
+		return 0;
 	}
+	skip_ws(sc);
+	if (sc->p >= sc->end)
+		return -EAGAIN;
+	if (*sc->p == '>' || at(sc, "/>")) {
+		*ret_empty = *sc->p == '/';
+		sc->p += *ret_empty ? 2 : 1;
+		return 1;
+	}
+	/* attributes are separated by whitespace */
+	if (sc->p == before || scan_name(sc, &a->name) < 0)
+		return -EAGAIN;
+	skip_ws(sc);
+	if (sc->p >= sc->end || *sc->p != '=')
+		return -EAGAIN;
+	sc->p++;
+	a->field = ix != NULL ? field_of(ix, a->name) : -1;
 	return 0;
 }
 
-static int read_attrs(const scanner *sc, void *obj, const field_index *ix, vigil_extra *extra,
-		      const attr *attrs, unsigned n)
+/* The common case of read_attrs(), kept tight: the attribute that the writer's order
+ * predicts, ' NAME="VALUE"' with a short VALUE with nothing in it to decode or to refuse,
+ * into a history (T's strings in the arena). It takes such attributes while they come and
+ * leaves anything else (another attribute, the end of the tag, the document's last 128
+ * bytes) to the general steps, which would read them alike. */
+static int fast_attrs(scanner *sc, const target *t, int *prev)
 {
-	return read_attrs_into(sc, obj, ix, extra, attrs, n, NULL);
+	const field_index *ix = t->ix;
+	const char *p = sc->p;
+	int k, r = 0;
+
+	while (sc->end - p >= 128 && (k = t->follows[*prev + 1] - 1) >= 0) {
+		const char *value = p + ix->len[k] + 3;
+		char *dst, **slot;
+		unsigned stop = 0;
+		size_t i;
+
+		if (!at_field(ix, k, p, p + 16))
+			break;
+		/* copied to the arena as it is scanned: no second pass */
+		dst = room_for(sc, FAST_VALUE_MAX + 16);
+		for (i = 0; i < FAST_VALUE_MAX; i += 16)
+			if ((stop = scan16_value_end_copy(value + i, dst + i)) != 0)
+				break;
+		if (stop == 0 || value[i += lowest_bit(stop)] != '"')
+			break;
+		slot = field_slot(t->obj, ix, k);
+		if (*slot != NULL) {
+			r = -EAGAIN; /* repeated */
+			break;
+		}
+		dst[i] = '\0';
+		take_room(sc, i + 1);
+		*slot = dst;
+		t->follows[*prev + 1] = (guint8)(k + 1);
+		*prev = k;
+		p = value + i + 1;
+	}
+	sc->p = p;
+	return r;
 }
 
-/* --- histories, in the arena ----------------------------------------------------------- */
-
-/* Room in ARENA for an object of SIZE and the values of ATTRS packed after it. */
-static void *arena_object(vigil_arena *arena, size_t size, const attr *attrs, unsigned n)
+/* The attributes of a start tag, up to '>' or "/>", into T. Writers put an element's
+ * attributes in the same order every time: the field that followed the last one in the
+ * last element of this kind is the one looked for first. */
+static int read_attrs(scanner *sc, const target *t, bool *ret_empty)
 {
-	size_t room = size + 16;
+	int prev = -1; /* the field of the last attribute that had one */
 
-	for (unsigned i = 0; i < n; i++)
-		room += attrs[i].value.len + 1;
-	/* only the object needs zeroing: the strings are written over */
-	return memset(vigil_arena_alloc(arena, room), 0, size);
+	for (;;) {
+		int predicted;
+		attr a;
+		int r;
+
+		if (t->arena_strings && fast_attrs(sc, t, &prev) < 0)
+			return -EAGAIN;
+		predicted = t->ix != NULL ? t->follows[prev + 1] - 1 : -1;
+		r = scan_attr_name(sc, t->ix, predicted, &a, ret_empty);
+		if (r != 0)
+			return r > 0 ? 0 : r;
+		skip_ws(sc);
+		if (scan_value(sc, &a) < 0 || store_attr(sc, t, &a) < 0)
+			return -EAGAIN;
+		if (a.field >= 0) {
+			t->follows[prev + 1] = (guint8)(a.field + 1);
+			prev = a.field;
+		}
+	}
 }
 
-/* Histories go to the arena, with their strings: a big status holds one lrm_rsc_op per
- * resource, node and operation, with a dozen strings each. */
-static vigil_lrm_op *read_op(scanner *sc, const attr *attrs, unsigned n, int *ret)
-{
-	vigil_lrm_op *op = arena_object(sc->arena, sizeof(*op), attrs, n);
-
-	op->in_arena = true;
-	*ret = read_attrs_into(sc, op, &op_index, &op->extra, attrs, n, (char *)(op + 1));
-	vigil_lrm_op_parse_values(op);
-	return op;
-}
+/* --- histories ------------------------------------------------------------------------- */
 
 /* OP waits for the end of its lrm_resource (and is freed with the scanner if that never
  * comes). */
@@ -571,16 +619,6 @@ static void end_lrm_rsc(scanner *sc, vigil_lrm_rsc *r)
 		memcpy(r->ops->pdata, sc->pending, sc->n_pending * sizeof(*sc->pending));
 	}
 	sc->n_pending = 0;
-}
-
-/* Its operations come at its end tag, from end_lrm_rsc(). */
-static vigil_lrm_rsc *read_lrm_rsc(scanner *sc, const attr *attrs, unsigned n, int *ret)
-{
-	vigil_lrm_rsc *r = arena_object(sc->arena, sizeof(*r), attrs, n);
-
-	r->in_arena = true;
-	*ret = read_attrs_into(sc, r, &lrm_rsc_index, &r->extra, attrs, n, (char *)(r + 1));
-	return r;
 }
 
 /* --- the elements of the status section ------------------------------------------------ */
@@ -617,59 +655,58 @@ static int child_kind(frame *parent, text_span name)
 	}
 }
 
-/* Builds the struct for a start tag inside status, of kind K under PARENT. */
-static int status_element(scanner *sc, frame *parent, frame *f, const attr *attrs, unsigned n,
-			  unsigned line)
+/* Makes the struct for a start tag inside status, of kind F->kind under PARENT, and says in
+ * *T where its attributes go. Histories go to the arena, with their strings: a big status
+ * holds one lrm_rsc_op per resource, node and operation, with a dozen strings each. */
+static void open_element(scanner *sc, frame *parent, frame *f, unsigned line, target *t)
 {
-	switch (f->kind) {
-	case K_NODE_STATE: {
-		vigil_node_state *ns = g_new0(vigil_node_state, 1);
+	vigil_node_state *ns = parent->obj;
 
+	switch (f->kind) {
+	case K_NODE_STATE:
+		ns = g_new0(vigil_node_state, 1);
 		ns->lrm_rscs = VIGIL_PTR_ARRAY(vigil_lrm_rsc_free);
 		ns->transient = VIGIL_PTR_ARRAY(vigil_nvset_free);
 		g_ptr_array_add(sc->node_states, ns);
 		f->obj = ns;
-		return read_attrs(sc, ns, &node_state_index, &ns->extra, attrs, n);
-	}
-	case K_LRM: {
-		vigil_node_state *ns = parent->obj;
-
+		*t = (target){ ns, &node_state_index, &ns->extra, false, NULL };
+		break;
+	case K_LRM:
 		ns->has_lrm = true;
 		f->obj = ns;
-		return read_attrs(sc, &ns->lrm_id, &id_index, &ns->lrm_extra, attrs, n);
-	}
-	case K_LRM_RESOURCES: {
-		vigil_node_state *ns = parent->obj;
-
+		*t = (target){ &ns->lrm_id, &id_index, &ns->lrm_extra, false, NULL };
+		break;
+	case K_LRM_RESOURCES:
 		parent->seen_first = true;
 		ns->has_lrm_resources = true;
 		f->obj = ns;
-		return read_attrs(sc, &ns->lrm_resources_id, &id_index, &ns->lrm_resources_extra,
-				  attrs, n);
-	}
+		*t = (target){ &ns->lrm_resources_id, &id_index, &ns->lrm_resources_extra, false,
+			       NULL };
+		break;
 	case K_LRM_RESOURCE: {
-		vigil_node_state *ns = parent->obj;
-		int ret;
+		/* its operations come at its end tag, from end_lrm_rsc() */
+		vigil_lrm_rsc *r = vigil_arena_alloc0(sc->arena, sizeof(*r));
 
-		f->obj = read_lrm_rsc(sc, attrs, n, &ret);
-		g_ptr_array_add(ns->lrm_rscs, f->obj);
-		return ret;
+		r->in_arena = true;
+		g_ptr_array_add(ns->lrm_rscs, r);
+		f->obj = r;
+		*t = (target){ r, &lrm_rsc_index, &r->extra, true, NULL };
+		break;
 	}
 	case K_LRM_OP: {
-		int ret;
+		vigil_lrm_op *op = vigil_arena_alloc0(sc->arena, sizeof(*op));
 
-		add_pending_op(sc, read_op(sc, attrs, n, &ret));
-		return ret;
+		op->in_arena = true;
+		add_pending_op(sc, op);
+		*t = (target){ op, &op_index, &op->extra, true, NULL };
+		break;
 	}
-	case K_TRANSIENT: {
-		vigil_node_state *ns = parent->obj;
-
+	case K_TRANSIENT:
 		ns->has_transient = true;
 		f->obj = ns;
-		return read_attrs(sc, &ns->transient_id, &id_index, &ns->transient_extra, attrs, n);
-	}
+		*t = (target){ &ns->transient_id, &id_index, &ns->transient_extra, false, NULL };
+		break;
 	case K_NVSET: {
-		vigil_node_state *ns = parent->obj;
 		vigil_nvset *s = g_new0(vigil_nvset, 1);
 
 		s->element = g_strdup("instance_attributes");
@@ -677,7 +714,8 @@ static int status_element(scanner *sc, frame *parent, frame *f, const attr *attr
 		s->line = line;
 		g_ptr_array_add(ns->transient, s);
 		f->obj = s;
-		return read_attrs(sc, s, &nvset_index, &s->extra, attrs, n);
+		*t = (target){ s, &nvset_index, &s->extra, false, NULL };
+		break;
 	}
 	case K_NVPAIR: {
 		vigil_nvset *s = parent->obj;
@@ -685,11 +723,13 @@ static int status_element(scanner *sc, frame *parent, frame *f, const attr *attr
 
 		p->line = line;
 		g_ptr_array_add(s->nvpairs, p);
-		return read_attrs(sc, p, &nvpair_index, &p->extra, attrs, n);
+		*t = (target){ p, &nvpair_index, &p->extra, false, NULL };
+		break;
 	}
 	default:
-		return -EAGAIN;
+		g_assert_not_reached(); /* child_kind() gives no other */
 	}
+	t->follows = sc->follows[f->kind];
 }
 
 /* --- the document ---------------------------------------------------------------------- */
@@ -711,30 +751,30 @@ static int status_start(scanner *sc, bool empty)
 /* A start tag, '<' already seen at sc->p. */
 static int start_tag(scanner *sc)
 {
-	attr attrs[MAX_ATTRS];
-	unsigned n = 0, line = sc->line;
-	bool empty = false;
+	unsigned line = sc->line;
+	bool in_status = sc->status_depth >= 0, empty = false;
 	frame f = { 0 };
+	target t = { 0 };
 	int r;
 
 	sc->p++;
 	if (scan_name(sc, &f.name) < 0 || sc->depth == MAX_DEPTH)
 		return -EAGAIN;
-	if (sc->status_depth >= 0) {
+	if (in_status) {
 		frame *parent = &sc->stack[sc->depth - 1];
 
 		if ((r = child_kind(parent, f.name)) < 0)
 			return r;
 		f.kind = (kind)r;
-		if (scan_attrs(sc, kind_index[f.kind], sc->follows[f.kind], attrs, &n, &empty) < 0 ||
-		    (r = status_element(sc, parent, &f, attrs, n, line)) < 0)
-			return -EAGAIN;
-	} else {
-		if (scan_attrs(sc, NULL, NULL, attrs, &n, &empty) < 0)
-			return -EAGAIN;
-		if (sc->depth == 1 && span_is(f.name, "status") && status_start(sc, empty) < 0)
-			return -EAGAIN;
+		open_element(sc, parent, &f, line, &t);
 	}
+	if (read_attrs(sc, &t, &empty) < 0)
+		return -EAGAIN;
+	if (f.kind == K_LRM_OP)
+		vigil_lrm_op_parse_values(t.obj);
+	if (!in_status && sc->depth == 1 && span_is(f.name, "status") &&
+	    status_start(sc, empty) < 0)
+		return -EAGAIN;
 	if (!empty)
 		sc->stack[sc->depth++] = f;
 	else if (f.kind == K_LRM_RESOURCE)
