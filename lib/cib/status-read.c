@@ -110,7 +110,7 @@ typedef struct scanner {
 	vigil_status_span *out;
 	GPtrArray *node_states;
 	vigil_arena *arena; /* histories: lrm_resource and lrm_rsc_op */
-	char *room;         /* where the next of their strings goes, in the arena */
+	char *room;         /* where the next of them or their strings goes, in the arena */
 	size_t room_left;
 	/* the operations of the open lrm_resource, which get an array of the right size at its
 	 * end tag */
@@ -210,6 +210,18 @@ static int scan_name(scanner *sc, text_span *ret)
 	sc->p += lowest_bit(stop);
 	*ret = (text_span){ s, (size_t)(sc->p - s) };
 	return 0;
+}
+
+/* Is the name at sc->p LIT, of LEN bytes (and not the start of a longer name)? Moves past it
+ * if so: what scan_name() and a comparison would do, when the name is known in advance. */
+static bool take_name(scanner *sc, const char *lit, size_t len, text_span *ret)
+{
+	if ((size_t)(sc->end - sc->p) <= len || memcmp(sc->p, lit, len) != 0 ||
+	    (cls(sc->p[len]) & C_NAME))
+		return false;
+	*ret = (text_span){ sc->p, len };
+	sc->p += len;
+	return true;
 }
 
 /* A quoted value, up to the first byte that ends or spoils it: the closing quote, an '&' to
@@ -393,8 +405,8 @@ static char *decode(const attr *a)
 	return s;
 }
 
-/* Room for N bytes at the arena's strings: they are carved in order out of chunks of the
- * arena, and take_room() says how much of this one is taken. */
+/* Room for N bytes in the arena for the histories and their strings: they are carved in order
+ * out of chunks of the arena, and take_room() says how much of this one is taken. */
 static inline char *room_for(scanner *sc, size_t n)
 {
 	if (G_UNLIKELY(n > sc->room_left)) {
@@ -408,6 +420,17 @@ static inline void take_room(scanner *sc, size_t n)
 {
 	sc->room += n;
 	sc->room_left -= n;
+}
+
+/* A zeroed struct of SIZE for a history, aligned for any member, from the same room as the
+ * strings: a bump of a pointer, not a call. */
+static inline void *room_struct(scanner *sc, size_t size)
+{
+	char *p = room_for(sc, size + 15);
+	size_t pad = -(uintptr_t)p & 15;
+
+	take_room(sc, pad + size);
+	return memset(p + pad, 0, size);
 }
 
 /* Room for a string of up to LEN bytes and its NUL, and 15 bytes after them that
@@ -623,6 +646,20 @@ static void end_lrm_rsc(scanner *sc, vigil_lrm_rsc *r)
 
 /* --- the elements of the status section ------------------------------------------------ */
 
+/* The name of the child each kind of element nearly always has, compared rather than
+ * scanned. */
+#define NAME(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *s;
+	size_t len;
+} usual_child[N_KINDS] = {
+	[K_STATUS] = NAME("node_state"),        [K_NODE_STATE] = NAME("lrm"),
+	[K_LRM] = NAME("lrm_resources"),        [K_LRM_RESOURCES] = NAME("lrm_resource"),
+	[K_LRM_RESOURCE] = NAME("lrm_rsc_op"),  [K_TRANSIENT] = NAME("instance_attributes"),
+	[K_NVSET] = NAME("nvpair"),
+};
+#undef NAME
+
 /* The kind of element NAME is under PARENT, or -EAGAIN where cib-read.c would keep it
  * verbatim (or read it some other way): any child of an lrm_rsc_op or an nvpair, for one. */
 static int child_kind(frame *parent, text_span name)
@@ -685,7 +722,7 @@ static void open_element(scanner *sc, frame *parent, frame *f, unsigned line, ta
 		break;
 	case K_LRM_RESOURCE: {
 		/* its operations come at its end tag, from end_lrm_rsc() */
-		vigil_lrm_rsc *r = vigil_arena_alloc0(sc->arena, sizeof(*r));
+		vigil_lrm_rsc *r = room_struct(sc, sizeof(*r));
 
 		r->in_arena = true;
 		g_ptr_array_add(ns->lrm_rscs, r);
@@ -694,7 +731,7 @@ static void open_element(scanner *sc, frame *parent, frame *f, unsigned line, ta
 		break;
 	}
 	case K_LRM_OP: {
-		vigil_lrm_op *op = vigil_arena_alloc0(sc->arena, sizeof(*op));
+		vigil_lrm_op *op = room_struct(sc, sizeof(*op));
 
 		op->in_arena = true;
 		add_pending_op(sc, op);
@@ -758,15 +795,23 @@ static int start_tag(scanner *sc)
 	int r;
 
 	sc->p++;
-	if (scan_name(sc, &f.name) < 0 || sc->depth == MAX_DEPTH)
+	if (sc->depth == MAX_DEPTH)
 		return -EAGAIN;
 	if (in_status) {
 		frame *parent = &sc->stack[sc->depth - 1];
 
+		if (usual_child[parent->kind].s == NULL ||
+		    !take_name(sc, usual_child[parent->kind].s, usual_child[parent->kind].len,
+			       &f.name)) {
+			if (scan_name(sc, &f.name) < 0)
+				return -EAGAIN;
+		}
 		if ((r = child_kind(parent, f.name)) < 0)
 			return r;
 		f.kind = (kind)r;
 		open_element(sc, parent, &f, line, &t);
+	} else if (scan_name(sc, &f.name) < 0) {
+		return -EAGAIN;
 	}
 	if (read_attrs(sc, &t, &empty) < 0)
 		return -EAGAIN;
@@ -789,10 +834,9 @@ static int end_tag(scanner *sc)
 	text_span name;
 
 	sc->p += 2;
-	if (sc->depth == 0 || scan_name(sc, &name) < 0)
-		return -EAGAIN;
-	if (name.len != sc->stack[sc->depth - 1].name.len ||
-	    memcmp(name.s, sc->stack[sc->depth - 1].name.s, name.len) != 0)
+	/* the name of the open element, and no other */
+	if (sc->depth == 0 || !take_name(sc, sc->stack[sc->depth - 1].name.s,
+					 sc->stack[sc->depth - 1].name.len, &name))
 		return -EAGAIN;
 	skip_ws(sc);
 	if (sc->p >= sc->end || *sc->p != '>')
@@ -838,7 +882,7 @@ static int xml_decl(scanner *sc)
 }
 
 /* Whitespace and comments. */
-static int skip_misc(scanner *sc)
+static inline int skip_misc(scanner *sc)
 {
 	for (;;) {
 		skip_ws(sc);
