@@ -124,12 +124,12 @@ static inline unsigned scan16_value_stops(__m128i x)
 	/* x + 1 < 0x21, signed: 0x00..0x1f (as 0x01..0x20), 0x7f..0xfe (as negatives), 0xff
 	 * (as 0) */
 	__m128i bad = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x21));
-	__m128i quotes = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
-				      _mm_cmpeq_epi8(x, _mm_set1_epi8('\'')));
-	__m128i marks = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('&')),
-				     _mm_cmpeq_epi8(x, _mm_set1_epi8('<')));
+	/* '&' and '\'' are 0x26 and 0x27: the bytes that are 0x27 with bit 0 set */
+	__m128i amp_apos = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8('\''));
+	__m128i quot_lt = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+				       _mm_cmpeq_epi8(x, _mm_set1_epi8('<')));
 
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(bad, _mm_or_si128(quotes, marks)));
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(bad, _mm_or_si128(amp_apos, quot_lt)));
 }
 
 static inline unsigned scan16_value_end(const char *p)

@@ -23,9 +23,9 @@
  * Most of the bytes are attribute names, values and indentation, so that is where the
  * reader is quick: it looks at sixteen bytes at a time (scan16.h); it recognises a name by
  * comparing it with the one that followed the previous attribute in the last element of
- * the same kind (writers keep the order), and otherwise by a small hash; it copies values
- * beside their struct in the arena; an lrm_resource's array of operations is made at its end
- * tag, at its final size. */
+ * the same kind (writers keep the order), and otherwise by a small hash; it copies a value
+ * into the arena while it checks it, and carves the histories' structs from the same chunks;
+ * an lrm_resource's array of operations is made at its end tag, at its final size. */
 #include "config.h"
 
 #include <errno.h>
@@ -39,7 +39,7 @@
 #define MAX_DEPTH 64
 #define MAX_FIELDS 32    /* in one field table */
 #define FIELD_BUCKETS 64 /* of a field index's hash: more than MAX_FIELDS */
-#define STRING_CHUNK 16384 /* what the strings of histories take from the arena at a time */
+#define ROOM_CHUNK 16384  /* what histories and their strings take from the arena at a time */
 #define FAST_VALUE_MAX 48  /* longer values, and the document's last 128 bytes, are read the
 			    * general way (fast_attrs()) */
 
@@ -176,19 +176,29 @@ static unsigned lowest_bit(unsigned mask)
 	return (unsigned)__builtin_ctz(mask);
 }
 
+/* The number of bits set in MASK, which has few (the newlines in 16 bytes). */
+static unsigned count_bits(unsigned mask)
+{
+	unsigned n = 0;
+
+	for (; mask != 0; mask &= mask - 1)
+		n++;
+	return n;
+}
+
 /* A run of whitespace, such as a newline and the next line's indentation. */
 G_GNUC_NO_INLINE static void skip_ws_run(scanner *sc)
 {
-	for (;;) {
-		unsigned newlines, stop = scan16_ws_end(block_at(sc, sc->p), &newlines);
-		unsigned n = stop != 0 ? lowest_bit(stop) : 16;
+	const char *p = sc->p;
+	unsigned newlines, stop;
 
-		for (newlines &= (1u << n) - 1; newlines != 0; newlines &= newlines - 1)
-			sc->line++;
-		sc->p += n;
-		if (stop != 0)
-			return;
+	while ((stop = scan16_ws_end(block_at(sc, p), &newlines)) == 0) {
+		sc->line += count_bits(newlines);
+		p += 16;
 	}
+	/* the newlines before the first byte that is not whitespace */
+	sc->line += count_bits(newlines & ((stop & -stop) - 1));
+	sc->p = p + lowest_bit(stop);
 }
 
 /* Mostly there is none: that is checked here, inline. */
@@ -212,11 +222,23 @@ static int scan_name(scanner *sc, text_span *ret)
 	return 0;
 }
 
+/* Does the document at sc->p start with the LEN bytes at LIT? LIT has 16 bytes to read (it is
+ * padded, or a name earlier in the document), so that a short one takes one comparison. */
+static inline bool same_bytes(const scanner *sc, const char *lit, size_t len)
+{
+	unsigned want;
+
+	if (len > 16 || sc->end - sc->p < 16)
+		return (size_t)(sc->end - sc->p) >= len && memcmp(sc->p, lit, len) == 0;
+	want = (1u << len) - 1;
+	return (scan16_equal(sc->p, lit) & want) == want;
+}
+
 /* Is the name at sc->p LIT, of LEN bytes (and not the start of a longer name)? Moves past it
  * if so: what scan_name() and a comparison would do, when the name is known in advance. */
-static bool take_name(scanner *sc, const char *lit, size_t len, text_span *ret)
+static inline bool take_name(scanner *sc, const char *lit, size_t len, text_span *ret)
 {
-	if ((size_t)(sc->end - sc->p) <= len || memcmp(sc->p, lit, len) != 0 ||
+	if ((size_t)(sc->end - sc->p) <= len || !same_bytes(sc, lit, len) ||
 	    (cls(sc->p[len]) & C_NAME))
 		return false;
 	*ret = (text_span){ sc->p, len };
@@ -410,7 +432,7 @@ static char *decode(const attr *a)
 static inline char *room_for(scanner *sc, size_t n)
 {
 	if (G_UNLIKELY(n > sc->room_left)) {
-		sc->room_left = MAX(n, (size_t)STRING_CHUNK);
+		sc->room_left = MAX(n, (size_t)ROOM_CHUNK);
 		sc->room = vigil_arena_alloc(sc->arena, sc->room_left);
 	}
 	return sc->room;
@@ -558,10 +580,11 @@ static int scan_attr_name(scanner *sc, const field_index *ix, int predicted, att
 static int fast_attrs(scanner *sc, const target *t, int *prev)
 {
 	const field_index *ix = t->ix;
-	const char *p = sc->p;
+	const char *p = sc->p, *end = sc->end;
 	int k, r = 0;
 
-	while (sc->end - p >= 128 && (k = t->follows[*prev + 1] - 1) >= 0) {
+	/* (K is what t->follows predicts, so that needs no update here) */
+	while (end - p >= 128 && (k = t->follows[*prev + 1] - 1) >= 0) {
 		const char *value = p + ix->len[k] + 3;
 		char *dst, **slot;
 		unsigned stop = 0;
@@ -574,8 +597,11 @@ static int fast_attrs(scanner *sc, const target *t, int *prev)
 		for (i = 0; i < FAST_VALUE_MAX; i += 16)
 			if ((stop = scan16_value_end_copy(value + i, dst + i)) != 0)
 				break;
-		if (stop == 0 || value[i += lowest_bit(stop)] != '"')
-			break;
+		if (stop == 0)
+			break; /* a long value */
+		i += lowest_bit(stop);
+		if (value[i] != '"')
+			break; /* an entity, the other quote, or a byte to refuse */
 		slot = field_slot(t->obj, ix, k);
 		if (*slot != NULL) {
 			r = -EAGAIN; /* repeated */
@@ -584,7 +610,6 @@ static int fast_attrs(scanner *sc, const target *t, int *prev)
 		dst[i] = '\0';
 		take_room(sc, i + 1);
 		*slot = dst;
-		t->follows[*prev + 1] = (guint8)(k + 1);
 		*prev = k;
 		p = value + i + 1;
 	}
@@ -637,20 +662,18 @@ static void add_pending_op(scanner *sc, vigil_lrm_op *op)
 static void end_lrm_rsc(scanner *sc, vigil_lrm_rsc *r)
 {
 	r->ops = g_ptr_array_new_full((guint)sc->n_pending, (GDestroyNotify)vigil_lrm_op_free);
-	if (sc->n_pending > 0) {
-		g_ptr_array_set_size(r->ops, (gint)sc->n_pending);
-		memcpy(r->ops->pdata, sc->pending, sc->n_pending * sizeof(*sc->pending));
-	}
+	for (size_t i = 0; i < sc->n_pending; i++)
+		g_ptr_array_add(r->ops, sc->pending[i]);
 	sc->n_pending = 0;
 }
 
 /* --- the elements of the status section ------------------------------------------------ */
 
 /* The name of the child each kind of element nearly always has, compared rather than
- * scanned. */
+ * scanned (padded for same_bytes()). */
 #define NAME(s) { s, sizeof(s) - 1 }
 static const struct {
-	const char *s;
+	char s[32];
 	size_t len;
 } usual_child[N_KINDS] = {
 	[K_STATUS] = NAME("node_state"),        [K_NODE_STATE] = NAME("lrm"),
@@ -800,7 +823,7 @@ static int start_tag(scanner *sc)
 	if (in_status) {
 		frame *parent = &sc->stack[sc->depth - 1];
 
-		if (usual_child[parent->kind].s == NULL ||
+		if (usual_child[parent->kind].len == 0 ||
 		    !take_name(sc, usual_child[parent->kind].s, usual_child[parent->kind].len,
 			       &f.name)) {
 			if (scan_name(sc, &f.name) < 0)
