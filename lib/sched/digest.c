@@ -326,7 +326,7 @@ static void check_history(vigil_sched *s, vigil_srsc *r, vigil_snode *n, const v
 	 * expired failure) asks for nothing: Pacemaker skips it before any digest */
 	if (!g_ptr_array_find(r->running_on, n, NULL))
 		return;
-	ops = vigil_lrm_rsc_ops_by_call(l);
+	ops = vigil_ops_by_call(l);
 	active_ops(ops, &start, &stop);
 	if (start < stop)
 		return; /* stopped since */

@@ -40,6 +40,11 @@ vigil_snode *vigil_srsc_active_on(const vigil_sched *s, const vigil_srsc *r);
  * has several, N->histories_repeat is set and callers must look at them all. */
 GHashTable *vigil_snode_histories(vigil_snode *n);
 
+/* unpack.c: vigil_lrm_rsc_ops_by_call(), without a copy or a sort where the document already
+ * lists LRM's operations in call order (call-ids that only grow, none pending: the usual
+ * history): then a new reference to LRM's own array. Free with g_ptr_array_unref. */
+GPtrArray *vigil_ops_by_call(const vigil_lrm_rsc *lrm);
+
 /* Whether R requires fencing (Pacemaker's pe_rsc_needs_fencing): its own "requires", or by
  * default where fencing is enabled, except for fencing devices. */
 bool vigil_srsc_needs_fencing(const vigil_sched *s, const vigil_srsc *r);

@@ -403,10 +403,24 @@ static bool clears_failcount(const vigil_sched *s, const vigil_srsc *r, const vi
 	return vigil_failure_params_changed(s, r, op);
 }
 
+GPtrArray *vigil_ops_by_call(const vigil_lrm_rsc *lrm)
+{
+	/* strictly growing call-ids leave the comparison nothing to decide: the sort would
+	 * give the document order back */
+	for (guint i = 0; i < lrm->ops->len; i++) {
+		const vigil_lrm_op *op = g_ptr_array_index(lrm->ops, i);
+
+		if (op->call_id_v < 0 || (i > 0 && op->call_id_v <=
+			((const vigil_lrm_op *)g_ptr_array_index(lrm->ops, i - 1))->call_id_v))
+			return vigil_lrm_rsc_ops_by_call(lrm);
+	}
+	return g_ptr_array_ref(lrm->ops);
+}
+
 static void replay_ops(const vigil_sched *s, const vigil_srsc *r, const vigil_lrm_rsc *lrm,
 		       replay *st)
 {
-	g_autoptr(GPtrArray) ops = vigil_lrm_rsc_ops_by_call(lrm);
+	g_autoptr(GPtrArray) ops = vigil_ops_by_call(lrm);
 	for (guint i = 0; i < ops->len; i++) {
 		const vigil_lrm_op *op = g_ptr_array_index(ops, i);
 		int result;
