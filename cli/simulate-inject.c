@@ -13,22 +13,33 @@
 #include "common/arena.h"
 #include "cli/simulate.h"
 
+/* One node's status, with its histories indexed as they are looked up. */
+typedef struct inject_node {
+	vigil_node_state *st;
+	GHashTable *histories; /* rsc id -> its first vigil_lrm_rsc* here (keys borrowed) */
+	GHashTable *calls;     /* vigil_lrm_rsc* -> highest call-id so far, as a pointer */
+} inject_node;
+
 struct vigil_inject {
 	vigil_cib *cib;
-	GHashTable *states;    /* uname -> vigil_node_state* */
-	GHashTable *histories; /* "uname\nrsc" -> vigil_lrm_rsc* */
-	GHashTable *calls;     /* "uname\nrsc" -> highest call-id so far (int*) */
+	GHashTable *nodes;     /* uname -> inject_node* */
 	GPtrArray *forgotten;  /* histories of fenced nodes: freed with this, not before */
 };
+
+static void inject_node_free(inject_node *n)
+{
+	g_hash_table_unref(n->histories);
+	g_hash_table_unref(n->calls);
+	g_free(n);
+}
 
 vigil_inject *vigil_inject_new(vigil_cib *cib)
 {
 	vigil_inject *in = g_new0(vigil_inject, 1);
 
 	in->cib = cib;
-	in->states = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	in->histories = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	in->calls = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	in->nodes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					  (GDestroyNotify)inject_node_free);
 	in->forgotten = VIGIL_PTR_ARRAY(vigil_lrm_rsc_free);
 	return in;
 }
@@ -37,9 +48,7 @@ void vigil_inject_free(vigil_inject *in)
 {
 	if (in == NULL)
 		return;
-	g_hash_table_unref(in->states);
-	g_hash_table_unref(in->histories);
-	g_hash_table_unref(in->calls);
+	g_hash_table_unref(in->nodes);
 	g_ptr_array_unref(in->forgotten);
 	g_free(in);
 }
@@ -50,33 +59,28 @@ static void set(char **field, const char *value)
 	*field = g_strdup(value);
 }
 
-static char *history_key(const char *uname, const char *rsc)
+/* Indexes the histories of node N, so that recording a large transition stays linear. The
+ * keys are the histories' own ids: nothing is copied (a big status holds many). */
+static void index_histories(inject_node *n)
 {
-	return g_strconcat(uname, "\n", rsc, NULL);
-}
+	/* the first one is the one that counts: put in last, it replaces the others */
+	for (guint i = n->st->lrm_rscs->len; i-- > 0;) {
+		vigil_lrm_rsc *l = g_ptr_array_index(n->st->lrm_rscs, i);
 
-/* Indexes the histories of node UNAME, so that recording a large transition stays linear. */
-static void index_histories(vigil_inject *in, const char *uname, vigil_node_state *st)
-{
-	for (guint i = 0; i < st->lrm_rscs->len; i++) {
-		vigil_lrm_rsc *l = g_ptr_array_index(st->lrm_rscs, i);
-		char *key = history_key(uname, l->id);
-
-		if (l->id == NULL || g_hash_table_contains(in->histories, key))
-			g_free(key); /* the first one is the one that counts */
-		else
-			g_hash_table_insert(in->histories, key, l);
+		if (l->id != NULL)
+			g_hash_table_replace(n->histories, l->id, l);
 	}
 }
 
 /* The node_state of UNAME, created (as a node never seen) if missing. */
-static int node_state(vigil_inject *in, const char *uname, vigil_node_state **ret)
+static int node_state(vigil_inject *in, const char *uname, inject_node **ret)
 {
-	vigil_node_state *st = g_hash_table_lookup(in->states, uname);
+	inject_node *n = g_hash_table_lookup(in->nodes, uname);
+	vigil_node_state *st = NULL;
 	vigil_node *node;
 
-	if (st != NULL) {
-		*ret = st;
+	if (n != NULL) {
+		*ret = n;
 		return 0;
 	}
 	node = vigil_cib_find_node(in->cib, uname);
@@ -97,9 +101,13 @@ static int node_state(vigil_inject *in, const char *uname, vigil_node_state **re
 		in->cib->has_status = true;
 		g_ptr_array_add(in->cib->node_states, st);
 	}
-	index_histories(in, uname, st);
-	g_hash_table_insert(in->states, g_strdup(uname), st);
-	*ret = st;
+	n = g_new0(inject_node, 1);
+	n->st = st;
+	n->histories = g_hash_table_new(g_str_hash, g_str_equal);
+	n->calls = g_hash_table_new(NULL, NULL);
+	index_histories(n);
+	g_hash_table_insert(in->nodes, g_strdup(uname), n);
+	*ret = n;
 	return 0;
 }
 
@@ -111,11 +119,13 @@ int vigil_inject_node(vigil_inject *in, const char *uname, vigil_inject_node_kin
 		[VIGIL_INJECT_DOWN] = { "false", "offline", "down", "down" },
 		[VIGIL_INJECT_FAIL] = { "false", "offline", "down", "member" },
 	};
+	inject_node *n;
+	int r = node_state(in, uname, &n);
 	vigil_node_state *st;
-	int r = node_state(in, uname, &st);
 
 	if (r < 0)
 		return r;
+	st = n->st;
 	set(&st->in_ccm, states[kind][0]);
 	set(&st->crmd, states[kind][1]);
 	set(&st->join, states[kind][2]);
@@ -211,11 +221,11 @@ static void bump_failcount(vigil_node_state *st, const char *rsc, const char *ke
 	}
 }
 
-/* The history of RSC on the node of ST, created from the configured primitive if missing. */
-static int history(vigil_inject *in, vigil_node_state *st, const char *key, const char *rsc,
-		   vigil_lrm_rsc **ret)
+/* The history of RSC on node N, created from the configured primitive if missing. */
+static int history(vigil_inject *in, inject_node *n, const char *rsc, vigil_lrm_rsc **ret)
 {
-	vigil_lrm_rsc *lr = g_hash_table_lookup(in->histories, key);
+	vigil_lrm_rsc *lr = g_hash_table_lookup(n->histories, rsc);
+	vigil_node_state *st = n->st;
 	vigil_rsc *prim;
 
 	if (lr == NULL) {
@@ -232,27 +242,28 @@ static int history(vigil_inject *in, vigil_node_state *st, const char *key, cons
 		lr->provider = g_strdup(prim->provider);
 		lr->type = g_strdup(prim->type);
 		g_ptr_array_add(st->lrm_rscs, lr);
-		g_hash_table_insert(in->histories, g_strdup(key), lr);
+		g_hash_table_insert(n->histories, lr->id, lr);
 	}
 	*ret = lr;
 	return 0;
 }
 
-static int next_call_id(vigil_inject *in, const char *key, const vigil_lrm_rsc *lr)
+static int next_call_id(inject_node *n, const vigil_lrm_rsc *lr)
 {
-	int *last = g_hash_table_lookup(in->calls, key);
+	gpointer last;
+	int v = 0;
 
-	if (last == NULL) {
-		last = g_new0(int, 1);
+	if (g_hash_table_lookup_extended(n->calls, lr, NULL, &last)) {
+		v = GPOINTER_TO_INT(last);
+	} else {
 		for (guint i = 0; i < lr->ops->len; i++) {
 			const vigil_lrm_op *op = g_ptr_array_index(lr->ops, i);
-			int v = op->call_id != NULL ? atoi(op->call_id) : 0;
 
-			*last = MAX(*last, v);
+			v = MAX(v, op->call_id != NULL ? atoi(op->call_id) : 0);
 		}
-		g_hash_table_insert(in->calls, g_strdup(key), last);
 	}
-	return ++*last;
+	g_hash_table_insert(n->calls, (gpointer)lr, GINT_TO_POINTER(++v));
+	return v;
 }
 
 /* The strings of one recorded operation, built into the CIB's status arena (a simulated
@@ -336,52 +347,41 @@ static vigil_lrm_op *op_new(vigil_inject *in, const char *rsc, const char *task,
 int vigil_inject_op(vigil_inject *in, const char *rsc, const char *task, uint64_t interval_ms,
 		    const char *uname, int rc, int64_t now, const char *digest)
 {
-	g_autofree char *hkey = history_key(uname, rsc);
 	bool probe = interval_ms == 0 && strcmp(task, "monitor") == 0;
 	int expected = probe ? 7 : 0;
-	vigil_node_state *st;
+	inject_node *n;
 	vigil_lrm_rsc *lr;
 	int call_id, r;
 
-	if ((r = node_state(in, uname, &st)) < 0 || (r = history(in, st, hkey, rsc, &lr)) < 0)
+	if ((r = node_state(in, uname, &n)) < 0 || (r = history(in, n, rsc, &lr)) < 0)
 		return r;
-	call_id = next_call_id(in, hkey, lr);
+	call_id = next_call_id(n, lr);
 	g_ptr_array_add(lr->ops, op_new(in, rsc, task, interval_ms, uname, rc, expected, call_id,
 					now, digest));
 	if (rc != expected && !(probe && rc == 0)) {
 		g_autofree char *suffix = g_strdup_printf("%s_%" G_GUINT64_FORMAT, task,
 							  interval_ms);
 
-		bump_failcount(st, rsc, suffix, now);
+		bump_failcount(n->st, rsc, suffix, now);
 	}
 	return 0;
 }
 
-/* Is KEY ("uname\nrsc") one of node UNAME's? */
-static gboolean of_node(gpointer key, gpointer value, gpointer uname)
-{
-	size_t n = strlen(uname);
-
-	(void)value;
-	return strncmp(key, uname, n) == 0 && ((const char *)key)[n] == '\n';
-}
-
 int vigil_inject_fenced(vigil_inject *in, const char *uname)
 {
-	vigil_node_state *st;
+	inject_node *n;
 	int r = vigil_inject_node(in, uname, VIGIL_INJECT_DOWN);
 
 	if (r < 0)
 		return r;
-	node_state(in, uname, &st);
+	node_state(in, uname, &n);
 	/* a fenced node runs nothing any more: its history is gone (kept here until the end,
-	 * for whoever still points at it) */
-	while (st->lrm_rscs->len > 0)
-		g_ptr_array_add(in->forgotten, g_ptr_array_steal_index(st->lrm_rscs,
-								       st->lrm_rscs->len - 1));
-	/* forget what was indexed of them */
-	g_hash_table_foreach_remove(in->histories, of_node, (gpointer)uname);
-	g_hash_table_foreach_remove(in->calls, of_node, (gpointer)uname);
+	 * for whoever still points at it), and so is what was indexed of it */
+	while (n->st->lrm_rscs->len > 0)
+		g_ptr_array_add(in->forgotten, g_ptr_array_steal_index(n->st->lrm_rscs,
+								       n->st->lrm_rscs->len - 1));
+	g_hash_table_remove_all(n->histories);
+	g_hash_table_remove_all(n->calls);
 	return 0;
 }
 
