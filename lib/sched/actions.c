@@ -365,11 +365,10 @@ static bool monitor_active(const vigil_sched *s, const vigil_srsc *r, vigil_snod
 			   int64_t interval_ms)
 {
 	const vigil_node_state *st = n->info->state;
-	const vigil_lrm_rsc *first = r->id != NULL ? g_hash_table_lookup(vigil_snode_histories(n),
-									 r->id) : NULL;
+	const vigil_lrm_rsc *first = r->history_on != NULL ? r->history_on[n->index] : NULL;
 
 	(void)s;
-	if (!n->histories_repeat)
+	if (!r->history_repeats)
 		return first != NULL && history_has_monitor(first, interval_ms);
 	for (guint i = 0; st != NULL && i < st->lrm_rscs->len; i++) {
 		const vigil_lrm_rsc *l = g_ptr_array_index(st->lrm_rscs, i);

@@ -86,6 +86,9 @@ struct vigil_srsc {
 	int start_needs;           /* -1 unknown, else whether a start needs quorum/fencing */
 	GPtrArray *recover_on;     /* vigil_snode*: failed there, must be stopped (restart) */
 	GPtrArray *known_on;       /* vigil_snode*: has a history there (probed) */
+	const vigil_lrm_rsc **history_on; /* by node index: its first history there, as
+					   * unpacked (NULL if none); NULL if it has none */
+	bool history_repeats;      /* it has more than one history on some node */
 	GPtrArray *banned_on;      /* vigil_snode*: failed there in a way that bans the node */
 	GPtrArray *clear_failcount_on; /* vigil_snode*: its last failure there ran with other
 					* parameters: the fail-count there is to be cleared,

@@ -40,6 +40,7 @@ static void srsc_free(vigil_srsc *r)
 	g_clear_pointer(&r->with_this, g_ptr_array_unref);
 	g_clear_pointer(&r->actions, g_ptr_array_unref);
 	g_free(r->weights);
+	g_free(r->history_on);
 	if (r->orphan)
 		g_free((char *)r->id);
 	g_free(r);
@@ -553,6 +554,19 @@ static void settle_node(vigil_sched *s, const vigil_srsc *r, vigil_snode *node, 
 	}
 }
 
+/* Keeps LRM as R's history on NODE if it is the first there, so that what the history says
+ * is found later without looking it up by id. */
+static void note_history(const vigil_sched *s, vigil_srsc *r, const vigil_snode *node,
+			 const vigil_lrm_rsc *lrm)
+{
+	if (r->history_on == NULL)
+		r->history_on = g_new0(const vigil_lrm_rsc *, s->nodes->len);
+	if (r->history_on[node->index] != NULL)
+		r->history_repeats = true;
+	else
+		r->history_on[node->index] = lrm;
+}
+
 static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rsc *lrm)
 {
 	vigil_srsc *r = lrm->id != NULL ? g_hash_table_lookup(s->by_id, lrm->id) : NULL;
@@ -569,6 +583,7 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 			return; /* a stopped orphan is of no interest */
 		r = orphan_new(s, lrm);
 	}
+	note_history(s, r, node, lrm);
 	replay_ops(s, r, lrm, &st);
 	if (st.unrecoverable) {
 		r->blocked = true;
