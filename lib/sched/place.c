@@ -97,15 +97,6 @@ static vigil_snode *node_at(const vigil_sched *s, unsigned i)
 	return g_ptr_array_index(s->nodes, i);
 }
 
-/* Pacemaker's pcmk__node_available() without the score. */
-bool vigil_snode_available(const vigil_snode *n)
-{
-	const vigil_node_info *i = n->info;
-
-	return i->online && !i->shutdown && !i->unclean && !i->standby && !n->standby_onfail &&
-	       !i->maintenance;
-}
-
 static bool any_available(const vigil_sched *s, const int *t)
 {
 	for (unsigned i = 0; i < n_nodes(s); i++)
@@ -754,27 +745,38 @@ static void finalize(vigil_sched *s, vigil_srsc *r, vigil_snode *chosen, bool fo
 	chosen->assigned++;
 }
 
+/* The allowed node that sorts first by compare_nodes(), SKIP aside (may be NULL): the first
+ * (or, skipping that, the second) of a stable sort of them, without sorting. */
+static vigil_snode *first_node(const vigil_sched *s, const sort_ctx *ctx, const vigil_snode *skip)
+{
+	vigil_snode *best = NULL;
+
+	for (unsigned i = 0; i < n_nodes(s); i++) {
+		vigil_snode *n = node_at(s, i);
+
+		if (ctx->weights[i] == VIGIL_NOT_ALLOWED || n == skip)
+			continue;
+		/* strictly better: of equal ones the earlier stays first, as in a stable sort */
+		if (best == NULL || compare_nodes(&n, &best, (gpointer)ctx) < 0)
+			best = n;
+	}
+	return best;
+}
+
 static void assign_best_node(vigil_sched *s, vigil_srsc *r)
 {
-	g_autoptr(GPtrArray) nodes = g_ptr_array_new();
 	/* the node it counts as running on, as pe__current_node(): not simply the first found */
 	vigil_snode *current = vigil_srsc_active_on(s, r);
-	vigil_snode *best, *chosen;
 	sort_ctx ctx = { s, r->weights, current };
+	vigil_snode *best = first_node(s, &ctx, NULL), *second, *chosen = best;
 
-	for (unsigned i = 0; i < n_nodes(s); i++)
-		if (r->weights[i] != VIGIL_NOT_ALLOWED)
-			g_ptr_array_add(nodes, node_at(s, i));
-	if (nodes->len == 0) {
+	if (best == NULL) {
 		finalize(s, r, NULL, false);
 		return;
 	}
-	g_ptr_array_sort_with_data(nodes, compare_nodes, &ctx);
-	best = chosen = g_ptr_array_index(nodes, 0);
+	second = first_node(s, &ctx, best);
 	r->explain_why = "highest score";
-	if (nodes->len > 1 && compare_nodes(&g_ptr_array_index(nodes, 0),
-					    &g_ptr_array_index(nodes, 1), &ctx) < 0) {
-		const vigil_snode *second = g_ptr_array_index(nodes, 1);
+	if (second != NULL && compare_nodes(&best, &second, &ctx) < 0) {
 		int w0 = vigil_snode_available(best) ? r->weights[best->index] : -INF;
 		int w1 = vigil_snode_available(second) ? r->weights[second->index] : -INF;
 
@@ -784,18 +786,13 @@ static void assign_best_node(vigil_sched *s, vigil_srsc *r)
 				best == current ? "tie on score, it already runs there" :
 				"tie on score and load, first node name";
 	}
-	if (r->weights[chosen->index] > 0 && vigil_snode_available(chosen) && current != NULL &&
-	    vigil_snode_available(current)) {
-		for (guint i = 1; i < nodes->len; i++) {
-			vigil_snode *n = g_ptr_array_index(nodes, i);
-
-			if (r->weights[n->index] != r->weights[best->index])
-				break;
-			if (n == current) {
-				chosen = n;
-				r->explain_why = "tie on score, it already runs there";
-			}
-		}
+	/* where it runs now wins a tie on score (whatever the load): the nodes that sort right
+	 * after the best with the same score are the available ones with that score */
+	if (r->weights[best->index] > 0 && vigil_snode_available(best) && current != NULL &&
+	    current != best && vigil_snode_available(current) &&
+	    r->weights[current->index] == r->weights[best->index]) {
+		chosen = current;
+		r->explain_why = "tie on score, it already runs there";
 	}
 	finalize(s, r, chosen, false);
 }

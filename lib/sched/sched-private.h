@@ -9,7 +9,15 @@ bool vigil_rule_holds(const vigil_sched *s, const vigil_snode *n, const vigil_ru
 int vigil_rule_score(const vigil_sched *s, const vigil_snode *n, const vigil_rule *rule);
 
 /* place.c: node scores, colocations and assignment */
-bool vigil_snode_available(const vigil_snode *n);
+/* Pacemaker's pcmk__node_available() without the score (inline: placement asks it for
+ * every node of every score table it looks at). */
+static inline bool vigil_snode_available(const vigil_snode *n)
+{
+	const vigil_node_info *i = n->info;
+
+	return i->online && !i->shutdown && !i->unclean && !i->standby && !n->standby_onfail &&
+	       !i->maintenance;
+}
 void vigil_place(vigil_sched *s);
 
 /* actions.c */
