@@ -346,6 +346,8 @@ static void check_history(vigil_sched *s, vigil_srsc *r, vigil_snode *n, const v
 
 void vigil_check_definitions(vigil_sched *s, vigil_digest_fn changed)
 {
+	g_autoptr(GPtrArray) last = g_ptr_array_new();
+
 	for (guint i = 0; i < s->nodes->len; i++) {
 		vigil_snode *n = g_ptr_array_index(s->nodes, i);
 		const vigil_node_state *st = n->info->state;
@@ -355,7 +357,7 @@ void vigil_check_definitions(vigil_sched *s, vigil_digest_fn changed)
 			continue;
 		for (guint j = 0; j < st->lrm_rscs->len; j++) {
 			const vigil_lrm_rsc *l = g_ptr_array_index(st->lrm_rscs, j);
-			vigil_srsc *r = l->id != NULL ? g_hash_table_lookup(s->by_id, l->id) : NULL;
+			vigil_srsc *r = vigil_history_rsc(s, last, j, l->id);
 
 			if (r == NULL || r->cfg == NULL || r->cfg->kind != VIGIL_RSC_PRIMITIVE ||
 			    r->orphan)

@@ -53,6 +53,13 @@ GHashTable *vigil_snode_histories(vigil_snode *n);
  * history): then a new reference to LRM's own array. Free with g_ptr_array_unref. */
 GPtrArray *vigil_ops_by_call(const vigil_lrm_rsc *lrm);
 
+/* unpack.c: the resource of a history, at POSITION of a node's status, with ID: s->by_id's,
+ * NULL if none. Nodes list their histories in the same order as a rule: LAST (one entry per
+ * position, kept from node to node) holds what was found at each position of the node
+ * before, and is tried before hashing ID. */
+vigil_srsc *vigil_history_rsc(const vigil_sched *s, GPtrArray *last, guint position,
+			      const char *id);
+
 /* Whether R requires fencing (Pacemaker's pe_rsc_needs_fencing): its own "requires", or by
  * default where fencing is enabled, except for fencing devices. */
 bool vigil_srsc_needs_fencing(const vigil_sched *s, const vigil_srsc *r);

@@ -119,7 +119,8 @@ static vigil_srsc *srsc_new(vigil_sched *s, const vigil_rsc *cfg, vigil_srsc *pa
 	r->running_on = g_ptr_array_new();
 	r->unmanaged_on = g_ptr_array_new();
 	r->recover_on = g_ptr_array_new();
-	r->known_on = g_ptr_array_new();
+	/* a primitive is as a rule known on every node: sized once */
+	r->known_on = g_ptr_array_sized_new(cfg->kind == VIGIL_RSC_PRIMITIVE ? s->nodes->len : 0);
 	r->banned_on = g_ptr_array_new();
 	r->clear_failcount_on = g_ptr_array_new();
 	r->role = VIGIL_ROLE_UNKNOWN;
@@ -567,9 +568,10 @@ static void note_history(const vigil_sched *s, vigil_srsc *r, const vigil_snode 
 		r->history_on[node->index] = lrm;
 }
 
-static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rsc *lrm)
+/* LRM, a history of NODE, whose resource (by id) is R (NULL if none). */
+static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rsc *lrm,
+			   vigil_srsc *r)
 {
-	vigil_srsc *r = lrm->id != NULL ? g_hash_table_lookup(s->by_id, lrm->id) : NULL;
 	replay st = { .role = VIGIL_ROLE_UNKNOWN, .on_fail = VIGIL_ON_FAIL_IGNORE,
 		      .state = node->info->state, .node = node };
 
@@ -680,8 +682,27 @@ static vigil_snode *node_of_state(const vigil_sched *s, const vigil_node_state *
 
 /* Histories are read in the order of the status section, as Pacemaker does; nodes lost by
  * membership are known to need fencing before any history is read. */
+vigil_srsc *vigil_history_rsc(const vigil_sched *s, GPtrArray *last, guint position,
+			      const char *id)
+{
+	vigil_srsc *r = position < last->len ? g_ptr_array_index(last, position) : NULL;
+
+	if (id == NULL)
+		return NULL;
+	/* by_id never changes what an id it holds maps to */
+	if (r != NULL && strcmp(r->id, id) == 0)
+		return r;
+	r = g_hash_table_lookup(s->by_id, id);
+	if (position >= last->len)
+		g_ptr_array_set_size(last, position + 1);
+	g_ptr_array_index(last, position) = r;
+	return r;
+}
+
 static void unpack_status(vigil_sched *s)
 {
+	g_autoptr(GPtrArray) last = g_ptr_array_new();
+
 	for (guint i = 0; i < s->cib->node_states->len; i++) {
 		vigil_snode *n = node_of_state(s, g_ptr_array_index(s->cib->node_states, i));
 
@@ -695,8 +716,11 @@ static void unpack_status(vigil_sched *s)
 		/* offline nodes' histories count only where the cluster could fence them */
 		if (n == NULL || (!n->info->online && !s->opts.stonith_enabled))
 			continue;
-		for (guint j = 0; j < ns->lrm_rscs->len; j++)
-			unpack_lrm_rsc(s, n, g_ptr_array_index(ns->lrm_rscs, j));
+		for (guint j = 0; j < ns->lrm_rscs->len; j++) {
+			const vigil_lrm_rsc *l = g_ptr_array_index(ns->lrm_rscs, j);
+
+			unpack_lrm_rsc(s, n, l, vigil_history_rsc(s, last, j, l->id));
+		}
 	}
 }
 
