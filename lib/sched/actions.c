@@ -227,33 +227,7 @@ static void order_rsc_action(vigil_sched *s, vigil_action *first, vigil_srsc *th
 	g_array_append_val(s->rsc_orderings, o);
 }
 
-/* Every FIRST_TASK action of FIRST (created, unrunnable, if there is none, unless it is a
- * stop of something stopped) before every THEN_TASK action of THEN. */
-static void expand_ordering(vigil_sched *s, vigil_srsc *first, vigil_task ft, vigil_srsc *then,
-			    vigil_task tt, unsigned type)
-{
-	g_autoptr(GPtrArray) firsts = g_ptr_array_new();
-
-	for (guint i = 0; i < first->actions->len; i++) {
-		vigil_action *a = g_ptr_array_index(first->actions, i);
-
-		if (a->task == ft)
-			g_ptr_array_add(firsts, a);
-	}
-	if (firsts->len == 0) {
-		if (ft == VIGIL_TASK_STOP && first->running_on->len == 0 && !is_group(first))
-			return;
-		g_ptr_array_add(firsts, rsc_action(s, first, ft, NULL, true));
-	}
-	for (guint i = 0; i < firsts->len; i++)
-		for (guint j = 0; j < then->actions->len; j++) {
-			vigil_action *b = g_ptr_array_index(then->actions, j);
-
-			if (b->task == tt)
-				order_actions(s, g_ptr_array_index(firsts, i), b, type);
-		}
-}
-
+/* FIRST before every THEN_TASK action of THEN. */
 static void expand_action_ordering(vigil_sched *s, vigil_action *first, vigil_srsc *then,
 				   vigil_task tt, unsigned type)
 {
@@ -263,6 +237,27 @@ static void expand_action_ordering(vigil_sched *s, vigil_action *first, vigil_sr
 		if (b->task == tt)
 			order_actions(s, first, b, type);
 	}
+}
+
+/* Every FIRST_TASK action of FIRST (created, unrunnable, if there is none, unless it is a
+ * stop of something stopped) before every THEN_TASK action of THEN. */
+static void expand_ordering(vigil_sched *s, vigil_srsc *first, vigil_task ft, vigil_srsc *then,
+			    vigil_task tt, unsigned type)
+{
+	bool any = false;
+
+	/* ordering adds no action: FIRST's list stays as it is while it is walked */
+	for (guint i = 0; i < first->actions->len; i++) {
+		vigil_action *a = g_ptr_array_index(first->actions, i);
+
+		if (a->task == ft) {
+			expand_action_ordering(s, a, then, tt, type);
+			any = true;
+		}
+	}
+	if (any || (ft == VIGIL_TASK_STOP && first->running_on->len == 0 && !is_group(first)))
+		return;
+	expand_action_ordering(s, rsc_action(s, first, ft, NULL, true), then, tt, type);
 }
 
 /* --- each primitive's actions -------------------------------------------------------------- */
@@ -365,7 +360,7 @@ static bool monitor_active(const vigil_sched *s, const vigil_srsc *r, vigil_snod
 			   int64_t interval_ms)
 {
 	const vigil_node_state *st = n->info->state;
-	const vigil_lrm_rsc *first = r->history_on != NULL ? r->history_on[n->index] : NULL;
+	const vigil_lrm_rsc *first = r->on != NULL ? r->on[n->index].history : NULL;
 
 	(void)s;
 	if (!r->history_repeats)
@@ -596,12 +591,10 @@ static bool any_managed(const vigil_sched *s)
 	return false;
 }
 
+/* Whether N is in R's known_on (without a scan: probes ask it for every node). */
 static bool known_on(const vigil_srsc *r, const vigil_snode *n)
 {
-	for (guint i = 0; i < r->known_on->len; i++)
-		if (g_ptr_array_index(r->known_on, i) == n)
-			return true;
-	return false;
+	return r->on != NULL && r->on[n->index].known;
 }
 
 static void order_vs_fence(vigil_sched *s, vigil_srsc *r, vigil_action *fence)

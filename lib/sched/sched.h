@@ -42,6 +42,12 @@ typedef struct vigil_snode {
 typedef struct vigil_action vigil_action;
 typedef struct vigil_coloc vigil_coloc;
 
+/* What unpacking found of one resource on one node (looked up by node index). */
+typedef struct vigil_srsc_on {
+	const vigil_lrm_rsc *history; /* its first history there, or NULL */
+	bool known;                   /* its state there is known: the node is in known_on */
+} vigil_srsc_on;
+
 typedef struct vigil_srsc vigil_srsc;
 struct vigil_srsc {
 	const vigil_rsc *cfg;   /* NULL for an orphan (history without configuration) */
@@ -86,8 +92,8 @@ struct vigil_srsc {
 	int start_needs;           /* -1 unknown, else whether a start needs quorum/fencing */
 	GPtrArray *recover_on;     /* vigil_snode*: failed there, must be stopped (restart) */
 	GPtrArray *known_on;       /* vigil_snode*: has a history there (probed) */
-	const vigil_lrm_rsc **history_on; /* by node index: its first history there, as
-					   * unpacked (NULL if none); NULL if it has none */
+	vigil_srsc_on *on;         /* by node index: what unpacking found there; NULL if it
+				    * has no history anywhere */
 	bool history_repeats;      /* it has more than one history on some node */
 	GPtrArray *banned_on;      /* vigil_snode*: failed there in a way that bans the node */
 	GPtrArray *clear_failcount_on; /* vigil_snode*: its last failure there ran with other

@@ -40,7 +40,7 @@ static void srsc_free(vigil_srsc *r)
 	g_clear_pointer(&r->with_this, g_ptr_array_unref);
 	g_clear_pointer(&r->actions, g_ptr_array_unref);
 	g_free(r->weights);
-	g_free(r->history_on);
+	g_free(r->on);
 	if (r->orphan)
 		g_free((char *)r->id);
 	g_free(r);
@@ -560,12 +560,12 @@ static void settle_node(vigil_sched *s, const vigil_srsc *r, vigil_snode *node, 
 static void note_history(const vigil_sched *s, vigil_srsc *r, const vigil_snode *node,
 			 const vigil_lrm_rsc *lrm)
 {
-	if (r->history_on == NULL)
-		r->history_on = g_new0(const vigil_lrm_rsc *, s->nodes->len);
-	if (r->history_on[node->index] != NULL)
+	if (r->on == NULL)
+		r->on = g_new0(vigil_srsc_on, s->nodes->len);
+	if (r->on[node->index].history != NULL)
 		r->history_repeats = true;
 	else
-		r->history_on[node->index] = lrm;
+		r->on[node->index].history = lrm;
 }
 
 /* LRM, a history of NODE, whose resource (by id) is R (NULL if none). */
@@ -603,8 +603,10 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 		r->pending = st.pending;
 		r->pending_node = node;
 	}
-	if (st.role != VIGIL_ROLE_UNKNOWN)
+	if (st.role != VIGIL_ROLE_UNKNOWN) {
 		g_ptr_array_add(r->known_on, node);
+		r->on[node->index].known = true;
+	}
 	if (st.ban_node)
 		g_ptr_array_add(r->banned_on, node);
 	if (st.clear_failcount)
