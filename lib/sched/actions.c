@@ -899,12 +899,37 @@ static bool is_parent(const vigil_srsc *child, const vigil_srsc *parent)
 	return child != NULL && child->parent != NULL && child->parent == parent;
 }
 
+/* A copy of an action's orderings, to walk while new ones are prepended to it: on the stack
+ * for the handful an action has as a rule (propagation takes one at every step). */
+typedef struct snapshot {
+	vigil_ordering **items;
+	guint len;
+	vigil_ordering *room[16];
+} snapshot;
+
+static void snapshot_take(snapshot *sn, const GPtrArray *orderings)
+{
+	sn->len = orderings->len;
+	sn->items = sn->len <= G_N_ELEMENTS(sn->room) ? sn->room :
+						      g_new(vigil_ordering *, sn->len);
+	if (sn->len > 0)
+		memcpy(sn->items, orderings->pdata, sn->len * sizeof(*sn->items));
+}
+
+static void snapshot_clear(snapshot *sn)
+{
+	if (sn->items != sn->room)
+		g_free(sn->items);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(snapshot, snapshot_clear)
+
 static void update_after(vigil_sched *s, vigil_action *a, unsigned depth)
 {
-	g_autoptr(GPtrArray) after = g_ptr_array_copy(a->after, NULL, NULL);
+	g_auto(snapshot) after;
 
-	for (guint i = 0; i < after->len; i++)
-		update_action(s, ((vigil_ordering *)g_ptr_array_index(after, i))->then, depth + 1);
+	snapshot_take(&after, a->after);
+	for (guint i = 0; i < after.len; i++)
+		update_action(s, after.items[i]->then, depth + 1);
 }
 
 /* --- starts blocked by colocation ------------------------------------------------------------ */
@@ -962,15 +987,15 @@ static void block_colocated_starts(vigil_sched *s, vigil_action *a)
  * flags are summed up from its members do not count as changes. */
 static void update_action(vigil_sched *s, vigil_action *then, unsigned depth)
 {
-	g_autoptr(GPtrArray) before = NULL;
 	unsigned last_flags = then->flags;
 	bool then_changed = false;
 
 	if (depth > 10000)
 		return; /* the flags only ever lose bits, so this is never reached in practice */
-	before = g_ptr_array_copy(then->before, NULL, NULL);
-	for (guint i = 0; i < before->len; i++) {
-		vigil_ordering *o = g_ptr_array_index(before, i);
+	g_auto(snapshot) before;
+	snapshot_take(&before, then->before);
+	for (guint i = 0; i < before.len; i++) {
+		vigil_ordering *o = before.items[i];
 		vigil_action *first = o->first;
 		unsigned first_before;
 

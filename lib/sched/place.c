@@ -116,6 +116,18 @@ static void node_score(const vigil_sched *s, vigil_srsc *r, unsigned i, int base
 	r->weights[i] = vigil_score_add(r->weights[i], score);
 }
 
+/* node_score() on every node: each node's score is its own, so a table at a time. */
+static void all_nodes_score(const vigil_sched *s, vigil_srsc *r, int score)
+{
+	for (guint k = 0; k < r->children->len; k++)
+		all_nodes_score(s, g_ptr_array_index(r->children, k), score);
+	for (unsigned i = 0; i < n_nodes(s); i++) {
+		if (r->weights[i] == VIGIL_NOT_ALLOWED)
+			r->weights[i] = node_at(s, i)->score;
+		r->weights[i] = vigil_score_add(r->weights[i], score);
+	}
+}
+
 /* Pacemaker's resource_location(): NODE, or every node if NULL. */
 static void rsc_location(const vigil_sched *s, vigil_srsc *r, const vigil_snode *node, int score)
 {
@@ -123,9 +135,10 @@ static void rsc_location(const vigil_sched *s, vigil_srsc *r, const vigil_snode 
 
 	if (score != 0)
 		explain(s, r, "%s on %s", vigil_score_str(score, buf), where(node));
-	for (unsigned i = 0; i < n_nodes(s); i++)
-		if (node == NULL || node->index == i)
-			node_score(s, r, i, node_at(s, i)->score, score);
+	if (node == NULL)
+		all_nodes_score(s, r, score);
+	else
+		node_score(s, r, node->index, node->score, score);
 }
 
 /* --- configuration of each resource ----------------------------------------------------- */
