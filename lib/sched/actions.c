@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/arena.h"
 #include "common/duration.h"
 #include "common/score.h"
 #include "sched/sched-private.h"
@@ -124,7 +125,7 @@ static void evaluate_runnable(const vigil_sched *s, vigil_action *a)
 static vigil_action *action_new(vigil_sched *s, vigil_srsc *r, vigil_task task, vigil_snode *node,
 				bool optional)
 {
-	vigil_action *a = g_new0(vigil_action, 1);
+	vigil_action *a = vigil_arena_alloc0(s->arena, sizeof(*a));
 
 	a->id = s->actions->len;
 	a->rsc = r;
@@ -193,7 +194,7 @@ static void order_actions(vigil_sched *s, vigil_action *first, vigil_action *the
 		if (x->then == then && (x->type & type) != 0)
 			return;
 	}
-	o = g_new0(vigil_ordering, 1);
+	o = vigil_arena_alloc0(s->arena, sizeof(*o));
 	o->first = first;
 	o->then = then;
 	o->type = type;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/arena.h"
 #include "common/duration.h"
 #include "common/score.h"
 #include "sched/sched-private.h"
@@ -423,7 +424,7 @@ static void coloc_new(vigil_sched *s, const char *id, vigil_srsc *dep, vigil_srs
 
 	if (score == 0 || dep == pri)
 		return;
-	col = g_new0(vigil_coloc, 1);
+	col = vigil_arena_alloc0(s->arena, sizeof(*col));
 	col->id = id;
 	col->dependent = dep;
 	col->primary = pri;

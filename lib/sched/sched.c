@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "cib/cib-private.h"
+#include "common/arena.h"
 #include "sched/sched-private.h"
 
+/* What an action owns (the action itself is in the arena). */
 static void action_free(vigil_action *a)
 {
 	if (a == NULL)
@@ -14,7 +16,6 @@ static void action_free(vigil_action *a)
 	g_free(a->reason);
 	g_ptr_array_unref(a->before);
 	g_ptr_array_unref(a->after);
-	g_free(a);
 }
 
 bool vigil_sched_property_bool(const vigil_sched *s, const char *name, bool dflt)
@@ -36,9 +37,10 @@ int vigil_sched_run(vigil_sched *s)
 	s->stop_all = vigil_sched_property_bool(s, "stop-all-resources", false);
 	s->stonith_action = action != NULL && strcmp(action, "poweroff") == 0 ? "off" :
 			    action != NULL ? action : "reboot";
-	s->colocs = VIGIL_PTR_ARRAY(g_free);
+	s->arena = vigil_arena_new();
+	s->colocs = g_ptr_array_new();
 	s->actions = VIGIL_PTR_ARRAY(action_free);
-	s->orderings = VIGIL_PTR_ARRAY(g_free);
+	s->orderings = g_ptr_array_new();
 	vigil_place(s);
 	vigil_schedule_actions(s);
 	return 0;

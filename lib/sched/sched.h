@@ -172,9 +172,11 @@ typedef struct vigil_sched {
 	bool symmetric;
 	bool stop_all;
 	const char *stonith_action;
-	GPtrArray *colocs;      /* vigil_coloc* (owned) */
-	GPtrArray *actions;     /* vigil_action* (owned), creation order */
-	GPtrArray *orderings;   /* vigil_ordering* (owned) */
+	struct vigil_arena *arena; /* where the actions, orderings and colocations are: tens of
+				    * thousands in a big cluster, all freed together */
+	GPtrArray *colocs;      /* vigil_coloc* (in the arena) */
+	GPtrArray *actions;     /* vigil_action* (owned, in the arena), creation order */
+	GPtrArray *orderings;   /* vigil_ordering* (in the arena) */
 	GArray *rsc_orderings;  /* while scheduling: resource-level orderings to expand */
 	/* optional outputs, asked for before vigil_sched_run */
 	GString *scores;        /* if non-NULL: crm_simulate -s lines are appended */

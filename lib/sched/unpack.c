@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "cib/cib-private.h"
+#include "common/arena.h"
 #include "common/duration.h"
 #include "common/score.h"
 #include "sched/sched.h"
@@ -84,6 +85,7 @@ void vigil_sched_free(vigil_sched *s)
 	g_clear_pointer(&s->orderings, g_ptr_array_unref);
 	g_clear_pointer(&s->actions, g_ptr_array_unref);
 	g_clear_pointer(&s->colocs, g_ptr_array_unref);
+	g_clear_pointer(&s->arena, vigil_arena_free);
 	g_clear_pointer(&s->rscs, g_ptr_array_unref);
 	g_clear_pointer(&s->nodes, g_ptr_array_unref);
 	g_free(s);
