@@ -17,6 +17,27 @@ static const char *role_text(vigil_role role)
 	}
 }
 
+/* "%s" as printf() writes it (NULL too), without printf: the status lists every primitive,
+ * and is printed twice by a simulation. */
+static void append_s(GString *out, const char *v)
+{
+	g_string_append(out, v != NULL ? v : "(null)");
+}
+
+/* " %s" */
+static void append_word(GString *out, const char *v)
+{
+	g_string_append_c(out, ' ');
+	append_s(out, v);
+}
+
+/* Two blanks a level. */
+static void append_indent(GString *out, int depth)
+{
+	for (int i = 0; i < depth; i++)
+		g_string_append(out, "  ");
+}
+
 static void add_flag(GString *out, bool *have, const char *flag)
 {
 	g_string_append(out, *have ? ", " : " (");
@@ -39,15 +60,14 @@ static void format_state(const vigil_srsc *r, const vigil_snode *node, GString *
 	if (r->failed) {
 		g_string_append(out, " FAILED");
 		if (r->role > VIGIL_ROLE_UNPROMOTED)
-			g_string_append_printf(out, " %s", role_text(r->role));
+			append_word(out, role_text(r->role));
 	} else if (r->pending != NULL) {
-		g_string_append_printf(out, " %s", r->pending);
+		append_word(out, r->pending);
 	} else {
-		g_string_append_printf(out, " %s",
-				       role_text(r->running_on->len > 0 ? r->role : VIGIL_ROLE_STOPPED));
+		append_word(out, role_text(r->running_on->len > 0 ? r->role : VIGIL_ROLE_STOPPED));
 	}
 	if (node != NULL)
-		g_string_append_printf(out, " %s", node->name);
+		append_word(out, node->name);
 	if (r->running_on->len == 0 && r->failed_probe_rc != 0)
 		g_string_append_printf(out, " (%s) ", r->failed_probe_rc == 2 ? "invalid parameter" :
 					"not installed");
@@ -60,7 +80,13 @@ static void format_primitive(const vigil_srsc *r, int depth, GString *out)
 										   NULL;
 	bool have = false;
 
-	g_string_append_printf(out, "%*s* %s\t(%s):\t", 2 * depth, "", r->id, r->agent);
+	/* "%*s* %s\t(%s):\t" */
+	append_indent(out, depth);
+	g_string_append(out, "* ");
+	append_s(out, r->id);
+	g_string_append(out, "\t(");
+	append_s(out, r->agent);
+	g_string_append(out, "):\t");
 	format_state(r, node, out);
 	if (node != NULL && !node->info->online && node->info->unclean)
 		add_flag(out, &have, "UNCLEAN");
@@ -78,8 +104,7 @@ static void format_primitive(const vigil_srsc *r, int depth, GString *out)
 	if (r->running_on->len > 1) {
 		g_string_append(out, " [");
 		for (guint i = 0; i < r->running_on->len; i++)
-			g_string_append_printf(out, " %s",
-					       ((vigil_snode *)g_ptr_array_index(r->running_on, i))->name);
+			append_word(out, ((vigil_snode *)g_ptr_array_index(r->running_on, i))->name);
 		g_string_append(out, " ]");
 	}
 	g_string_append_c(out, '\n');
@@ -89,7 +114,10 @@ static void format_group(const vigil_srsc *g, int depth, GString *out)
 {
 	bool have = false;
 
-	g_string_append_printf(out, "%*s* Resource Group: %s", 2 * depth, "", g->id);
+	/* "%*s* Resource Group: %s" */
+	append_indent(out, depth);
+	g_string_append(out, "* Resource Group: ");
+	append_s(out, g->id);
 	if (!g->managed)
 		add_flag(out, &have, "unmanaged");
 	if (g->target_role == VIGIL_ROLE_STOPPED)
