@@ -132,8 +132,9 @@ static vigil_action *action_new(vigil_sched *s, vigil_srsc *r, vigil_task task, 
 	a->task = task;
 	a->node = node;
 	a->flags = VIGIL_ACT_RUNNABLE | (optional ? VIGIL_ACT_OPTIONAL : 0);
-	a->before = g_ptr_array_new();
-	a->after = g_ptr_array_new();
+	/* room for the few orderings an action has as a rule, without growing one by one */
+	a->before = g_ptr_array_sized_new(4);
+	a->after = g_ptr_array_sized_new(4);
 	g_ptr_array_add(s->actions, a);
 	if (r != NULL)
 		g_ptr_array_add(r->actions, a);

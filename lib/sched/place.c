@@ -164,7 +164,7 @@ static void init_rsc(vigil_sched *s, vigil_srsc *r)
 	r->weights = table_new(s);
 	r->this_with = g_ptr_array_new();
 	r->with_this = g_ptr_array_new();
-	r->actions = g_ptr_array_new();
+	r->actions = g_ptr_array_sized_new(4); /* a stop, a start, a monitor as a rule */
 	r->priority = meta_score(s, r, "priority", 0);
 	r->stickiness = meta_score(s, r, "resource-stickiness", 0);
 	r->migration_threshold = meta_score(s, r, "migration-threshold", INF);
@@ -759,22 +759,28 @@ static void finalize(vigil_sched *s, vigil_srsc *r, vigil_snode *chosen, bool fo
 	chosen->assigned++;
 }
 
-/* The allowed node that sorts first by compare_nodes(), SKIP aside (may be NULL): the first
- * (or, skipping that, the second) of a stable sort of them, without sorting. */
-static vigil_snode *first_node(const vigil_sched *s, const sort_ctx *ctx, const vigil_snode *skip)
+/* The allowed nodes that sort first and second by compare_nodes() (NULL where there are
+ * fewer): what a stable sort of them would put there, in one pass without sorting. */
+static void best_two_nodes(const vigil_sched *s, const sort_ctx *ctx, vigil_snode **ret_best,
+			   vigil_snode **ret_second)
 {
-	vigil_snode *best = NULL;
+	vigil_snode *best = NULL, *second = NULL;
 
 	for (unsigned i = 0; i < n_nodes(s); i++) {
 		vigil_snode *n = node_at(s, i);
 
-		if (ctx->weights[i] == VIGIL_NOT_ALLOWED || n == skip)
+		if (ctx->weights[i] == VIGIL_NOT_ALLOWED)
 			continue;
-		/* strictly better: of equal ones the earlier stays first, as in a stable sort */
-		if (best == NULL || compare_nodes(&n, &best, (gpointer)ctx) < 0)
+		/* only a strictly better node goes before: of equal ones the earlier stays */
+		if (best == NULL || compare_nodes(&n, &best, (gpointer)ctx) < 0) {
+			second = best;
 			best = n;
+		} else if (second == NULL || compare_nodes(&n, &second, (gpointer)ctx) < 0) {
+			second = n;
+		}
 	}
-	return best;
+	*ret_best = best;
+	*ret_second = second;
 }
 
 static void assign_best_node(vigil_sched *s, vigil_srsc *r)
@@ -782,13 +788,14 @@ static void assign_best_node(vigil_sched *s, vigil_srsc *r)
 	/* the node it counts as running on, as pe__current_node(): not simply the first found */
 	vigil_snode *current = vigil_srsc_active_on(s, r);
 	sort_ctx ctx = { s, r->weights, current };
-	vigil_snode *best = first_node(s, &ctx, NULL), *second, *chosen = best;
+	vigil_snode *best, *second, *chosen;
 
+	best_two_nodes(s, &ctx, &best, &second);
 	if (best == NULL) {
 		finalize(s, r, NULL, false);
 		return;
 	}
-	second = first_node(s, &ctx, best);
+	chosen = best;
 	r->explain_why = "highest score";
 	if (second != NULL && compare_nodes(&best, &second, &ctx) < 0) {
 		int w0 = vigil_snode_available(best) ? r->weights[best->index] : -INF;

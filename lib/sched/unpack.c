@@ -107,6 +107,18 @@ static vigil_role parse_role(const char *v)
 
 /* --- the resource tree ------------------------------------------------------------------- */
 
+/* vigil_rsc_agent()'s "class:provider:type" (printf's "(null)" for a part that is missing),
+ * by concatenation: printf is most of what making a primitive's working copy costs. */
+static char *agent_of(const vigil_rsc *cfg)
+{
+	const char *class_ = cfg->class_ != NULL ? cfg->class_ : "(null)";
+	const char *type = cfg->type != NULL ? cfg->type : "(null)";
+
+	if (cfg->provider != NULL)
+		return g_strconcat(class_, ":", cfg->provider, ":", type, NULL);
+	return g_strconcat(class_, ":", type, NULL);
+}
+
 static vigil_srsc *srsc_new(vigil_sched *s, const vigil_rsc *cfg, vigil_srsc *parent)
 {
 	vigil_srsc *r = g_new0(vigil_srsc, 1);
@@ -116,7 +128,7 @@ static vigil_srsc *srsc_new(vigil_sched *s, const vigil_rsc *cfg, vigil_srsc *pa
 	r->cfg = cfg;
 	r->id = cfg->id;
 	r->parent = parent;
-	r->agent = cfg->kind == VIGIL_RSC_PRIMITIVE ? vigil_rsc_agent(cfg) : NULL;
+	r->agent = cfg->kind == VIGIL_RSC_PRIMITIVE ? agent_of(cfg) : NULL;
 	r->children = VIGIL_PTR_ARRAY(srsc_free);
 	r->running_on = g_ptr_array_new();
 	r->unmanaged_on = g_ptr_array_new();
