@@ -13,10 +13,19 @@
 #include "common/arena.h"
 #include "cli/simulate.h"
 
+/* One node's histories by resource id, the first of each: open addressing in a table sized
+ * for them all at once. Recording a transition looks up a history per action, but indexes
+ * every history of each node it touches: GHashTable's growth made that most of its cost. */
+typedef struct history_index {
+	vigil_lrm_rsc **slots; /* NULL where free */
+	guint size;            /* a power of two, at least twice what it holds */
+	guint held;
+} history_index;
+
 /* One node's status, with its histories indexed as they are looked up. */
 typedef struct inject_node {
 	vigil_node_state *st;
-	GHashTable *histories; /* rsc id -> its first vigil_lrm_rsc* here (keys borrowed) */
+	history_index histories;
 	GHashTable *calls;     /* vigil_lrm_rsc* -> highest call-id so far, as a pointer */
 } inject_node;
 
@@ -28,7 +37,7 @@ struct vigil_inject {
 
 static void inject_node_free(inject_node *n)
 {
-	g_hash_table_unref(n->histories);
+	g_free(n->histories.slots);
 	g_hash_table_unref(n->calls);
 	g_free(n);
 }
@@ -59,16 +68,68 @@ static void set(char **field, const char *value)
 	*field = g_strdup(value);
 }
 
-/* Indexes the histories of node N, so that recording a large transition stays linear. The
- * keys are the histories' own ids: nothing is copied (a big status holds many). */
+/* FNV-1a */
+static guint id_hash(const char *id)
+{
+	guint h = 2166136261u;
+
+	for (; *id != '\0'; id++)
+		h = (h ^ (guchar)*id) * 16777619u;
+	return h;
+}
+
+static void index_init(history_index *x, guint capacity)
+{
+	x->size = 16;
+	while (x->size < 2 * capacity)
+		x->size *= 2;
+	x->slots = g_new0(vigil_lrm_rsc *, x->size);
+	x->held = 0;
+}
+
+/* The slot of ID: its history, or the free slot where it would go (there always is one). */
+static vigil_lrm_rsc **index_slot(const history_index *x, const char *id)
+{
+	guint i = id_hash(id) & (x->size - 1);
+
+	while (x->slots[i] != NULL && strcmp(x->slots[i]->id, id) != 0)
+		i = (i + 1) & (x->size - 1);
+	return &x->slots[i];
+}
+
+/* Adds L, unless its resource has a history here already: the first one is the one that
+ * counts. */
+static void index_add(history_index *x, vigil_lrm_rsc *l)
+{
+	vigil_lrm_rsc **slot;
+
+	if (2 * (x->held + 1) > x->size) {
+		history_index bigger;
+
+		index_init(&bigger, x->held + 1);
+		for (guint i = 0; i < x->size; i++)
+			if (x->slots[i] != NULL)
+				*index_slot(&bigger, x->slots[i]->id) = x->slots[i];
+		bigger.held = x->held;
+		g_free(x->slots);
+		*x = bigger;
+	}
+	slot = index_slot(x, l->id);
+	if (*slot == NULL) {
+		*slot = l;
+		x->held++;
+	}
+}
+
+/* Indexes the histories of node N, so that recording a large transition stays linear. */
 static void index_histories(inject_node *n)
 {
-	/* the first one is the one that counts: put in last, it replaces the others */
-	for (guint i = n->st->lrm_rscs->len; i-- > 0;) {
+	index_init(&n->histories, n->st->lrm_rscs->len);
+	for (guint i = 0; i < n->st->lrm_rscs->len; i++) {
 		vigil_lrm_rsc *l = g_ptr_array_index(n->st->lrm_rscs, i);
 
 		if (l->id != NULL)
-			g_hash_table_replace(n->histories, l->id, l);
+			index_add(&n->histories, l);
 	}
 }
 
@@ -103,7 +164,6 @@ static int node_state(vigil_inject *in, const char *uname, inject_node **ret)
 	}
 	n = g_new0(inject_node, 1);
 	n->st = st;
-	n->histories = g_hash_table_new(g_str_hash, g_str_equal);
 	n->calls = g_hash_table_new(NULL, NULL);
 	index_histories(n);
 	g_hash_table_insert(in->nodes, g_strdup(uname), n);
@@ -224,7 +284,7 @@ static void bump_failcount(vigil_node_state *st, const char *rsc, const char *ke
 /* The history of RSC on node N, created from the configured primitive if missing. */
 static int history(vigil_inject *in, inject_node *n, const char *rsc, vigil_lrm_rsc **ret)
 {
-	vigil_lrm_rsc *lr = g_hash_table_lookup(n->histories, rsc);
+	vigil_lrm_rsc *lr = *index_slot(&n->histories, rsc);
 	vigil_node_state *st = n->st;
 	vigil_rsc *prim;
 
@@ -242,7 +302,7 @@ static int history(vigil_inject *in, inject_node *n, const char *rsc, vigil_lrm_
 		lr->provider = g_strdup(prim->provider);
 		lr->type = g_strdup(prim->type);
 		g_ptr_array_add(st->lrm_rscs, lr);
-		g_hash_table_insert(n->histories, lr->id, lr);
+		index_add(&n->histories, lr);
 	}
 	*ret = lr;
 	return 0;
@@ -380,7 +440,8 @@ int vigil_inject_fenced(vigil_inject *in, const char *uname)
 	while (n->st->lrm_rscs->len > 0)
 		g_ptr_array_add(in->forgotten, g_ptr_array_steal_index(n->st->lrm_rscs,
 								       n->st->lrm_rscs->len - 1));
-	g_hash_table_remove_all(n->histories);
+	memset(n->histories.slots, 0, n->histories.size * sizeof(*n->histories.slots));
+	n->histories.held = 0;
 	g_hash_table_remove_all(n->calls);
 	return 0;
 }
