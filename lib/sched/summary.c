@@ -178,9 +178,28 @@ static void fence_items(const vigil_sched *s, GString *out)
 	}
 }
 
+/* printf's "%-*s" (LEFT) or "%*s" of V (NULL as "(null)"), without printf: a big
+ * transition has an item per resource that moves. */
+static void append_padded(GString *out, const char *v, int width, bool left)
+{
+	int pad;
+
+	v = v != NULL ? v : "(null)";
+	pad = width - (int)strlen(v);
+	if (!left)
+		for (int i = 0; i < pad; i++)
+			g_string_append_c(out, ' ');
+	g_string_append(out, v);
+	if (left)
+		for (int i = 0; i < pad; i++)
+			g_string_append_c(out, ' ');
+}
+
 void vigil_sched_format_summary(const vigil_sched *s, GString *out)
 {
 	g_autoptr(GArray) items = g_array_new(false, false, sizeof(item));
+	/* each item's details, made once for both passes below */
+	g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
 	int rsc_width = 5, detail_width = 5;
 
 	fence_items(s, out);
@@ -190,9 +209,10 @@ void vigil_sched_format_summary(const vigil_sched *s, GString *out)
 	 * produced twice: what shows is the state after one full pass */
 	for (guint i = 0; i < items->len; i++) {
 		const item *it = &g_array_index(items, item, i);
-		g_autofree char *d = details(it);
+		char *d = details(it);
 		int len = (int)strlen(it->rsc->id);
 
+		g_ptr_array_add(texts, d);
 		if (len > rsc_width)
 			rsc_width = len + 2;
 		if ((int)strlen(d) > detail_width)
@@ -200,11 +220,21 @@ void vigil_sched_format_summary(const vigil_sched *s, GString *out)
 	}
 	for (guint i = 0; i < items->len; i++) {
 		const item *it = &g_array_index(items, item, i);
-		g_autofree char *d = details(it);
+		const char *d = g_ptr_array_index(texts, i);
 		g_autofree char *why = reason(it);
 
-		g_string_append_printf(out, "  * %-8s   %-*s   ( %*s )%s%s\n", it->change,
-				       rsc_width, it->rsc->id, detail_width, d,
-				       why != NULL ? "  " : "", why != NULL ? why : "");
+		/* "  * %-8s   %-*s   ( %*s )%s%s\n" */
+		g_string_append(out, "  * ");
+		append_padded(out, it->change, 8, true);
+		g_string_append(out, "   ");
+		append_padded(out, it->rsc->id, rsc_width, true);
+		g_string_append(out, "   ( ");
+		append_padded(out, d, detail_width, false);
+		g_string_append(out, " )");
+		if (why != NULL) {
+			g_string_append(out, "  ");
+			g_string_append(out, why);
+		}
+		g_string_append_c(out, '\n');
 	}
 }
