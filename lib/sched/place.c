@@ -479,26 +479,41 @@ static bool is_group(const vigil_srsc *r)
 	return r->cfg != NULL && r->cfg->kind == VIGIL_RSC_GROUP;
 }
 
-/* The colocations where R is the dependent; a group's own belong to its first member. */
-static GPtrArray *this_with(const vigil_srsc *r)
-{
-	GPtrArray *l = g_ptr_array_new();
+/* The colocations of one side of a resource: its own, then those of its group that fall to
+ * it; walked in place (placement asks for them at every step of every merge). */
+typedef struct coloc_list {
+	const GPtrArray *own, *group; /* group: NULL if none */
+} coloc_list;
 
-	g_ptr_array_extend(l, r->this_with, NULL, NULL);
+static guint coloc_count(const coloc_list *l)
+{
+	return l->own->len + (l->group != NULL ? l->group->len : 0);
+}
+
+static vigil_coloc *coloc_at(const coloc_list *l, guint i)
+{
+	return g_ptr_array_index(i < l->own->len ? l->own : l->group,
+				 i < l->own->len ? i : i - l->own->len);
+}
+
+/* The colocations where R is the dependent; a group's own belong to its first member. */
+static coloc_list this_with(const vigil_srsc *r)
+{
+	coloc_list l = { r->this_with, NULL };
+
 	if (r->parent != NULL && g_ptr_array_index(r->parent->children, 0) == r)
-		g_ptr_array_extend(l, r->parent->this_with, NULL, NULL);
+		l.group = r->parent->this_with;
 	return l;
 }
 
 /* The colocations where R is the primary; a group's own belong to its last member. */
-static GPtrArray *with_this(const vigil_srsc *r)
+static coloc_list with_this(const vigil_srsc *r)
 {
-	GPtrArray *l = g_ptr_array_new();
+	coloc_list l = { r->with_this, NULL };
 
-	g_ptr_array_extend(l, r->with_this, NULL, NULL);
 	if (r->parent != NULL &&
 	    g_ptr_array_index(r->parent->children, r->parent->children->len - 1) == r)
-		g_ptr_array_extend(l, r->parent->with_this, NULL, NULL);
+		l.group = r->parent->with_this;
 	return l;
 }
 
@@ -579,7 +594,7 @@ static void add_colocated_scores(vigil_sched *s, vigil_srsc *r, int **nodes, con
 				 double factor)
 {
 	g_autofree int *work = NULL;
-	g_autoptr(GPtrArray) l = NULL;
+	coloc_list l;
 
 	if (is_group(r)) {
 		if (r->children->len == 0 || r->merging)
@@ -599,8 +614,8 @@ static void add_colocated_scores(vigil_sched *s, vigil_srsc *r, int **nodes, con
 		return; /* roll back */
 	}
 	l = with_this(r);
-	for (guint i = 0; i < l->len; i++) {
-		const vigil_coloc *c = g_ptr_array_index(l, i);
+	for (guint i = 0; i < coloc_count(&l); i++) {
+		const vigil_coloc *c = coloc_at(&l, i);
 
 		if (has_influence(c))
 			add_colocated_scores(s, c->dependent, &work, c->node_attribute,
@@ -711,13 +726,12 @@ static void add_dependent_scores(vigil_sched *s, vigil_srsc *r, const vigil_colo
  * preferences, each list in its sorted order (mandatory ones are not taken first). */
 static void apply_colocations(vigil_sched *s, vigil_srsc *r)
 {
-	g_autoptr(GPtrArray) tw = this_with(r);
-	g_autoptr(GPtrArray) wt = with_this(r);
+	coloc_list tw = this_with(r), wt = with_this(r);
 
-	for (guint i = 0; i < tw->len; i++)
-		apply_this_with(s, r, g_ptr_array_index(tw, i));
-	for (guint i = 0; i < wt->len; i++)
-		add_dependent_scores(s, r, g_ptr_array_index(wt, i));
+	for (guint i = 0; i < coloc_count(&tw); i++)
+		apply_this_with(s, r, coloc_at(&tw, i));
+	for (guint i = 0; i < coloc_count(&wt); i++)
+		add_dependent_scores(s, r, coloc_at(&wt, i));
 }
 
 /* --- choosing a node ------------------------------------------------------------------------ */
