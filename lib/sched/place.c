@@ -125,7 +125,10 @@ static void all_nodes_score(const vigil_sched *s, vigil_srsc *r, int score)
 	for (unsigned i = 0; i < n_nodes(s); i++) {
 		if (r->weights[i] == VIGIL_NOT_ALLOWED)
 			r->weights[i] = node_at(s, i)->score;
-		r->weights[i] = vigil_score_add(r->weights[i], score);
+		/* scores are kept within +-INFINITY, where adding 0 changes nothing (the
+		 * symmetric default adds 0 to every table) */
+		if (score != 0)
+			r->weights[i] = vigil_score_add(r->weights[i], score);
 	}
 }
 
@@ -318,6 +321,12 @@ static bool has_block_op(const vigil_srsc *r)
 	return false;
 }
 
+/* Whether a fail-count can be in effect on N at all: not where its status holds none. */
+static bool may_have_failcounts(const vigil_snode *n)
+{
+	return n->info->state != NULL && n->has_failcounts;
+}
+
 /* Pacemaker's pe_get_failcount(): the effective fail-count of R on N at s->now. */
 int vigil_failcount(const vigil_sched *s, const vigil_srsc *r, const vigil_snode *n)
 {
@@ -326,7 +335,7 @@ int vigil_failcount(const vigil_sched *s, const vigil_srsc *r, const vigil_snode
 	int64_t last = 0;
 	bool legacy = s->legacy_failcounts;
 
-	if (st == NULL || !n->has_failcounts)
+	if (!may_have_failcounts(n))
 		return 0;
 	for (guint i = 0; i < st->transient->len; i++) {
 		const vigil_nvset *set = g_ptr_array_index(st->transient, i);
@@ -742,13 +751,16 @@ typedef struct sort_ctx {
 	const vigil_snode *preferred;
 } sort_ctx;
 
-static gint compare_nodes(gconstpointer a, gconstpointer b, gpointer data)
+/* A node's score as the order of nodes sees it: -INFINITY where it is not available. */
+static int effective_score(const sort_ctx *ctx, const vigil_snode *n)
 {
-	const sort_ctx *ctx = data;
-	const vigil_snode *x = *(vigil_snode *const *)a, *y = *(vigil_snode *const *)b;
-	int wx = vigil_snode_available(x) ? ctx->weights[x->index] : -INF;
-	int wy = vigil_snode_available(y) ? ctx->weights[y->index] : -INF;
+	return vigil_snode_available(n) ? ctx->weights[n->index] : -INF;
+}
 
+/* compare_nodes() of X and Y, whose effective scores are WX and WY. */
+static gint compare_ranked(const sort_ctx *ctx, const vigil_snode *x, int wx, const vigil_snode *y,
+			   int wy)
+{
 	if (wx != wy)
 		return wx > wy ? -1 : 1;
 	if (x->assigned != y->assigned)
@@ -756,6 +768,14 @@ static gint compare_nodes(gconstpointer a, gconstpointer b, gpointer data)
 	if (ctx->preferred != NULL && (x == ctx->preferred) != (y == ctx->preferred))
 		return x == ctx->preferred ? -1 : 1;
 	return strcmp(x->name, y->name);
+}
+
+static gint compare_nodes(gconstpointer a, gconstpointer b, gpointer data)
+{
+	const sort_ctx *ctx = data;
+	const vigil_snode *x = *(vigil_snode *const *)a, *y = *(vigil_snode *const *)b;
+
+	return compare_ranked(ctx, x, effective_score(ctx, x), y, effective_score(ctx, y));
 }
 
 static void finalize(vigil_sched *s, vigil_srsc *r, vigil_snode *chosen, bool force)
@@ -779,18 +799,24 @@ static void best_two_nodes(const vigil_sched *s, const sort_ctx *ctx, vigil_snod
 			   vigil_snode **ret_second)
 {
 	vigil_snode *best = NULL, *second = NULL;
+	int wb = 0, ws = 0; /* their effective scores */
 
 	for (unsigned i = 0; i < n_nodes(s); i++) {
 		vigil_snode *n = node_at(s, i);
+		int wn;
 
 		if (ctx->weights[i] == VIGIL_NOT_ALLOWED)
 			continue;
+		wn = effective_score(ctx, n);
 		/* only a strictly better node goes before: of equal ones the earlier stays */
-		if (best == NULL || compare_nodes(&n, &best, (gpointer)ctx) < 0) {
+		if (best == NULL || compare_ranked(ctx, n, wn, best, wb) < 0) {
 			second = best;
+			ws = wb;
 			best = n;
-		} else if (second == NULL || compare_nodes(&n, &second, (gpointer)ctx) < 0) {
+			wb = wn;
+		} else if (second == NULL || compare_ranked(ctx, n, wn, second, ws) < 0) {
 			second = n;
+			ws = wn;
 		}
 	}
 	*ret_best = best;
@@ -927,9 +953,13 @@ void vigil_place(vigil_sched *s)
 	apply_locations(s);
 	for (guint i = 0; i < s->rscs->len; i++)
 		apply_stickiness(s, g_ptr_array_index(s->rscs, i));
-	for (guint n = 0; n < n_nodes(s); n++)
+	for (guint n = 0; n < n_nodes(s); n++) {
+		/* where vigil_failcount() is 0 for every resource, there is nothing to check */
+		if (!may_have_failcounts(node_at(s, n)))
+			continue;
 		for (guint i = 0; i < s->rscs->len; i++)
 			check_threshold(s, g_ptr_array_index(s->rscs, i), node_at(s, n));
+	}
 	unpack_colocations(s);
 	for (guint i = 0; i < s->rscs->len; i++)
 		assign(s, g_ptr_array_index(s->rscs, i));
