@@ -5,10 +5,9 @@
 #include <string.h>
 
 #include "cib/cib-private.h"
-#include "common/arena.h"
 #include "sched/sched-private.h"
 
-/* What an action owns (the action itself is in the arena). */
+/* What an action owns (the action itself is in the working set's arena). */
 static void action_free(vigil_action *a)
 {
 	if (a == NULL)
@@ -37,7 +36,6 @@ int vigil_sched_run(vigil_sched *s)
 	s->stop_all = vigil_sched_property_bool(s, "stop-all-resources", false);
 	s->stonith_action = action != NULL && strcmp(action, "poweroff") == 0 ? "off" :
 			    action != NULL ? action : "reboot";
-	s->arena = vigil_arena_new();
 	s->colocs = g_ptr_array_new();
 	s->actions = VIGIL_PTR_ARRAY(action_free);
 	s->orderings = g_ptr_array_new();

@@ -52,7 +52,7 @@ typedef struct vigil_srsc vigil_srsc;
 struct vigil_srsc {
 	const vigil_rsc *cfg;   /* NULL for an orphan (history without configuration) */
 	const char *id;
-	char *agent;            /* "ocf:heartbeat:IPaddr2" */
+	char *agent;            /* "ocf:heartbeat:IPaddr2" (in the arena) */
 	char *param_digest;     /* the digest of its parameters, once computed (owned) */
 	vigil_srsc *parent;     /* the group, or NULL */
 	GPtrArray *children;    /* group members, of vigil_srsc* (owned) */
@@ -92,8 +92,8 @@ struct vigil_srsc {
 	int start_needs;           /* -1 unknown, else whether a start needs quorum/fencing */
 	GPtrArray *recover_on;     /* vigil_snode*: failed there, must be stopped (restart) */
 	GPtrArray *known_on;       /* vigil_snode*: has a history there (probed) */
-	vigil_srsc_on *on;         /* by node index: what unpacking found there; NULL if it
-				    * has no history anywhere */
+	vigil_srsc_on *on;         /* by node index: what unpacking found there (in the
+				    * arena); NULL if it has no history anywhere */
 	bool history_repeats;      /* it has more than one history on some node */
 	GPtrArray *banned_on;      /* vigil_snode*: failed there in a way that bans the node */
 	GPtrArray *clear_failcount_on; /* vigil_snode*: its last failure there ran with other
@@ -167,13 +167,14 @@ typedef struct vigil_sched {
 	GPtrArray *nodes;       /* of vigil_snode*, CIB order */
 	GPtrArray *rscs;        /* of vigil_srsc*, top level, CIB order; orphans last */
 	GHashTable *by_id;      /* id -> vigil_srsc* (primitives and groups) */
+	struct vigil_arena *arena; /* where the resources (and their strings), actions,
+				    * orderings and colocations are: tens of thousands in a big
+				    * cluster, all freed together */
 
 	/* scheduling (vigil_sched_run) */
 	bool symmetric;
 	bool stop_all;
 	const char *stonith_action;
-	struct vigil_arena *arena; /* where the actions, orderings and colocations are: tens of
-				    * thousands in a big cluster, all freed together */
 	GPtrArray *colocs;      /* vigil_coloc* (in the arena) */
 	GPtrArray *actions;     /* vigil_action* (owned, in the arena), creation order */
 	GPtrArray *orderings;   /* vigil_ordering* (in the arena) */

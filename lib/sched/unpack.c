@@ -24,11 +24,12 @@ enum { EXEC_PENDING = -1, EXEC_DONE = 0, EXEC_CANCELLED = 1, EXEC_ERROR = 4,
 /* A probe that found the agent missing: the resource is stopped there, not failed. */
 #define PROBE_NOT_INSTALLED 1000
 
+/* What a resource owns (the resource itself, its id if an orphan's, its agent and its
+ * per-node array are in the working set's arena). */
 static void srsc_free(vigil_srsc *r)
 {
 	if (r == NULL)
 		return;
-	g_free(r->agent);
 	g_free(r->param_digest);
 	g_clear_pointer(&r->children, g_ptr_array_unref);
 	g_clear_pointer(&r->running_on, g_ptr_array_unref);
@@ -41,10 +42,6 @@ static void srsc_free(vigil_srsc *r)
 	g_clear_pointer(&r->with_this, g_ptr_array_unref);
 	g_clear_pointer(&r->actions, g_ptr_array_unref);
 	g_free(r->weights);
-	g_free(r->on);
-	if (r->orphan)
-		g_free((char *)r->id);
-	g_free(r);
 }
 
 static void snode_free(vigil_snode *n)
@@ -85,9 +82,9 @@ void vigil_sched_free(vigil_sched *s)
 	g_clear_pointer(&s->orderings, g_ptr_array_unref);
 	g_clear_pointer(&s->actions, g_ptr_array_unref);
 	g_clear_pointer(&s->colocs, g_ptr_array_unref);
-	g_clear_pointer(&s->arena, vigil_arena_free);
 	g_clear_pointer(&s->rscs, g_ptr_array_unref);
 	g_clear_pointer(&s->nodes, g_ptr_array_unref);
+	g_clear_pointer(&s->arena, vigil_arena_free); /* last: everything above points in */
 	g_free(s);
 }
 
@@ -107,28 +104,49 @@ static vigil_role parse_role(const char *v)
 
 /* --- the resource tree ------------------------------------------------------------------- */
 
-/* vigil_rsc_agent()'s "class:provider:type" (printf's "(null)" for a part that is missing),
- * by concatenation: printf is most of what making a primitive's working copy costs. */
-static char *agent_of(const vigil_rsc *cfg)
+/* STR, copied into the working set's arena. */
+static char *arena_strdup(vigil_sched *s, const char *str)
 {
-	const char *class_ = cfg->class_ != NULL ? cfg->class_ : "(null)";
-	const char *type = cfg->type != NULL ? cfg->type : "(null)";
+	size_t n = strlen(str) + 1;
 
-	if (cfg->provider != NULL)
-		return g_strconcat(class_, ":", cfg->provider, ":", type, NULL);
-	return g_strconcat(class_, ":", type, NULL);
+	return memcpy(vigil_arena_alloc(s->arena, n), str, n);
+}
+
+/* "class:provider:type", or "class:type" without a provider, as vigil_rsc_agent() prints it
+ * ("(null)" for a missing class or type), in the working set's arena: every primitive has
+ * one, and printing it was most of what making a primitive's working copy cost. */
+static char *agent_string(vigil_sched *s, const char *class_, const char *provider,
+			  const char *type)
+{
+	const char *parts[] = { class_ != NULL ? class_ : "(null)", provider,
+				type != NULL ? type : "(null)" };
+	size_t len = 0;
+	char *agent, *p;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(parts); i++)
+		len += parts[i] != NULL ? strlen(parts[i]) + 1 : 0; /* and a ':' or the NUL */
+	p = agent = vigil_arena_alloc(s->arena, len);
+	for (size_t i = 0; i < G_N_ELEMENTS(parts); i++) {
+		if (parts[i] == NULL)
+			continue;
+		p = stpcpy(p, parts[i]);
+		*p++ = ':';
+	}
+	p[-1] = '\0';
+	return agent;
 }
 
 static vigil_srsc *srsc_new(vigil_sched *s, const vigil_rsc *cfg, vigil_srsc *parent)
 {
-	vigil_srsc *r = g_new0(vigil_srsc, 1);
+	vigil_srsc *r = vigil_arena_alloc0(s->arena, sizeof(*r));
 	const char *managed = vigil_rsc_meta(s->cib, cfg, "is-managed");
 	const char *maint = vigil_rsc_meta(s->cib, cfg, "maintenance");
 
 	r->cfg = cfg;
 	r->id = cfg->id;
 	r->parent = parent;
-	r->agent = cfg->kind == VIGIL_RSC_PRIMITIVE ? agent_of(cfg) : NULL;
+	r->agent = cfg->kind == VIGIL_RSC_PRIMITIVE ?
+		agent_string(s, cfg->class_, cfg->provider, cfg->type) : NULL;
 	r->children = VIGIL_PTR_ARRAY(srsc_free);
 	r->running_on = g_ptr_array_new();
 	r->unmanaged_on = g_ptr_array_new();
@@ -151,14 +169,12 @@ static vigil_srsc *srsc_new(vigil_sched *s, const vigil_rsc *cfg, vigil_srsc *pa
 
 static vigil_srsc *orphan_new(vigil_sched *s, const vigil_lrm_rsc *lrm)
 {
-	vigil_srsc *r = g_new0(vigil_srsc, 1);
+	vigil_srsc *r = vigil_arena_alloc0(s->arena, sizeof(*r));
 
 	r->orphan = true;
 	r->start_needs = -1;
-	r->id = g_strdup(lrm->id);
-	r->agent = lrm->provider != NULL ?
-		g_strdup_printf("%s:%s:%s", lrm->class_, lrm->provider, lrm->type) :
-		g_strdup_printf("%s:%s", lrm->class_, lrm->type);
+	r->id = arena_strdup(s, lrm->id);
+	r->agent = agent_string(s, lrm->class_, lrm->provider, lrm->type);
 	r->children = VIGIL_PTR_ARRAY(srsc_free);
 	r->running_on = g_ptr_array_new();
 	r->unmanaged_on = g_ptr_array_new();
@@ -575,7 +591,7 @@ static void note_history(const vigil_sched *s, vigil_srsc *r, const vigil_snode 
 			 const vigil_lrm_rsc *lrm)
 {
 	if (r->on == NULL)
-		r->on = g_new0(vigil_srsc_on, s->nodes->len);
+		r->on = vigil_arena_alloc0(s->arena, sizeof(*r->on) * s->nodes->len);
 	if (r->on[node->index].history != NULL)
 		r->history_repeats = true;
 	else
@@ -769,6 +785,7 @@ int vigil_sched_unpack(const vigil_cib *cib, int64_t now, vigil_sched **ret_sche
 	s->nodes = VIGIL_PTR_ARRAY(snode_free);
 	s->rscs = VIGIL_PTR_ARRAY(srsc_free);
 	s->by_id = g_hash_table_new(g_str_hash, g_str_equal);
+	s->arena = vigil_arena_new();
 	unpack_nodes(s);
 	for (guint i = 0; i < cib->resources->len; i++) {
 		const vigil_rsc *cfg = g_ptr_array_index(cib->resources, i);
