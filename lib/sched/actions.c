@@ -274,8 +274,13 @@ static bool is_expected_clean(const vigil_snode *n)
 vigil_snode *vigil_srsc_active_on(const vigil_sched *s, const vigil_srsc *r)
 {
 	vigil_snode *active = NULL;
-	bool fencing = vigil_srsc_needs_fencing(s, r);
+	bool fencing;
 
+	/* on one node or none, that is the answer whatever fencing says (the usual case:
+	 * asking is a meta attribute lookup) */
+	if (r->running_on->len <= 1)
+		return r->running_on->len == 1 ? g_ptr_array_index(r->running_on, 0) : NULL;
+	fencing = vigil_srsc_needs_fencing(s, r);
 	for (guint i = 0; i < r->running_on->len; i++) {
 		vigil_snode *n = g_ptr_array_index(r->running_on, i);
 

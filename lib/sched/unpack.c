@@ -539,7 +539,8 @@ static void add_running(vigil_sched *s, vigil_srsc *r, vigil_snode *node)
 			add_to_parent(r, node);
 		return;
 	}
-	if (active_count(s, r) > 1)
+	/* more than one only where it was found on more than one */
+	if (r->running_on->len > 1 && active_count(s, r) > 1)
 		multiply_active(s, r);
 	add_to_parent(r, node);
 }
