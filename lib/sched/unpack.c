@@ -231,19 +231,21 @@ static int op_result(const vigil_srsc *r, const vigil_lrm_op *op, replay *st)
 		rc = OCF_RUNNING_PROMOTED;
 	result = target >= 0 && rc != target ? EXEC_ERROR : EXEC_DONE;
 	switch (rc) {
+	/* (the numbers are compared before the task's name: every history is replayed at
+	 * every unpack) */
 	case OCF_OK:
-		if (is_probe(op) && target == OCF_NOT_RUNNING)
+		if (target == OCF_NOT_RUNNING && is_probe(op))
 			result = EXEC_DONE;
 		break;
 	case OCF_NOT_RUNNING:
-		if (is_probe(op) || target == rc || !r->managed) {
+		if (target == rc || is_probe(op) || !r->managed) {
 			result = EXEC_DONE;
 			st->role = VIGIL_ROLE_STOPPED;
 			st->on_fail = VIGIL_ON_FAIL_IGNORE;
 		}
 		break;
 	case OCF_RUNNING_PROMOTED:
-		if (is_probe(op) || target == rc)
+		if (target == rc || is_probe(op))
 			result = EXEC_DONE;
 		break;
 	case OCF_UNIMPLEMENTED:
@@ -383,11 +385,11 @@ static bool unrecoverable_stop(const vigil_sched *s, const vigil_lrm_op *op, con
 {
 	int rc = op->rc_code_v;
 
-	if (g_strcmp0(op->operation, "stop") != 0 ||
-	    (op->op_status_v != EXEC_DONE && op->op_status_v != EXEC_ERROR))
-		return false;
 	if (rc != OCF_INVALID_PARAM && rc != OCF_UNIMPLEMENTED && rc != 4 /* privileges */ &&
 	    rc != OCF_NOT_INSTALLED)
+		return false;
+	if (g_strcmp0(op->operation, "stop") != 0 ||
+	    (op->op_status_v != EXEC_DONE && op->op_status_v != EXEC_ERROR))
 		return false;
 	return !vigil_can_fence(&s->opts, st->node->info);
 }
@@ -396,9 +398,8 @@ static bool unrecoverable_stop(const vigil_sched *s, const vigil_lrm_op *op, con
  * installed, invalid parameters), whatever the execution status says. */
 static bool masked_probe(const vigil_lrm_op *op)
 {
-	return is_probe(op) && (op->rc_code_v == OCF_NOT_INSTALLED ||
-				op->rc_code_v == OCF_INVALID_PARAM ||
-				op->op_status_v == EXEC_NOT_INSTALLED);
+	return (op->rc_code_v == OCF_NOT_INSTALLED || op->rc_code_v == OCF_INVALID_PARAM ||
+		op->op_status_v == EXEC_NOT_INSTALLED) && is_probe(op);
 }
 
 /* The result of a completed operation, as remap_operation() judges it. A masked probe
