@@ -230,9 +230,9 @@ static int op_result(const vigil_srsc *r, const vigil_lrm_op *op, replay *st)
 	else if (rc == OCF_DEGRADED_PROMOTED)
 		rc = OCF_RUNNING_PROMOTED;
 	result = target >= 0 && rc != target ? EXEC_ERROR : EXEC_DONE;
+	/* the numbers are compared before the task's name: every history is replayed at
+	 * every unpack */
 	switch (rc) {
-	/* (the numbers are compared before the task's name: every history is replayed at
-	 * every unpack) */
 	case OCF_OK:
 		if (target == OCF_NOT_RUNNING && is_probe(op))
 			result = EXEC_DONE;
@@ -714,8 +714,6 @@ static vigil_snode *node_of_state(const vigil_sched *s, const vigil_node_state *
 	return NULL;
 }
 
-/* Histories are read in the order of the status section, as Pacemaker does; nodes lost by
- * membership are known to need fencing before any history is read. */
 vigil_srsc *vigil_history_rsc(const vigil_sched *s, GPtrArray *last, guint position,
 			      const char *id)
 {
@@ -733,6 +731,8 @@ vigil_srsc *vigil_history_rsc(const vigil_sched *s, GPtrArray *last, guint posit
 	return r;
 }
 
+/* Histories are read in the order of the status section, as Pacemaker does; nodes lost by
+ * membership are known to need fencing before any history is read. */
 static void unpack_status(vigil_sched *s)
 {
 	g_autoptr(GPtrArray) last = g_ptr_array_new();
