@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +33,10 @@ static const struct command {
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* One malloc arena: the thread that reads a CIB's configuration beside its status
+	 * (lib/cib) would otherwise get an arena of its own, grown a page at a time by an
+	 * mprotect() each, hundreds per run; a short-lived command gains nothing from it. */
+	mallopt(M_ARENA_MAX, 1);
 	if (argc < 2) {
 		usage(stderr);
 		return VIGIL_EXIT_USAGE;
