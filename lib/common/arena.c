@@ -1,6 +1,9 @@
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "common/arena.h"
 
@@ -12,6 +15,25 @@ struct vigil_arena {
 	char *next;        /* free space in the newest block */
 	size_t left;
 };
+
+/* Maps the pages of a new block in one call: an arena's blocks are filled to the end, and
+ * where the kernel is asked page by page (a fault each) that costs more than the filling,
+ * several times more in a virtual machine. Only a hint: a kernel without
+ * MADV_POPULATE_WRITE (before Linux 5.14) faults the pages in as they are used. */
+static void populate(char *block, size_t size)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = ((uintptr_t)block + page - 1) & ~(page - 1);
+	uintptr_t end = ((uintptr_t)block + size) & ~(page - 1);
+
+	if (end > start)
+		(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+#else
+	(void)block;
+	(void)size;
+#endif
+}
 
 vigil_arena *vigil_arena_new(void)
 {
@@ -37,6 +59,8 @@ void *vigil_arena_alloc(vigil_arena *a, size_t n)
 		/* a request bigger than a block gets a block of its own */
 		size_t size = MAX(need, BLOCK_SIZE);
 		char *block = g_malloc(size);
+
+		populate(block, size);
 
 		g_ptr_array_add(a->blocks, block);
 		if (size > BLOCK_SIZE)
