@@ -96,7 +96,17 @@ typedef struct target {
 	vigil_extra *extra;
 	bool arena_strings;
 	guint8 *follows; /* the scanner's, for this kind of element */
+	struct last_values *last; /* the scanner's, for this kind of element */
 } target;
+
+/* The value each field had in the last element of a kind that took the fast way: most of a
+ * history's values (operation, rc-code, on_node, op-digest, the agent of a resource...)
+ * are the ones the history before had, and are kept once. On a machine where each page
+ * of memory costs a fault, fewer bytes is faster, not only smaller. */
+typedef struct last_values {
+	const char *value[MAX_FIELDS];
+	size_t len[MAX_FIELDS];
+} last_values;
 
 typedef struct scanner {
 	const char *data, *p, *end;
@@ -119,6 +129,7 @@ typedef struct scanner {
 	/* for each kind of element, the order of its attributes in the last one: at [I + 1],
 	 * 1 + the field that followed field I ([0]: the first field); 0 if none did */
 	guint8 follows[N_KINDS][MAX_FIELDS + 1];
+	last_values last[N_KINDS];
 } scanner;
 
 /* Byte classes: name start, name, whitespace. */
@@ -572,6 +583,15 @@ static int scan_attr_name(scanner *sc, const field_index *ix, int predicted, att
 	return 0;
 }
 
+/* The string field K had in the last element of its kind, if it was the LEN bytes at S;
+ * else NULL. The strings of histories are never written once read, so they can be shared. */
+static inline char *same_as_last(const last_values *last, int k, const char *s, size_t len)
+{
+	if (last->value[k] != NULL && last->len[k] == len && memcmp(last->value[k], s, len) == 0)
+		return (char *)last->value[k];
+	return NULL;
+}
+
 /* The common case of read_attrs(), kept tight: the attribute that the writer's order
  * predicts, ' NAME="VALUE"' with a short VALUE with nothing in it to decode or to refuse,
  * into a history (T's strings in the arena). It takes such attributes while they come and
@@ -607,9 +627,14 @@ static int fast_attrs(scanner *sc, const target *t, int *prev)
 			r = -EAGAIN; /* repeated */
 			break;
 		}
-		dst[i] = '\0';
-		take_room(sc, i + 1);
-		*slot = dst;
+		*slot = same_as_last(t->last, k, dst, i);
+		if (*slot == NULL) {
+			dst[i] = '\0';
+			take_room(sc, i + 1);
+			*slot = dst;
+			t->last->value[k] = dst;
+			t->last->len[k] = i;
+		}
 		*prev = k;
 		p = value + i + 1;
 	}
@@ -790,6 +815,7 @@ static void open_element(scanner *sc, frame *parent, frame *f, unsigned line, ta
 		g_assert_not_reached(); /* child_kind() gives no other */
 	}
 	t->follows = sc->follows[f->kind];
+	t->last = &sc->last[f->kind];
 }
 
 /* --- the document ---------------------------------------------------------------------- */
