@@ -318,7 +318,8 @@ static bool is_digit(char c)
 	return (unsigned char)(c - '0') < 10;
 }
 
-static int64_t parse_int(const char *s)
+/* Inline: it runs for five values of each of a status section's dozen thousand operations. */
+static inline int64_t parse_int(const char *s)
 {
 	char *end = NULL;
 	long long v;
@@ -388,32 +389,18 @@ static int parse_target_rc(const vigil_lrm_op *op)
 	return *end == '\0' ? (int)v : -1;
 }
 
-/* parse_int(), with the plain digits that nearly every value of an operation is read inline:
- * a status section has a dozen thousand operations. */
-static inline int64_t parse_op_int(const char *s)
-{
-	int64_t v = 0;
-	size_t n;
-
-	if (s == NULL)
-		return -1;
-	for (n = 0; n < 18 && is_digit(s[n]); n++)
-		v = v * 10 + (s[n] - '0');
-	return n > 0 && s[n] == '\0' ? v : parse_int(s);
-}
-
 void vigil_lrm_op_parse_values(vigil_lrm_op *op)
 {
 	int64_t v;
 
-	v = parse_op_int(op->call_id);
+	v = parse_int(op->call_id);
 	op->call_id_v = v > G_MAXINT ? -1 : (int)v;
-	v = parse_op_int(op->rc_code);
+	v = parse_int(op->rc_code);
 	op->rc_code_v = v > G_MAXINT ? -1 : (int)v;
-	v = parse_op_int(op->op_status);
+	v = parse_int(op->op_status);
 	op->op_status_v = v > G_MAXINT ? -1 : (int)v;
-	op->interval_ms_v = parse_op_int(op->interval);
-	op->last_rc_change_v = parse_op_int(op->last_rc_change);
+	op->interval_ms_v = parse_int(op->interval);
+	op->last_rc_change_v = parse_int(op->last_rc_change);
 	op->target_rc_v = parse_target_rc(op);
 }
 
