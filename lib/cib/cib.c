@@ -387,9 +387,45 @@ const char *vigil_cib_property(const vigil_cib *cib, const char *name)
 	return vigil_nvsets_lookup(cib->crm_config, NULL, name, "cib-bootstrap-options");
 }
 
+/* The parts of an agent's name, in order; a missing class or type reads "(null)", as
+ * printf("%s") has always printed it here. */
+static void agent_parts(const char *parts[3], const char *class_, const char *provider,
+			const char *type)
+{
+	parts[0] = class_ != NULL ? class_ : "(null)";
+	parts[1] = provider;
+	parts[2] = type != NULL ? type : "(null)";
+}
+
+size_t vigil_agent_size(const char *class_, const char *provider, const char *type)
+{
+	const char *parts[3];
+	size_t size = 0;
+
+	agent_parts(parts, class_, provider, type);
+	for (size_t i = 0; i < G_N_ELEMENTS(parts); i++)
+		size += parts[i] != NULL ? strlen(parts[i]) + 1 : 0; /* and a ':' or the NUL */
+	return size;
+}
+
+char *vigil_agent_write(char *dst, const char *class_, const char *provider, const char *type)
+{
+	const char *parts[3];
+	char *p = dst;
+
+	agent_parts(parts, class_, provider, type);
+	for (size_t i = 0; i < G_N_ELEMENTS(parts); i++) {
+		if (parts[i] == NULL)
+			continue;
+		p = stpcpy(p, parts[i]);
+		*p++ = ':';
+	}
+	p[-1] = '\0';
+	return dst;
+}
+
 char *vigil_rsc_agent(const vigil_rsc *rsc)
 {
-	if (rsc->provider != NULL)
-		return g_strdup_printf("%s:%s:%s", rsc->class_, rsc->provider, rsc->type);
-	return g_strdup_printf("%s:%s", rsc->class_, rsc->type);
+	return vigil_agent_write(g_malloc(vigil_agent_size(rsc->class_, rsc->provider, rsc->type)),
+				 rsc->class_, rsc->provider, rsc->type);
 }

@@ -258,3 +258,8 @@ const char *vigil_nvsets_get(const GPtrArray *nvsets, const char *element, const
 const char *vigil_cib_property(const vigil_cib *cib, const char *name);
 /* "ocf:heartbeat:IPaddr2", "systemd:haproxy", "stonith:fence_xvm". Caller frees. */
 char *vigil_rsc_agent(const vigil_rsc *rsc);
+/* The same from its parts ("class:provider:type", or "class:type" without a provider), for
+ * callers with memory of their own: vigil_agent_size() bytes (with the NUL) written at DST,
+ * which is returned. */
+size_t vigil_agent_size(const char *class_, const char *provider, const char *type);
+char *vigil_agent_write(char *dst, const char *class_, const char *provider, const char *type);

@@ -112,28 +112,14 @@ static char *arena_strdup(vigil_sched *s, const char *str)
 	return memcpy(vigil_arena_alloc(s->arena, n), str, n);
 }
 
-/* "class:provider:type", or "class:type" without a provider, as vigil_rsc_agent() prints it
- * ("(null)" for a missing class or type), in the working set's arena: every primitive has
+/* The agent's name (vigil_agent_write()) in the working set's arena: every primitive has
  * one, and printing it was most of what making a primitive's working copy cost. */
 static char *agent_string(vigil_sched *s, const char *class_, const char *provider,
 			  const char *type)
 {
-	const char *parts[] = { class_ != NULL ? class_ : "(null)", provider,
-				type != NULL ? type : "(null)" };
-	size_t len = 0;
-	char *agent, *p;
-
-	for (size_t i = 0; i < G_N_ELEMENTS(parts); i++)
-		len += parts[i] != NULL ? strlen(parts[i]) + 1 : 0; /* and a ':' or the NUL */
-	p = agent = vigil_arena_alloc(s->arena, len);
-	for (size_t i = 0; i < G_N_ELEMENTS(parts); i++) {
-		if (parts[i] == NULL)
-			continue;
-		p = stpcpy(p, parts[i]);
-		*p++ = ':';
-	}
-	p[-1] = '\0';
-	return agent;
+	return vigil_agent_write(vigil_arena_alloc(s->arena,
+						   vigil_agent_size(class_, provider, type)),
+				 class_, provider, type);
 }
 
 static vigil_srsc *srsc_new(vigil_sched *s, const vigil_rsc *cfg, vigil_srsc *parent)
