@@ -56,6 +56,7 @@ char *vigil_status_reduced_doc(const char *data, const vigil_status_span *span, 
 /* Where the status content of DATA probably is (cib-read.c): a cheap search, checked
  * against the status reader's span before anything relies on it. */
 bool vigil_status_guess_span(const char *data, size_t len, vigil_status_span *ret);
+bool vigil_status_span_equal(const vigil_status_span *a, const vigil_status_span *b);
 
 /* A status of at least this many bytes is read beside the configuration, in two threads. */
 #define VIGIL_CIB_PARALLEL_MIN_STATUS (128 * 1024)

@@ -722,7 +722,7 @@ static void config_job_clear(config_job *job)
 	g_clear_pointer(&job->cib, vigil_cib_free);
 }
 
-static bool same_span(const vigil_status_span *a, const vigil_status_span *b)
+bool vigil_status_span_equal(const vigil_status_span *a, const vigil_status_span *b)
 {
 	return a->start == b->start && a->end == b->end && a->lines == b->lines &&
 	       a->doc_len == b->doc_len;
@@ -752,7 +752,7 @@ static int parse_parallel(const char *data, size_t len, const char *name, bool v
 	r = vigil_status_fast_read(data, len, &span, &states, &arena);
 	if (thread != NULL)
 		g_thread_join(thread);
-	if (r < 0 || !same_span(&span, guess)) {
+	if (r < 0 || !vigil_status_span_equal(&span, guess)) {
 		config_job_clear(&job);
 		return parse_sequential(data, len, name, validate, diags, ret_cib);
 	}

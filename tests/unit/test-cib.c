@@ -410,8 +410,7 @@ static bool guess_is_right(const char *text, size_t len)
 	if (!vigil_status_guess_span(text, len, &guess) ||
 	    vigil_status_fast_read(text, len, &span, &states, &arena) < 0)
 		return false;
-	return span.start == guess.start && span.end == guess.end && span.lines == guess.lines &&
-	       span.doc_len == guess.doc_len;
+	return vigil_status_span_equal(&span, &guess);
 }
 
 static void test_fast_status_cases(void)
