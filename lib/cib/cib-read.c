@@ -610,6 +610,7 @@ static int parse_general(const char *data, size_t len, const char *name, bool va
 {
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr doc = NULL;
+	GThread *compiling = NULL;
 	int r;
 
 	if (len > INT_MAX)
@@ -619,6 +620,8 @@ static int parse_general(const char *data, size_t len, const char *name, bool va
 	ctxt = xmlNewParserCtxt();
 	if (ctxt == NULL)
 		return -ENOMEM;
+	if (validate)
+		compiling = vigil_schema_compile_start();
 	xmlSetStructuredErrorFunc(&first, (xmlStructuredErrorFunc)keep_first_error);
 	doc = xmlCtxtReadMemory(ctxt, data, (int)len, name, NULL,
 				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
@@ -654,6 +657,8 @@ static int parse_general(const char *data, size_t len, const char *name, bool va
 		if (r == 0)
 			r = read_cib(doc, diags, ret_cib);
 	}
+	if (compiling != NULL)
+		g_thread_join(compiling);
 	xmlResetError(&first);
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);

@@ -44,6 +44,25 @@ static xmlRelaxNGPtr compiled_schema(void)
 	return schema;
 }
 
+static gpointer compile_run(gpointer data)
+{
+	(void)data;
+	compiled_schema();
+	return NULL;
+}
+
+GThread *vigil_schema_compile_start(void)
+{
+	static gsize started;
+
+	/* the first caller only: later ones find it compiled, or being compiled */
+	if (!g_once_init_enter(&started))
+		return NULL;
+	g_once_init_leave(&started, 1);
+	xmlInitParser(); /* once, before libxml2 is used from a second thread */
+	return g_thread_try_new("vigil-schema", compile_run, NULL, NULL);
+}
+
 /* libxml2 reports each violation once per enclosing element; keep only distinct ones. */
 static bool already_reported(GPtrArray *diags, guint first, unsigned line, const char *msg)
 {
