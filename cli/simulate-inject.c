@@ -282,6 +282,14 @@ static void bump_failcount(vigil_node_state *st, const char *rsc, const char *ke
 }
 
 /* The history of RSC on node N, created from the configured primitive if missing. */
+/* The CIB's status arena, where recorded histories go. */
+static vigil_arena *status_arena(vigil_inject *in)
+{
+	if (in->cib->status_arena == NULL)
+		in->cib->status_arena = vigil_arena_new();
+	return in->cib->status_arena;
+}
+
 static int history(vigil_inject *in, inject_node *n, const char *rsc, vigil_lrm_rsc **ret)
 {
 	vigil_lrm_rsc *lr = *index_slot(&n->histories, rsc);
@@ -295,12 +303,15 @@ static int history(vigil_inject *in, inject_node *n, const char *rsc, vigil_lrm_
 		st->has_lrm = st->has_lrm_resources = true;
 		if (st->lrm_id == NULL)
 			set(&st->lrm_id, st->id);
-		lr = g_new0(vigil_lrm_rsc, 1);
+		/* in the status arena, as the status reader makes them: a simulated transition
+		 * of a fresh cluster adds one per resource and node */
+		lr = vigil_arena_alloc0(status_arena(in), sizeof(*lr));
+		lr->in_arena = true;
 		lr->ops = VIGIL_PTR_ARRAY(vigil_lrm_op_free);
-		lr->id = g_strdup(rsc);
-		lr->class_ = g_strdup(prim->class_);
-		lr->provider = g_strdup(prim->provider);
-		lr->type = g_strdup(prim->type);
+		lr->id = vigil_arena_strdup(status_arena(in), rsc);
+		lr->class_ = vigil_arena_strdup(status_arena(in), prim->class_);
+		lr->provider = vigil_arena_strdup(status_arena(in), prim->provider);
+		lr->type = vigil_arena_strdup(status_arena(in), prim->type);
 		g_ptr_array_add(st->lrm_rscs, lr);
 		index_add(&n->histories, lr);
 	}
@@ -327,9 +338,11 @@ static int next_call_id(inject_node *n, const vigil_lrm_rsc *lr)
 }
 
 /* The strings of one recorded operation, built into the CIB's status arena (a simulated
- * transition of a big cluster records one per resource and node). */
+ * transition of a big cluster records one per resource and node): first measured, with
+ * NULL for END, then written. */
 typedef struct op_text {
-	char *next; /* where the next string goes */
+	char *next;  /* where the next string goes; NULL while measuring */
+	size_t size; /* what they all take */
 } op_text;
 
 static char *put(op_text *t, const char *const *parts)
@@ -339,10 +352,15 @@ static char *put(op_text *t, const char *const *parts)
 	for (size_t i = 0; parts[i] != NULL; i++) {
 		size_t n = strlen(parts[i]);
 
-		memcpy(t->next, parts[i], n);
-		t->next += n;
+		if (start != NULL) {
+			memcpy(t->next, parts[i], n);
+			t->next += n;
+		}
+		t->size += n;
 	}
-	*t->next++ = '\0';
+	if (start != NULL)
+		*t->next++ = '\0';
+	t->size++;
 	return start;
 }
 
@@ -363,43 +381,53 @@ static const char *decimal(char *buf, size_t size, int64_t value)
 	return p;
 }
 
+typedef struct op_fields {
+	const char *rsc, *task, *iv, *call, *rc, *expected, *when, *uname, *digest;
+} op_fields;
+
+/* Writes F's strings into OP from T->next on; when that is NULL, only measures them. */
+static void op_strings(vigil_lrm_op *op, op_text *t, const op_fields *f)
+{
+	op->operation_key = put(t, (const char *const[]){ f->rsc, "_", f->task, "_", f->iv,
+							  NULL });
+	op->id = put(t, (const char *const[]){ f->rsc, "_", f->task, "_", f->iv, "_", f->call,
+					       NULL });
+	op->operation = put(t, (const char *const[]){ f->task, NULL });
+	op->interval = put(t, (const char *const[]){ f->iv, NULL });
+	op->call_id = put(t, (const char *const[]){ f->call, NULL });
+	op->rc_code = put(t, (const char *const[]){ f->rc, NULL });
+	op->op_status = put(t, (const char *const[]){ "0", NULL });
+	op->transition_key = put(t, (const char *const[]){ "1:1:", f->expected,
+							   ":vigil-simulate", NULL });
+	op->last_rc_change = put(t, (const char *const[]){ f->when, NULL });
+	op->on_node = put(t, (const char *const[]){ f->uname, NULL });
+	op->op_digest = f->digest != NULL ? put(t, (const char *const[]){ f->digest, NULL })
+					  : NULL;
+}
+
 static vigil_lrm_op *op_new(vigil_inject *in, const char *rsc, const char *task,
 			    uint64_t interval_ms, const char *uname, int rc, int expected,
 			    int call_id, int64_t now, const char *digest)
 {
 	char b_iv[24], b_call[24], b_rc[24], b_exp[24], b_when[24];
-	const char *iv = decimal(b_iv, sizeof(b_iv), (int64_t)MIN(interval_ms, (uint64_t)G_MAXINT64));
-	const char *call = decimal(b_call, sizeof(b_call), call_id);
-	const char *rc_s = decimal(b_rc, sizeof(b_rc), rc);
-	const char *exp_s = decimal(b_exp, sizeof(b_exp), expected);
-	const char *when = decimal(b_when, sizeof(b_when), now);
-	size_t room = 0;
-	vigil_lrm_op *op;
-	op_text t;
+	const op_fields f = {
+		.rsc = rsc, .task = task, .uname = uname, .digest = digest,
+		.iv = decimal(b_iv, sizeof(b_iv), (int64_t)MIN(interval_ms, (uint64_t)G_MAXINT64)),
+		.call = decimal(b_call, sizeof(b_call), call_id),
+		.rc = decimal(b_rc, sizeof(b_rc), rc),
+		.expected = decimal(b_exp, sizeof(b_exp), expected),
+		.when = decimal(b_when, sizeof(b_when), now),
+	};
+	op_text measure = { 0 }, t;
+	vigil_lrm_op *op, scratch;
 
-	/* the key twice, and every other string once, with room to spare */
-	room = 2 * (strlen(rsc) + strlen(task) + sizeof(b_iv)) + strlen(task) + sizeof(b_iv) +
-	       4 * sizeof(b_call) + sizeof(b_when) + strlen(uname) +
-	       sizeof("1:1::vigil-simulate") + (digest != NULL ? strlen(digest) : 0) + 16;
-	if (in->cib->status_arena == NULL)
-		in->cib->status_arena = vigil_arena_new();
-	op = vigil_arena_alloc0(in->cib->status_arena, sizeof(*op) + room);
-	op->in_arena = true;
-	t.next = (char *)(op + 1);
-	op->operation_key = put(&t, (const char *const[]){ rsc, "_", task, "_", iv, NULL });
-	op->id = put(&t, (const char *const[]){ op->operation_key, "_", call, NULL });
-	op->operation = put(&t, (const char *const[]){ task, NULL });
-	op->interval = put(&t, (const char *const[]){ iv, NULL });
-	op->call_id = put(&t, (const char *const[]){ call, NULL });
-	op->rc_code = put(&t, (const char *const[]){ rc_s, NULL });
-	op->op_status = put(&t, (const char *const[]){ "0", NULL });
-	op->transition_key = put(&t, (const char *const[]){ "1:1:", exp_s, ":vigil-simulate",
-							      NULL });
-	op->last_rc_change = put(&t, (const char *const[]){ when, NULL });
-	op->on_node = put(&t, (const char *const[]){ uname, NULL });
-	if (digest != NULL)
-		op->op_digest = put(&t, (const char *const[]){ digest, NULL });
-	g_assert(t.next <= (char *)(op + 1) + room);
+	op_strings(&scratch, &measure, &f);
+	/* only the struct zeroed: its strings are written over at once */
+	op = vigil_arena_alloc(status_arena(in), sizeof(*op) + measure.size);
+	*op = (vigil_lrm_op){ .in_arena = true };
+	t = (op_text){ .next = (char *)(op + 1) };
+	op_strings(op, &t, &f);
+	g_assert(t.size == measure.size);
 	vigil_lrm_op_parse_values(op);
 	return op;
 }

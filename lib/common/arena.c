@@ -74,6 +74,16 @@ void *vigil_arena_alloc(vigil_arena *a, size_t n)
 	return p;
 }
 
+char *vigil_arena_strdup(vigil_arena *a, const char *str)
+{
+	size_t n;
+
+	if (str == NULL)
+		return NULL;
+	n = strlen(str) + 1;
+	return memcpy(vigil_arena_alloc(a, n), str, n);
+}
+
 void vigil_arena_free(vigil_arena *a)
 {
 	if (a == NULL)

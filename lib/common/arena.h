@@ -12,5 +12,7 @@ vigil_arena *vigil_arena_new(void);
 void *vigil_arena_alloc(vigil_arena *a, size_t n);
 /* The same, zeroed. */
 void *vigil_arena_alloc0(vigil_arena *a, size_t n);
+/* STR copied into the arena; NULL for NULL. */
+char *vigil_arena_strdup(vigil_arena *a, const char *str);
 void vigil_arena_free(vigil_arena *a);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vigil_arena, vigil_arena_free)

@@ -104,14 +104,6 @@ static vigil_role parse_role(const char *v)
 
 /* --- the resource tree ------------------------------------------------------------------- */
 
-/* STR, copied into the working set's arena. */
-static char *arena_strdup(vigil_sched *s, const char *str)
-{
-	size_t n = strlen(str) + 1;
-
-	return memcpy(vigil_arena_alloc(s->arena, n), str, n);
-}
-
 /* The agent's name (vigil_agent_write()) in the working set's arena: every primitive has
  * one, and printing it was most of what making a primitive's working copy cost. */
 static char *agent_string(vigil_sched *s, const char *class_, const char *provider,
@@ -159,7 +151,7 @@ static vigil_srsc *orphan_new(vigil_sched *s, const vigil_lrm_rsc *lrm)
 
 	r->orphan = true;
 	r->start_needs = -1;
-	r->id = arena_strdup(s, lrm->id);
+	r->id = vigil_arena_strdup(s->arena, lrm->id);
 	r->agent = agent_string(s, lrm->class_, lrm->provider, lrm->type);
 	r->children = VIGIL_PTR_ARRAY(srsc_free);
 	r->running_on = g_ptr_array_new();
