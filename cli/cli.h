@@ -10,8 +10,11 @@
 enum {
 	VIGIL_EXIT_OK = 0,
 	VIGIL_EXIT_ERROR = 1,     /* cannot read the input, cannot write the output */
+	VIGIL_EXIT_PRIVILEGE = 4, /* the daemon refused this user */
 	VIGIL_EXIT_USAGE = 64,
+	VIGIL_EXIT_UNAVAILABLE = 69, /* no vigild answers on this node */
 	VIGIL_EXIT_CONFIG = 78,   /* not XML, not a CIB, or a CIB with errors or warnings */
+	VIGIL_EXIT_TIMEOUT = 124, /* vigild did not answer in time */
 };
 
 /* 'vigil config SUBCOMMAND ...' */
@@ -19,6 +22,13 @@ int vigil_cmd_config(int argc, char **argv);
 
 /* 'vigil simulate ...' */
 int vigil_cmd_simulate(int argc, char **argv);
+
+/* 'vigil status ...' */
+int vigil_cmd_status(int argc, char **argv);
+
+/* Exit code for a failed request to the local vigild (-errno R), after printing why, in
+ * one line starting with WHAT ("vigil status"). */
+int vigil_daemon_error(const char *what, int r);
 
 /* Prints the pcs-style listing of CIB to OUT. */
 void vigil_config_show(const vigil_cib *cib, FILE *out);

@@ -1,4 +1,5 @@
-/* vigil config verify|show */
+/* vigil config verify|show|export|import: on a CIB file (-x FILE) or on the running
+ * cluster's CIB, through the local vigild. */
 #include "config.h"
 
 #include <errno.h>
@@ -8,6 +9,10 @@
 
 #include "cib/verify.h"
 #include "cli/cli.h"
+#include "ipc/ipc.h"
+
+/* What the live CIB is called in messages. */
+#define LIVE_NAME "the live CIB"
 
 void vigil_print_diag(FILE *out, const char *file, const vigil_diag *d)
 {
@@ -57,29 +62,66 @@ static int parse_args(const char *cmd, int argc, char **argv, config_args *a, bo
 			"--help'.\n", cmd, argv[1], cmd);
 		return -EINVAL;
 	}
-	if (a->xml_file == NULL) {
-		fprintf(stderr, "vigil config %s: give the CIB file to read with -x FILE (there "
-			"is no running cluster to ask yet).\n", cmd);
-		return -EINVAL;
-	}
 	return 0;
 }
 
-/* Loads FILE, printing load diagnostics. Returns 0 or the library's -errno. */
-static int load(const char *file, vigil_cib **ret_cib)
+/* The running cluster's CIB as the local vigild holds it, and its version. */
+static int query_live(const char *what, char **ret_text, vigil_cib_version *ret_version)
+{
+	g_autoptr(GVariant) reply = NULL;
+	vigil_cib_version v;
+	gboolean synced;
+	const char *text;
+	int r;
+
+	r = vigil_ipc_call(VIGIL_IPC_SERVICE, VIGIL_IPC_CIB_QUERY, NULL, 10000, &reply);
+	if (r == 0 && !g_variant_is_of_type(reply, G_VARIANT_TYPE("(tttbs)")))
+		r = -EPROTO;
+	if (r < 0) {
+		vigil_daemon_error(what, r);
+		return r;
+	}
+	g_variant_get(reply, "(tttb&s)", &v.admin_epoch, &v.epoch, &v.num_updates, &synced,
+		      &text);
+	if (!synced)
+		fprintf(stderr, "%s: note: this node is still taking the cluster's copy of the "
+			"CIB; what follows may be older.\n", what);
+	*ret_text = g_strdup(text);
+	if (ret_version != NULL)
+		*ret_version = v;
+	return 0;
+}
+
+/* Loads FILE, or the live CIB when FILE is NULL, printing load diagnostics. Returns 0,
+ * -ECONNREFUSED when the live CIB cannot be had (already said), or the library's -errno. */
+static int load(const char *cmd, const char *file, vigil_cib **ret_cib)
 {
 	g_autoptr(GPtrArray) diags = vigil_diags_new();
-	int r = vigil_cib_load_file(file, diags, ret_cib);
+	g_autofree char *what = g_strdup_printf("vigil config %s", cmd);
+	g_autofree char *text = NULL;
+	int r;
 
+	if (file != NULL) {
+		r = vigil_cib_load_file(file, diags, ret_cib);
+	} else {
+		if (query_live(what, &text, NULL) < 0)
+			return -ECONNREFUSED;
+		r = vigil_cib_parse(text, strlen(text), LIVE_NAME, diags, ret_cib);
+	}
 	for (guint i = 0; r < 0 && i < diags->len; i++)
-		vigil_print_diag(stderr, file, g_ptr_array_index(diags, i));
+		vigil_print_diag(stderr, file != NULL ? file : LIVE_NAME,
+				 g_ptr_array_index(diags, i));
 	return r;
 }
 
 /* The exit code and closing message for a failed load. */
 static int load_failed(const char *cmd, const char *file, int r)
 {
+	if (file == NULL)
+		file = LIVE_NAME;
 	switch (r) {
+	case -ECONNREFUSED:
+		return VIGIL_EXIT_UNAVAILABLE;
 	case -ENOENT: case -EACCES: case -EISDIR: case -EIO: case -EFBIG:
 		fprintf(stderr, "vigil config %s: cannot read %s; check the path.\n", cmd, file);
 		return VIGIL_EXIT_ERROR;
@@ -103,7 +145,7 @@ static void explain_schema_failure(const char *file)
 	g_autofree char *data = NULL;
 	gsize len = 0;
 
-	if (!g_file_get_contents(file, &data, &len, NULL) ||
+	if (file == NULL || !g_file_get_contents(file, &data, &len, NULL) ||
 	    vigil_cib_parse_unvalidated(data, len, file, diags, &cib) < 0)
 		return;
 	vigil_cib_verify(cib, (int64_t)time(NULL), diags);
@@ -124,7 +166,7 @@ static int config_verify(int argc, char **argv)
 
 	if (parse_args("verify", argc, argv, &a, false) < 0)
 		return VIGIL_EXIT_USAGE;
-	r = load(a.xml_file, &cib);
+	r = load("verify", a.xml_file, &cib);
 	if (r == -EPROTO)
 		explain_schema_failure(a.xml_file);
 	rc = r < 0 ? load_failed("verify", a.xml_file, r) : VIGIL_EXIT_OK;
@@ -132,7 +174,8 @@ static int config_verify(int argc, char **argv)
 		/* failures expire against the wall clock, as crm_verify sees them */
 		vigil_cib_verify(cib, (int64_t)time(NULL), diags);
 		for (guint i = 0; i < diags->len; i++)
-			vigil_print_diag(stderr, a.xml_file, g_ptr_array_index(diags, i));
+			vigil_print_diag(stderr, a.xml_file != NULL ? a.xml_file : LIVE_NAME,
+					 g_ptr_array_index(diags, i));
 		if (vigil_diags_have_errors(diags))
 			fprintf(stderr, "vigil config verify: Errors found during check: "
 				"configuration not valid.\n");
@@ -152,7 +195,7 @@ static int config_show(int argc, char **argv)
 
 	if (parse_args("show", argc, argv, &a, true) < 0)
 		return VIGIL_EXIT_USAGE;
-	r = load(a.xml_file, &cib);
+	r = load("show", a.xml_file, &cib);
 	rc = r < 0 ? load_failed("show", a.xml_file, r) : VIGIL_EXIT_OK;
 	if (rc == VIGIL_EXIT_OK && a.as_xml) {
 		g_autofree char *text = NULL;
@@ -171,18 +214,125 @@ static int config_show(int argc, char **argv)
 	return rc;
 }
 
+/* 'vigil config export [FILE]': the live CIB, as XML, to FILE or stdout. */
+static int config_export(int argc, char **argv)
+{
+	g_autofree char *text = NULL;
+	g_autoptr(GError) err = NULL;
+
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+		fprintf(stderr, "vigil config export: usage: vigil config export [FILE].\n");
+		return VIGIL_EXIT_USAGE;
+	}
+	if (query_live("vigil config export", &text, NULL) < 0)
+		return VIGIL_EXIT_UNAVAILABLE;
+	if (argc == 2) {
+		if (!g_file_set_contents(argv[1], text, -1, &err)) {
+			fprintf(stderr, "vigil config export: cannot write %s: %s.\n", argv[1],
+				err->message);
+			return VIGIL_EXIT_ERROR;
+		}
+		return VIGIL_EXIT_OK;
+	}
+	if (fputs(text, stdout) == EOF || fflush(stdout) != 0) {
+		fprintf(stderr, "vigil config export: cannot write the output: %s.\n",
+			g_strerror(errno));
+		return VIGIL_EXIT_ERROR;
+	}
+	return VIGIL_EXIT_OK;
+}
+
+/* FILE checked as 'config verify -x' checks it: 0, or the exit code after the messages. */
+static int import_check(const char *file, char **ret_text)
+{
+	g_autoptr(GPtrArray) diags = vigil_diags_new();
+	g_autoptr(vigil_cib) cib = NULL;
+	g_autoptr(GError) err = NULL;
+	g_autofree char *text = NULL;
+	gsize len = 0;
+	int r;
+
+	if (!g_file_get_contents(file, &text, &len, &err)) {
+		fprintf(stderr, "vigil config import: cannot read %s: %s.\n", file, err->message);
+		return VIGIL_EXIT_ERROR;
+	}
+	r = vigil_cib_parse(text, len, file, diags, &cib);
+	if (r == 0)
+		vigil_cib_verify(cib, (int64_t)time(NULL), diags);
+	for (guint i = 0; i < diags->len; i++)
+		vigil_print_diag(stderr, file, g_ptr_array_index(diags, i));
+	if (r < 0 || vigil_diags_have_errors(diags)) {
+		fprintf(stderr, "vigil config import: %s is not a valid CIB; nothing was changed. "
+			"Fix the reported lines ('vigil config verify -x %s').\n", file, file);
+		return VIGIL_EXIT_CONFIG;
+	}
+	*ret_text = g_steal_pointer(&text);
+	return VIGIL_EXIT_OK;
+}
+
+/* 'vigil config import FILE': FILE's configuration (a Pacemaker or Vigil CIB) replaces the
+ * running cluster's; the cluster keeps its status. */
+static int config_import(int argc, char **argv)
+{
+	const char *what = "vigil config import";
+	g_autofree char *text = NULL, *live = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	vigil_cib_version base, now;
+	int rc, r;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(stderr, "%s: usage: vigil config import FILE.\n", what);
+		return VIGIL_EXIT_USAGE;
+	}
+	if ((rc = import_check(argv[1], &text)) != VIGIL_EXIT_OK)
+		return rc;
+	if (query_live(what, &live, &base) < 0)
+		return VIGIL_EXIT_UNAVAILABLE;
+	r = vigil_ipc_call(VIGIL_IPC_SERVICE, VIGIL_IPC_CIB_REPLACE,
+			   g_variant_new("(ttts)", base.admin_epoch, base.epoch, base.num_updates,
+					 text), 30000, &reply);
+	if (r == 0 && !g_variant_is_of_type(reply, G_VARIANT_TYPE("(ttt)")))
+		r = -EPROTO;
+	switch (r) {
+	case 0:
+		g_variant_get(reply, "(ttt)", &now.admin_epoch, &now.epoch, &now.num_updates);
+		printf("The cluster's configuration is now %s's (CIB version %" G_GUINT64_FORMAT
+		       ".%" G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT ").\n", argv[1],
+		       now.admin_epoch, now.epoch, now.num_updates);
+		return VIGIL_EXIT_OK;
+	case -ESTALE:
+		fprintf(stderr, "%s: the cluster's CIB changed while importing; nothing was "
+			"changed: run the command again.\n", what);
+		return VIGIL_EXIT_ERROR;
+	case -EAGAIN:
+		fprintf(stderr, "%s: the cluster is synchronizing its CIB after a membership "
+			"change; nothing was changed: run the command again in a moment.\n", what);
+		return VIGIL_EXIT_ERROR;
+	case -EINVAL:
+		fprintf(stderr, "%s: vigild refused %s as invalid; nothing was changed. Its log "
+			"says why.\n", what, argv[1]);
+		return VIGIL_EXIT_CONFIG;
+	default:
+		return vigil_daemon_error(what, r);
+	}
+}
+
 int vigil_cmd_config(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "vigil config: say what to do: 'vigil config verify -x FILE' or "
-			"'vigil config show -x FILE'.\n");
+		fprintf(stderr, "vigil config: say what to do: verify, show, export or import "
+			"(see 'vigil help').\n");
 		return VIGIL_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "verify") == 0)
 		return config_verify(argc - 1, argv + 1);
 	if (strcmp(argv[1], "show") == 0)
 		return config_show(argc - 1, argv + 1);
-	fprintf(stderr, "vigil config: unknown subcommand '%s'; use 'verify' or 'show'.\n",
-		argv[1]);
+	if (strcmp(argv[1], "export") == 0)
+		return config_export(argc - 1, argv + 1);
+	if (strcmp(argv[1], "import") == 0)
+		return config_import(argc - 1, argv + 1);
+	fprintf(stderr, "vigil config: unknown subcommand '%s'; use verify, show, export or "
+		"import.\n", argv[1]);
 	return VIGIL_EXIT_USAGE;
 }

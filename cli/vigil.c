@@ -13,10 +13,13 @@ static void usage(FILE *out)
 	fputs("Usage: vigil COMMAND [ARGS...]\n"
 	      "\n"
 	      "Commands:\n"
-	      "  config verify -x FILE     check a CIB file, as crm_verify -x does\n"
-	      "  config show -x FILE       list nodes, resources, constraints and properties\n"
-	      "  config show -x FILE --xml print the CIB as Vigil writes it\n"
+	      "  config verify [-x FILE]   check a CIB file (or the live CIB), as crm_verify does\n"
+	      "  config show [-x FILE]     list nodes, resources, constraints and properties\n"
+	      "  config show [-x FILE] --xml print the CIB as Vigil writes it\n"
+	      "  config export [FILE]      the running cluster's CIB, as XML\n"
+	      "  config import FILE        FILE's configuration replaces the cluster's\n"
 	      "  simulate -x FILE [-R|-S]  what the cluster would do, as crm_simulate shows it\n"
+	      "  status                    the running cluster: DC, quorum, nodes\n"
 	      "  help                      this text\n"
 	      "\n"
 	      "Run 'vigil COMMAND --help' for a command's options.\n", out);
@@ -28,6 +31,7 @@ static const struct command {
 } commands[] = {
 	{ "config", vigil_cmd_config },
 	{ "simulate", vigil_cmd_simulate },
+	{ "status", vigil_cmd_status },
 };
 
 int main(int argc, char **argv)

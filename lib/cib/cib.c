@@ -270,6 +270,20 @@ void vigil_cib_free(vigil_cib *cib)
 	g_free(cib);
 }
 
+void vigil_cib_swap_status(vigil_cib *a, vigil_cib *b)
+{
+	vigil_cib tmp = *a;
+
+	a->has_status = b->has_status;
+	a->node_states = b->node_states;
+	a->status_extra = b->status_extra;
+	a->status_arena = b->status_arena;
+	b->has_status = tmp.has_status;
+	b->node_states = tmp.node_states;
+	b->status_extra = tmp.status_extra;
+	b->status_arena = tmp.status_arena;
+}
+
 /* --- diagnostics --------------------------------------------------------------------- */
 
 void vigil_diag_free(vigil_diag *d)

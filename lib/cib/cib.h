@@ -194,6 +194,9 @@ typedef struct vigil_cib {
 vigil_cib *vigil_cib_new(void);
 void vigil_cib_free(vigil_cib *cib);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vigil_cib, vigil_cib_free)
+/* Exchanges the status sections of A and B (a new configuration keeps the cluster's
+ * status). */
+void vigil_cib_swap_status(vigil_cib *a, vigil_cib *b);
 
 /* A problem found while loading or verifying, with its place in the document. */
 typedef enum vigil_severity { VIGIL_WARNING, VIGIL_ERROR } vigil_severity;

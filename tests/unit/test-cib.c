@@ -631,6 +631,30 @@ static void test_fast_status_scan16(void)
 	}
 }
 
+/* A new configuration keeps the cluster's status: vigil_cib_swap_status(). */
+static void test_swap_status(void)
+{
+	g_autoptr(vigil_cib) with = parse_ok(
+		"<cib admin_epoch=\"0\" epoch=\"1\" num_updates=\"0\" validate-with=\"pacemaker-3.9\">"
+		"<configuration><crm_config/><nodes><node id=\"1\" uname=\"n1\"/></nodes>"
+		"<resources/><constraints/></configuration><status><node_state id=\"1\" "
+		"uname=\"n1\" in_ccm=\"true\" crmd=\"online\" join=\"member\" "
+		"expected=\"member\"/></status></cib>");
+	g_autoptr(vigil_cib) without = parse_ok(
+		"<cib admin_epoch=\"0\" epoch=\"5\" num_updates=\"0\" validate-with=\"pacemaker-3.9\">"
+		"<configuration><crm_config/><nodes/><resources/><constraints/></configuration>"
+		"</cib>");
+
+	vigil_cib_swap_status(without, with);
+	g_assert_true(without->has_status);
+	g_assert_cmpuint(without->node_states->len, ==, 1);
+	g_assert_cmpstr(((vigil_node_state *)without->node_states->pdata[0])->uname, ==, "n1");
+	g_assert_false(with->has_status);
+	g_assert_cmpuint(with->node_states->len, ==, 0);
+	g_assert_cmpuint(without->version.epoch, ==, 5); /* the rest stays */
+	g_assert_cmpuint(with->nodes->len, ==, 1);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -647,5 +671,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/cib/fast-status/scheduler-cases", test_fast_status_cases);
 	g_test_add_func("/cib/fast-status/crafted", test_fast_status_crafted);
 	g_test_add_func("/cib/fast-status/scan16", test_fast_status_scan16);
+	g_test_add_func("/cib/swap-status", test_swap_status);
 	return g_test_run();
 }

@@ -1,0 +1,243 @@
+/* vigild's copy of the replicated CIB: kept in the durable store, agreed with the other
+ * members through lib/cluster/cibsync.c, changed by local clients' requests. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <qb/qbipcs.h>
+#include <qb/qblog.h>
+
+#include "cib/store.h"
+#include "cluster/cibsync.h"
+#include "daemons/vigild/vigild.h"
+#include "ipc/ipc.h"
+
+/* What a node that has never held a CIB starts from: empty, and older than any other. */
+static const char empty_cib[] =
+	"<cib admin_epoch=\"0\" epoch=\"0\" num_updates=\"0\" validate-with=\"pacemaker-3.9\" "
+	"crm_feature_set=\"3.16.2\"><configuration><crm_config/><nodes/><resources/>"
+	"<constraints/></configuration><status/></cib>\n";
+
+typedef struct pending {
+	qb_ipcs_connection_t *conn; /* a reference, until the reply */
+	int32_t ipc_id;
+} pending;
+
+struct vigild_cib {
+	vigil_store *store;
+	vigil_cibsync *sync;
+	vigil_cib *cib;       /* the agreed copy, parsed */
+	GBytes *loaded;       /* what the store held at start, until the group is joined */
+	GHashTable *pending;  /* request number -> pending* */
+};
+
+static void pending_free(pending *p)
+{
+	qb_ipcs_connection_unref(p->conn);
+	g_free(p);
+}
+
+static char *version_text(const vigil_cib_version *v)
+{
+	return g_strdup_printf("%" PRIu64 ".%" PRIu64 ".%" PRIu64, v->admin_epoch, v->epoch,
+			       v->num_updates);
+}
+
+static int parse(const char *data, size_t len, const char *name, vigil_cib **ret_cib)
+{
+	g_autoptr(GPtrArray) diags = vigil_diags_new();
+	int r = vigil_cib_parse(data, len, name, diags, ret_cib);
+
+	for (guint i = 0; r < 0 && i < diags->len; i++) {
+		const vigil_diag *d = g_ptr_array_index(diags, i);
+
+		qb_log(LOG_ERR, "%s:%u: %s", name, d->line, d->message);
+	}
+	return r;
+}
+
+/* ---- callbacks of the replication ----------------------------------------------------- */
+
+static int send_cb(void *ctx, const uint8_t *buf, size_t len)
+{
+	return vigild_corosync_send(ctx, buf, len);
+}
+
+static void adopt_cb(void *ctx, const char *data, size_t len, const vigil_cib_version *v)
+{
+	vigild *d = ctx;
+	g_autoptr(vigil_cib) cib = NULL;
+	g_autofree char *ver = version_text(v);
+	int r;
+
+	r = vigil_store_write(d->cib->store, data, len);
+	if (r < 0)
+		qb_log(LOG_ERR, "cannot write the CIB to %s: %s; this node keeps it in memory "
+		       "only.", vigil_store_path(d->cib->store), g_strerror(-r));
+	/* every member validated it before proposing it; refusing it here would make this
+	 * copy differ from the others', so a copy that does not parse is kept as bytes */
+	if (parse(data, len, "the agreed CIB", &cib) == 0) {
+		vigil_cib_free(d->cib->cib);
+		d->cib->cib = g_steal_pointer(&cib);
+	}
+	qb_log(LOG_NOTICE, "CIB: now at version %s", ver);
+}
+
+static void decided_cb(void *ctx, uint64_t request, int result)
+{
+	vigild *d = ctx;
+	pending *p = g_hash_table_lookup(d->cib->pending, &request);
+	vigil_cib_version v;
+
+	if (p == NULL)
+		return;
+	vigil_cibsync_current(d->cib->sync, NULL, &v);
+	vigil_ipc_reply(p->conn, p->ipc_id, result,
+			result == 0 ? g_variant_new("(ttt)", v.admin_epoch, v.epoch, v.num_updates)
+				    : NULL);
+	g_hash_table_remove(d->cib->pending, &request);
+}
+
+static const vigil_cibsync_ops sync_ops = { send_cb, adopt_cb, decided_cb };
+
+/* ---- start and stop ------------------------------------------------------------------- */
+
+/* The stored CIB, or the empty one when there is none yet. */
+static int load_stored(vigild *d, char **ret_data, size_t *ret_len)
+{
+	int r = vigil_store_read(d->cib->store, ret_data, ret_len);
+
+	if (r == -ENOENT) {
+		qb_log(LOG_INFO, "no CIB in %s yet: starting from an empty one; the cluster's "
+		       "copy replaces it when this node joins.", d->state_dir);
+		*ret_data = g_strdup(empty_cib);
+		*ret_len = strlen(empty_cib);
+		return 0;
+	}
+	if (r == -EBADMSG)
+		qb_log(LOG_ERR, "the CIB in %s is corrupted (it does not match its digest); "
+		       "move %s away to take the cluster's copy, or restore an older one "
+		       "(cib.xml.1 ...).", d->state_dir, vigil_store_path(d->cib->store),
+		       vigil_store_path(d->cib->store));
+	else if (r < 0)
+		qb_log(LOG_ERR, "cannot read the CIB in %s: %s.", d->state_dir, g_strerror(-r));
+	return r;
+}
+
+int vigild_cib_start(vigild *d)
+{
+	g_autofree char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	d->cib = g_new0(struct vigild_cib, 1);
+	d->cib->pending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+						(GDestroyNotify)pending_free);
+	r = vigil_store_open(d->state_dir, 10, &d->cib->store);
+	if (r < 0) {
+		qb_log(LOG_ERR, "cannot open the CIB store %s: %s; check --state-dir.",
+		       d->state_dir, g_strerror(-r));
+		return r;
+	}
+	if ((r = load_stored(d, &data, &len)) < 0)
+		return r;
+	if (parse(data, len, vigil_store_path(d->cib->store), &d->cib->cib) < 0) {
+		qb_log(LOG_ERR, "the stored CIB %s is not a valid CIB; fix it ('vigil config "
+		       "verify -x %s') or move it away to take the cluster's copy.",
+		       vigil_store_path(d->cib->store), vigil_store_path(d->cib->store));
+		return -EPROTO;
+	}
+	d->cib->loaded = g_bytes_new_take(g_steal_pointer(&data), len);
+	return 0;
+}
+
+void vigild_cib_joined(vigild *d, uint32_t nodeid)
+{
+	gsize len;
+	const char *data = g_bytes_get_data(d->cib->loaded, &len);
+
+	d->cib->sync = vigil_cibsync_new(nodeid, data, len, &d->cib->cib->version, &sync_ops, d);
+	g_clear_pointer(&d->cib->loaded, g_bytes_unref);
+}
+
+void vigild_cib_stop(vigild *d)
+{
+	if (d->cib == NULL)
+		return;
+	g_clear_pointer(&d->cib->pending, g_hash_table_unref);
+	g_clear_pointer(&d->cib->sync, vigil_cibsync_free);
+	g_clear_pointer(&d->cib->loaded, g_bytes_unref);
+	g_clear_pointer(&d->cib->cib, vigil_cib_free);
+	g_clear_pointer(&d->cib->store, vigil_store_free);
+	g_clear_pointer(&d->cib, g_free);
+}
+
+/* ---- from the group ------------------------------------------------------------------- */
+
+void vigild_cib_membership(vigild *d, const uint32_t *members, size_t n)
+{
+	vigil_cibsync_membership(d->cib->sync, members, n);
+}
+
+void vigild_cib_deliver(vigild *d, uint32_t sender, const void *msg, size_t len)
+{
+	if (vigil_cibsync_deliver(d->cib->sync, sender, msg, len) < 0)
+		qb_log(LOG_WARNING, "ignored a malformed message from node %" PRIu32 ".", sender);
+}
+
+/* ---- from local clients --------------------------------------------------------------- */
+
+GVariant *vigild_cib_query(vigild *d)
+{
+	vigil_cib_version v;
+	size_t len;
+	const char *data = vigil_cibsync_current(d->cib->sync, &len, &v);
+	g_autofree char *text = g_strndup(data, len);
+
+	return g_variant_new("(tttbs)", v.admin_epoch, v.epoch, v.num_updates,
+			     vigil_cibsync_synced(d->cib->sync), text);
+}
+
+/* ARGS "(ttts)": the version the client read, and the CIB whose configuration replaces the
+ * cluster's. The reply comes when the members have decided. */
+int vigild_cib_replace(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVariant *args)
+{
+	g_autoptr(vigil_cib) next = NULL, current = NULL;
+	g_autofree char *text = NULL;
+	vigil_cib_version base, now;
+	const char *xml;
+	size_t len = 0, cur_len;
+	const char *cur;
+	uint64_t request;
+	pending *p;
+	int r;
+
+	if (!g_variant_is_of_type(args, G_VARIANT_TYPE("(ttts)")))
+		return -EPROTO;
+	g_variant_get(args, "(ttt&s)", &base.admin_epoch, &base.epoch, &base.num_updates, &xml);
+	cur = vigil_cibsync_current(d->cib->sync, &cur_len, &now);
+	if (vigil_cib_version_cmp(&base, &now) != 0)
+		return -ESTALE;
+	if (parse(xml, strlen(xml), "the new CIB", &next) < 0)
+		return -EINVAL;
+	/* the new configuration, the cluster's status, and the next epoch after both the
+	 * cluster's version and the file's (a Pacemaker CIB brought along keeps counting) */
+	if (parse(cur, cur_len, "the current CIB", &current) < 0)
+		return -EIO;
+	vigil_cib_swap_status(next, current);
+	if (vigil_cib_version_cmp(&next->version, &now) < 0)
+		next->version = now;
+	vigil_cib_bump_epoch(next);
+	if ((r = vigil_cib_to_xml(next, &text, &len)) < 0)
+		return r;
+	r = vigil_cibsync_propose(d->cib->sync, text, len, &next->version, &request);
+	if (r < 0)
+		return r;
+	p = g_new0(pending, 1);
+	p->conn = c;
+	p->ipc_id = ipc_id;
+	qb_ipcs_connection_ref(c);
+	g_hash_table_insert(d->cib->pending, g_memdup2(&request, sizeof(request)), p);
+	return 0;
+}

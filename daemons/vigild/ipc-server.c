@@ -1,0 +1,91 @@
+/* vigild's local IPC service: requests from 'vigil' and vigil-mon. */
+#include "config.h"
+
+#include <errno.h>
+#include <qb/qbipcs.h>
+#include <qb/qblog.h>
+
+#include "daemons/vigild/vigild.h"
+#include "ipc/ipc.h"
+
+struct vigild_ipc {
+	qb_ipcs_service_t *service;
+};
+
+static vigild *the_daemon; /* libqb's callbacks carry no user data for the service */
+
+static int32_t on_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
+{
+	if (!vigil_ipc_user_allowed(uid, gid)) {
+		qb_log(LOG_NOTICE, "refused a local client of uid %u: only root and group %s "
+		       "may use the cluster.", (unsigned)uid, VIGIL_IPC_GROUP);
+		return -EACCES;
+	}
+	/* the connection's shared memory, readable by the client's own user */
+	if (uid != 0)
+		qb_ipcs_connection_auth_set(c, uid, gid, 0600);
+	return 0;
+}
+
+static int32_t on_message(qb_ipcs_connection_t *c, void *data, size_t size)
+{
+	g_autoptr(GVariant) args = NULL;
+	int32_t id = 0;
+
+	if (vigil_ipc_parse_request(data, size, &id, &args) < 0) {
+		qb_log(LOG_WARNING, "a local client sent a malformed request; disconnecting it.");
+		vigil_ipc_reply(c, id, -EPROTO, NULL);
+		return 0;
+	}
+	switch (id) {
+	case VIGIL_IPC_STATUS:
+		vigil_ipc_reply(c, id, 0, vigil_view_to_variant(the_daemon->view));
+		break;
+	case VIGIL_IPC_CIB_QUERY:
+		vigil_ipc_reply(c, id, 0, vigild_cib_query(the_daemon));
+		break;
+	case VIGIL_IPC_CIB_REPLACE: {
+		int r = vigild_cib_replace(the_daemon, c, id, args);
+
+		if (r < 0)
+			vigil_ipc_reply(c, id, r, NULL);
+		break;
+	}
+	default:
+		vigil_ipc_reply(c, id, -EOPNOTSUPP, NULL);
+		break;
+	}
+	return 0;
+}
+
+int vigild_ipc_start(vigild *d)
+{
+	struct qb_ipcs_service_handlers handlers = { .connection_accept = on_accept,
+						     .msg_process = on_message };
+	struct qb_ipcs_poll_handlers poll;
+	int r;
+
+	the_daemon = d;
+	d->ipc = g_new0(struct vigild_ipc, 1);
+	d->ipc->service = qb_ipcs_create(VIGIL_IPC_SERVICE, 0, QB_IPC_NATIVE, &handlers);
+	if (d->ipc->service == NULL)
+		return -errno;
+	vigil_ipc_glib_handlers(&poll);
+	qb_ipcs_poll_handlers_set(d->ipc->service, &poll);
+	r = qb_ipcs_run(d->ipc->service);
+	if (r < 0) {
+		qb_log(LOG_ERR, "cannot offer the local IPC service '%s': %s; is another vigild "
+		       "running on this node?", VIGIL_IPC_SERVICE, g_strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+void vigild_ipc_stop(vigild *d)
+{
+	if (d->ipc == NULL)
+		return;
+	if (d->ipc->service != NULL)
+		qb_ipcs_destroy(d->ipc->service);
+	g_clear_pointer(&d->ipc, g_free);
+}

@@ -1,0 +1,181 @@
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "cluster/wire.h"
+
+/* payload sizes before the CIB bytes */
+#define ID_LEN (3 * 8 + VIGIL_DIGEST_LEN)
+#define OFFER_LEN ID_LEN
+#define FULL_FIXED (ID_LEN + 4)
+#define UPDATE_FIXED (ID_LEN + 3 * 8 + 8 + 4)
+
+void vigil_cib_id_of(const char *data, size_t len, const vigil_cib_version *v,
+		     vigil_cib_id *ret_id)
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	gsize n = VIGIL_DIGEST_LEN;
+
+	g_checksum_update(sum, (const guchar *)data, (gssize)len);
+	g_checksum_get_digest(sum, ret_id->digest, &n);
+	ret_id->version = *v;
+}
+
+bool vigil_cib_id_equal(const vigil_cib_id *a, const vigil_cib_id *b)
+{
+	return vigil_cib_id_cmp(a, b) == 0;
+}
+
+int vigil_cib_id_cmp(const vigil_cib_id *a, const vigil_cib_id *b)
+{
+	int c = vigil_cib_version_cmp(&a->version, &b->version);
+
+	return c != 0 ? c : memcmp(a->digest, b->digest, VIGIL_DIGEST_LEN);
+}
+
+/* ---- little-endian fields ------------------------------------------------------------- */
+
+static uint8_t *put_u16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	return p + 2;
+}
+
+static uint8_t *put_u32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+	return p + 4;
+}
+
+static uint8_t *put_u64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+	return p + 8;
+}
+
+static uint16_t get_u16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+	uint32_t v = 0;
+
+	for (int i = 3; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static uint64_t get_u64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static uint8_t *put_id(uint8_t *p, const vigil_cib_id *id)
+{
+	p = put_u64(p, id->version.admin_epoch);
+	p = put_u64(p, id->version.epoch);
+	p = put_u64(p, id->version.num_updates);
+	memcpy(p, id->digest, VIGIL_DIGEST_LEN);
+	return p + VIGIL_DIGEST_LEN;
+}
+
+static const uint8_t *get_id(const uint8_t *p, vigil_cib_id *id)
+{
+	id->version.admin_epoch = get_u64(p);
+	id->version.epoch = get_u64(p + 8);
+	id->version.num_updates = get_u64(p + 16);
+	memcpy(id->digest, p + 24, VIGIL_DIGEST_LEN);
+	return p + ID_LEN;
+}
+
+/* ---- messages ------------------------------------------------------------------------- */
+
+static size_t payload_len(const vigil_wire_msg *m)
+{
+	switch (m->type) {
+	case VIGIL_WIRE_CIB_OFFER: return OFFER_LEN;
+	case VIGIL_WIRE_CIB_FULL: return FULL_FIXED + m->len;
+	case VIGIL_WIRE_CIB_UPDATE: return UPDATE_FIXED + m->len;
+	}
+	g_assert_not_reached();
+}
+
+uint8_t *vigil_wire_encode(const vigil_wire_msg *m, size_t *ret_len)
+{
+	size_t plen = payload_len(m);
+	uint8_t *buf, *p;
+
+	g_assert(plen <= UINT32_MAX && m->len <= UINT32_MAX);
+	buf = g_malloc(VIGIL_WIRE_HEADER + plen);
+	p = put_u32(buf, VIGIL_WIRE_MAGIC);
+	p = put_u16(p, VIGIL_WIRE_VERSION);
+	p = put_u16(p, (uint16_t)m->type);
+	p = put_u32(p, (uint32_t)plen);
+	p = put_u32(p, 0);
+	p = put_id(p, &m->id);
+	if (m->type == VIGIL_WIRE_CIB_UPDATE) {
+		p = put_u64(p, m->new_version.admin_epoch);
+		p = put_u64(p, m->new_version.epoch);
+		p = put_u64(p, m->new_version.num_updates);
+		p = put_u64(p, m->request);
+	}
+	if (m->type != VIGIL_WIRE_CIB_OFFER) {
+		p = put_u32(p, (uint32_t)m->len);
+		memcpy(p, m->data, m->len);
+	}
+	*ret_len = VIGIL_WIRE_HEADER + plen;
+	return buf;
+}
+
+int vigil_wire_decode(const uint8_t *buf, size_t len, vigil_wire_msg *ret_msg)
+{
+	vigil_wire_msg m = { 0 };
+	const uint8_t *p;
+	size_t plen, fixed;
+
+	if (len < VIGIL_WIRE_HEADER || get_u32(buf) != VIGIL_WIRE_MAGIC ||
+	    get_u16(buf + 4) != VIGIL_WIRE_VERSION || get_u32(buf + 12) != 0)
+		return -EPROTO;
+	m.type = (vigil_wire_type)get_u16(buf + 6);
+	plen = get_u32(buf + 8);
+	if (plen != len - VIGIL_WIRE_HEADER)
+		return -EPROTO;
+	switch (m.type) {
+	case VIGIL_WIRE_CIB_OFFER: fixed = OFFER_LEN; break;
+	case VIGIL_WIRE_CIB_FULL: fixed = FULL_FIXED; break;
+	case VIGIL_WIRE_CIB_UPDATE: fixed = UPDATE_FIXED; break;
+	default: return -EPROTO;
+	}
+	if (plen < fixed)
+		return -EPROTO;
+	p = get_id(buf + VIGIL_WIRE_HEADER, &m.id);
+	if (m.type == VIGIL_WIRE_CIB_UPDATE) {
+		m.new_version.admin_epoch = get_u64(p);
+		m.new_version.epoch = get_u64(p + 8);
+		m.new_version.num_updates = get_u64(p + 16);
+		m.request = get_u64(p + 24);
+		p += 32;
+	}
+	if (m.type == VIGIL_WIRE_CIB_OFFER) {
+		if (plen != fixed)
+			return -EPROTO;
+	} else {
+		m.len = get_u32(p);
+		p += 4;
+		if (m.len != plen - fixed || m.len == 0)
+			return -EPROTO;
+		m.data = (const char *)p;
+	}
+	*ret_msg = m;
+	return 0;
+}

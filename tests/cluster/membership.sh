@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# vigild on a real corosync, 3 nodes in network namespaces: every node agrees on one DC
+# (the lowest node id in the process group) and on quorum; a DC that dies is replaced at
+# once; a partitioned minority loses quorum and elects its own DC, and the healed cluster
+# agrees again; 'vigil status' shows it in crm_mon's layout; users outside haclient are
+# refused.
+set -u
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/netns.sh"
+cluster_require
+require vigild "$VIGILD"
+
+echo "1..12"
+cluster_create 3
+cluster_up 3
+
+all3='Online: \[ node1 node2 node3 \]'
+check "all three nodes see one DC, node1, with quorum and every node online" \
+	wait_for 20 eval 'says 1 "Current DC: node1 .* with quorum" "$all3" &&
+			  says 2 "Current DC: node1 .* with quorum" "$all3" &&
+			  says 3 "Current DC: node1 .* with quorum" "$all3"'
+check "'vigil status' names the cluster and counts its nodes" \
+	says 2 "^Cluster name: vigiltest$cluster_id\$" '^  \* 3 nodes configured$' \
+	"Last updated: .* on node2\$"
+check "vigild logs the membership in one line" \
+	grep -q "membership: members node1 node2 node3 (ring [0-9]*), quorate; DC node1" \
+	"$(node_dir 2)/vigild.log"
+
+vigild_kill 1 KILL
+check "the DC's death makes node2 DC on the others" \
+	wait_for 10 eval 'says 2 "Current DC: node2 .* with quorum" "OFFLINE: \[ node1 \]" &&
+			 says 3 "Current DC: node2 .* with quorum" "OFFLINE: \[ node1 \]"'
+check "'vigil status' on a node without vigild says to start it (exit 69)" \
+	eval '! status_of 1 >/dev/null; out=$(status_of 1); node_exec 1 "$VIGIL" status >/dev/null 2>&1;
+	      [ $? -eq 69 ] && grep -q "vigild is not running on this node; start it" <<<"$out"'
+vigild_start 1
+check "a restarted vigild rejoins, and the lowest id is DC again everywhere" \
+	wait_for 10 eval 'says 1 "Current DC: node1" "$all3" && says 3 "Current DC: node1" "$all3"'
+check "a second vigild on the same node refuses to start" \
+	eval 'node_exec 1 "$VIGILD" --wait-corosync 1 > "$tmp/second.log" 2>&1; [ $? -ne 0 ] &&
+	      grep -q "another vigild runs on this node" "$tmp/second.log"'
+
+link_down 3
+check "a partitioned node loses quorum and is its own DC" \
+	wait_for 15 says 3 "Current DC: node3 .* WITHOUT quorum" "Online: \[ node3 \]"
+check "the majority keeps quorum and its DC, and shows the lost node offline" \
+	wait_for 15 says 1 "Current DC: node1 .* with quorum" "Online: \[ node1 node2 \]" \
+	"OFFLINE: \[ node3 \]"
+link_up 3
+check "after the heal all three agree again: DC node1, quorum" \
+	wait_for 30 eval 'says 3 "Current DC: node1 .* with quorum" "$all3" &&
+			  says 1 "Current DC: node1 .* with quorum" "$all3"'
+
+# a member of haclient (a group file of the nodes' own) may ask; anyone else is refused
+for i in 1 2 3; do
+	{ grep -v '^haclient:' /etc/group; echo "haclient:x:64990:nobody"; } > "$(node_dir "$i")/etc/group"
+done
+vigild_kill 2 TERM
+vigild_start 2
+mkdir -p "$tmp/bin" && chmod 755 "$tmp" "$tmp/bin"
+cp "$top_builddir/cli/.libs/vigil" "$top_builddir"/lib/.libs/libvigil.so* "$tmp/bin/"
+as_user() { # as_user USER: 'vigil status' on node2 as USER (with that user's groups)
+	node_exec 2 setpriv --reuid="$1" --regid="$(id -g "$1")" --init-groups \
+		env LD_LIBRARY_PATH="$tmp/bin" "$tmp/bin/vigil" status
+}
+check "a member of haclient gets the status" \
+	wait_for 10 eval 'as_user nobody 2>/dev/null | grep -q "Current DC: node1"'
+check "any other user is refused with exit 4 and what to do" \
+	eval 'out=$(as_user daemon 2>&1); rc=$?; [ $rc -eq 4 ] &&
+	      grep -q "permission denied: only root and members of group .haclient." <<<"$out"'

@@ -1,0 +1,236 @@
+# A cluster of N nodes on this machine, for the tests that run the real daemons. Source it
+# after tests/lib.sh: . "$(dirname "$0")/netns.sh"
+#
+# Every node is a network namespace on a bridge in a hub namespace of its own, so nothing
+# touches the machine's interfaces and two runs never share a name (each run's names carry
+# a random id). Node I has address 198.18.0.I/24. Every process of a node runs in a private
+# mount namespace where the node's own directories are bound over /run, /var/lib/corosync
+# and /var/lib/vigil (and, when the test wrote one in the node's etc/, /etc/group: a test
+# can make a user a member of haclient without touching the machine's own /etc/group).
+# Everything a run creates (processes by pid, namespaces, files) is
+# removed on exit, whatever the exit.
+#
+#   cluster_create N [two_node]  namespaces, bridge, per-node directories, corosync.conf
+#   node_exec I CMD...           CMD inside node I (its network and mount namespaces)
+#   node_spawn I LOG CMD...      the same in the background, output to LOG; remembered for
+#                                cleanup, and its pid in $spawned_pid
+#   corosync_start I             corosync on node I; corosync_wait_quorate I waits for it
+#   link_down I / link_up I      cut or restore node I's link to the others
+#   node_kill I                  everything node I runs, killed by pid (SIGKILL)
+
+cluster_nodes=0
+cluster_id=""
+declare -a cluster_pids=()
+declare -a cluster_pid_node=()
+
+# cluster_require: skips (or fails under CI) when this machine cannot run a cluster.
+cluster_require() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "1..0 # SKIP network namespaces need root"
+		exit 0
+	fi
+	require corosync "$(command -v corosync || echo /usr/sbin/corosync)"
+	require "ip (iproute2)" "$(command -v ip || echo /usr/sbin/ip)"
+	require unshare "$(command -v unshare || echo /usr/bin/unshare)"
+}
+
+ns_hub() { echo "vg${cluster_id}h"; }
+ns_node() { echo "vg${cluster_id}n$1"; }
+node_dir() { echo "$tmp/node$1"; }
+node_addr() { echo "198.18.0.$1"; }
+
+cluster_cleanup() {
+	local i pid
+	for i in "${!cluster_pids[@]}"; do
+		pid=${cluster_pids[$i]}
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for i in "${!cluster_pids[@]}"; do
+		pid=${cluster_pids[$i]}
+		for _ in $(seq 50); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	for i in $(seq "$cluster_nodes"); do
+		ip netns del "$(ns_node "$i")" 2>/dev/null
+	done
+	[ -n "$cluster_id" ] && ip netns del "$(ns_hub)" 2>/dev/null
+	rm -rf "$tmp"
+}
+
+# cluster_corosync_conf N TWO_NODE: corosync.conf for node I's directory, on stdout.
+cluster_corosync_conf() {
+	local n=$1 two=$2 i
+	cat <<EOF
+totem {
+	version: 2
+	cluster_name: vigiltest$cluster_id
+	transport: knet
+	crypto_cipher: none
+	crypto_hash: none
+	token: 1000
+}
+nodelist {
+EOF
+	for i in $(seq "$n"); do
+		printf '\tnode {\n\t\tring0_addr: %s\n\t\tname: node%s\n\t\tnodeid: %s\n\t}\n' \
+			"$(node_addr "$i")" "$i" "$i"
+	done
+	cat <<EOF
+}
+quorum {
+	provider: corosync_votequorum
+	two_node: $two
+}
+logging {
+	to_logfile: yes
+	logfile: /run/corosync.log
+	to_syslog: no
+	to_stderr: no
+	timestamp: on
+}
+EOF
+}
+
+cluster_create() {
+	local n=$1 two=${2:-0} i d
+	[ "$n" -eq 2 ] && [ $# -lt 2 ] && two=1
+	cluster_id=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+	cluster_nodes=$n
+	make_tmp "cluster"
+	trap cluster_cleanup EXIT
+	ip netns add "$(ns_hub)" || bail "cannot create network namespace $(ns_hub)"
+	ip -n "$(ns_hub)" link add br0 type bridge || bail "cannot create the hub bridge"
+	ip -n "$(ns_hub)" link set br0 up
+	ip -n "$(ns_hub)" link set lo up
+	for i in $(seq "$n"); do
+		d=$(node_dir "$i")
+		mkdir -p "$d/run" "$d/corosync" "$d/vigil" "$d/etc"
+		cluster_corosync_conf "$n" "$two" > "$d/etc/corosync.conf"
+		ip netns add "$(ns_node "$i")" || bail "cannot create network namespace $(ns_node "$i")"
+		ip link add eth0 netns "$(ns_node "$i")" type veth peer name "v$i" \
+			netns "$(ns_hub)" || bail "cannot create node $i's veth pair"
+		ip -n "$(ns_hub)" link set "v$i" master br0 up
+		ip -n "$(ns_node "$i")" link set lo up
+		ip -n "$(ns_node "$i")" addr add "$(node_addr "$i")/24" dev eth0
+		ip -n "$(ns_node "$i")" link set eth0 up
+	done
+}
+
+# node_argv I: sets node_cmd to the command line that runs what follows it inside node I.
+node_argv() {
+	local d
+	d=$(node_dir "$1")
+	node_cmd=(ip netns exec "$(ns_node "$1")" unshare -m --propagation private sh -c
+		'mount --bind "$0/run" /run && mount --bind "$0/corosync" /var/lib/corosync &&
+		 mkdir -p /var/lib/vigil && mount --bind "$0/vigil" /var/lib/vigil &&
+		 { [ ! -f "$0/etc/group" ] || mount --bind "$0/etc/group" /etc/group; } &&
+		 exec "$@"' "$d")
+}
+
+node_exec() {
+	local node_cmd
+	node_argv "$1"
+	shift
+	"${node_cmd[@]}" "$@"
+}
+
+# every command in the chain execs the next, so the pid is the process itself
+node_spawn() {
+	local i=$1 log=$2 node_cmd
+	shift 2
+	node_argv "$i"
+	(exec "${node_cmd[@]}" "$@") > "$log" 2>&1 &
+	spawned_pid=$!
+	cluster_pids+=("$spawned_pid")
+	cluster_pid_node+=("$i")
+}
+
+corosync_start() {
+	node_spawn "$1" "$(node_dir "$1")/corosync.out" corosync -f -c "$(node_dir "$1")/etc/corosync.conf"
+}
+
+# corosync_wait_quorate I [SECONDS]: waits until node I's corosync says it is quorate.
+corosync_wait_quorate() {
+	local i=$1 limit=${2:-20} t
+	for t in $(seq $((limit * 10))); do
+		node_exec "$i" corosync-quorumtool -s 2>/dev/null | grep -q '^Quorate: *Yes' && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+link_down() { ip -n "$(ns_hub)" link set "v$1" down; }
+link_up() { ip -n "$(ns_hub)" link set "v$1" up; }
+
+node_kill() {
+	local i
+	for i in "${!cluster_pids[@]}"; do
+		[ "${cluster_pid_node[$i]}" = "$1" ] || continue
+		kill -KILL "${cluster_pids[$i]}" 2>/dev/null
+		wait "${cluster_pids[$i]}" 2>/dev/null
+	done
+}
+
+# wait_for SECONDS CMD...: runs CMD every 0.1 s until it succeeds; fails after SECONDS.
+wait_for() {
+	local limit=$1 t
+	shift
+	for t in $(seq $((limit * 10))); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# --- vigild on the nodes, and TAP test points -------------------------------------------
+VIGILD=${VIGILD:-$top_builddir/daemons/vigild/vigild}
+declare -a vigild_pid
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
+check() { # check DESCRIPTION CMD...: one test point
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; dump_logs; fi
+}
+dump_logs() {
+	local i
+	for i in $(seq "$cluster_nodes"); do
+		echo "# node$i vigild log:"
+		tail -n 15 "$(node_dir "$i")/vigild.log" 2>/dev/null | sed 's/^/#   /'
+		echo "# node$i vigil status:"
+		node_exec "$i" "$VIGIL" status 2>&1 | sed 's/^/#   /'
+	done
+}
+vigild_start() { # vigild_start I: vigild on node I, its pid in vigild_pid[I]
+	node_spawn "$1" "$(node_dir "$1")/vigild.log" "$VIGILD" --wait-corosync 30
+	vigild_pid[$1]=$spawned_pid
+}
+vigild_kill() { # vigild_kill I SIGNAL
+	kill "-$2" "${vigild_pid[$1]}"
+	wait "${vigild_pid[$1]}" 2>/dev/null
+}
+# cluster_up N: corosync on nodes 1..N, quorate, then vigild on each
+cluster_up() {
+	local i
+	for i in $(seq "$1"); do corosync_start "$i"; done
+	for i in $(seq "$1"); do
+		corosync_wait_quorate "$i" 30 || bail "corosync on node$i did not become quorate"
+	done
+	for i in $(seq "$1"); do vigild_start "$i"; done
+}
+status_of() { node_exec "$1" "$VIGIL" status 2>&1; }
+# says I PATTERN...: node I's 'vigil status' matches every extended regex PATTERN
+says() {
+	local i=$1 out p
+	shift
+	out=$(status_of "$i") || return 1
+	for p in "$@"; do
+		grep -Eq -- "$p" <<<"$out" || return 1
+	done
+}
+
