@@ -1,0 +1,356 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <glib-unix.h>
+
+#include "exec/exec.h"
+
+#define DEFAULT_ROOT "/usr/lib/ocf"
+#define DEFAULT_TIMEOUT_MS 20000
+#define OUTPUT_KEEP (64 * 1024)
+#define EXIT_REASON_PREFIX "ocf-exit-reason:"
+
+struct vigil_exec {
+	GMainContext *ctx;
+	vigil_exec_done_fn done;
+	gpointer user;
+	GPid pid;
+	GSource *child, *timeout, *out, *err;
+	int out_fd, err_fd;
+	GString *output;
+	GString *err_text;    /* stderr alone, for the exit reason */
+	gint64 started;
+	bool timed_out, cancelled;
+};
+
+int vigil_ocf_rc_from_exit(int exit_code)
+{
+	return exit_code >= 0 && exit_code <= VIGIL_OCF_FAILED_PROMOTED ? exit_code
+									: VIGIL_OCF_ERR_GENERIC;
+}
+
+const char *vigil_ocf_rc_text(int rc)
+{
+	static const char *const text[] = {
+		"ok", "error", "invalid parameter", "unimplemented feature",
+		"insufficient privileges", "not installed", "not configured", "not running",
+		"promoted", "promoted (failed)",
+	};
+
+	return rc >= 0 && rc < (int)G_N_ELEMENTS(text) ? text[rc] : "error";
+}
+
+/* A provider's or agent's name: no path in it. */
+static bool safe_name(const char *s)
+{
+	if (s == NULL || s[0] == '\0' || s[0] == '.')
+		return false;
+	for (; *s != '\0'; s++)
+		if (!g_ascii_isalnum(*s) && *s != '_' && *s != '-' && *s != '.')
+			return false;
+	return true;
+}
+
+/* NAME as an environment variable's name: Pacemaker's dashes become underscores. */
+static char *env_name(const char *prefix, const char *name)
+{
+	char *v = g_strconcat(prefix, name, NULL);
+
+	for (char *p = v + strlen(prefix); *p != '\0'; p++)
+		if (*p == '-')
+			*p = '_';
+	return v;
+}
+
+static void add_all(GPtrArray *env, const char *prefix, GHashTable *table)
+{
+	GHashTableIter it;
+	gpointer k, v;
+
+	if (table == NULL)
+		return;
+	g_hash_table_iter_init(&it, table);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		g_autofree char *name = env_name(prefix, k);
+
+		g_ptr_array_add(env, g_strconcat(name, "=", (const char *)v, NULL));
+	}
+}
+
+/* The OCF environment of REQ (NULL-terminated). */
+static char **ocf_env(const vigil_exec_request *req, const char *root, uint64_t timeout_ms)
+{
+	GPtrArray *env = g_ptr_array_new();
+	const char *path = g_getenv("PATH");
+
+	g_ptr_array_add(env, g_strconcat("PATH=", path != NULL ? path :
+					 "/usr/sbin:/usr/bin:/sbin:/bin", NULL));
+	g_ptr_array_add(env, g_strconcat("OCF_ROOT=", root, NULL));
+	g_ptr_array_add(env, g_strdup("OCF_RA_VERSION_MAJOR=1"));
+	g_ptr_array_add(env, g_strdup("OCF_RA_VERSION_MINOR=1"));
+	g_ptr_array_add(env, g_strconcat("OCF_RESOURCE_INSTANCE=",
+					 req->rsc_id != NULL ? req->rsc_id : "", NULL));
+	g_ptr_array_add(env, g_strconcat("OCF_RESOURCE_TYPE=", req->type, NULL));
+	g_ptr_array_add(env, g_strconcat("OCF_RESOURCE_PROVIDER=", req->provider, NULL));
+	g_ptr_array_add(env, g_strdup("OCF_EXIT_REASON_PREFIX=" EXIT_REASON_PREFIX));
+	add_all(env, "OCF_RESKEY_", req->params);
+	add_all(env, "OCF_RESKEY_CRM_meta_", req->meta);
+	g_ptr_array_add(env, g_strdup_printf("OCF_RESKEY_CRM_meta_interval=%" G_GUINT64_FORMAT,
+					     req->interval_ms));
+	g_ptr_array_add(env, g_strdup_printf("OCF_RESKEY_CRM_meta_timeout=%" G_GUINT64_FORMAT,
+					     timeout_ms));
+	g_ptr_array_add(env, NULL);
+	return (char **)g_ptr_array_free(env, FALSE);
+}
+
+/* The last "ocf-exit-reason:" line of TEXT, without the prefix; NULL if none. */
+static char *exit_reason(const char *text)
+{
+	const char *p = text, *found = NULL;
+
+	while ((p = strstr(p, EXIT_REASON_PREFIX)) != NULL) {
+		if (p == text || p[-1] == '\n')
+			found = p + strlen(EXIT_REASON_PREFIX);
+		p += strlen(EXIT_REASON_PREFIX);
+	}
+	if (found == NULL)
+		return NULL;
+	return g_strstrip(g_strndup(found, strcspn(found, "\n")));
+}
+
+static void keep_output(vigil_exec *e, const char *buf, gssize n, bool is_err)
+{
+	g_string_append_len(e->output, buf, n);
+	if (e->output->len > 2 * OUTPUT_KEEP)
+		g_string_erase(e->output, 0, (gssize)(e->output->len - OUTPUT_KEEP));
+	if (is_err) {
+		g_string_append_len(e->err_text, buf, n);
+		if (e->err_text->len > 2 * OUTPUT_KEEP)
+			g_string_erase(e->err_text, 0, (gssize)(e->err_text->len - OUTPUT_KEEP));
+	}
+}
+
+/* Reads what FD holds now; false at its end (or an error). */
+static bool drain(vigil_exec *e, int fd, bool is_err)
+{
+	char buf[4096];
+
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n > 0) {
+			keep_output(e, buf, n, is_err);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+	}
+}
+
+static void drop_source(GSource **s)
+{
+	if (*s != NULL) {
+		g_source_destroy(*s);
+		g_source_unref(*s);
+		*s = NULL;
+	}
+}
+
+static void exec_free(vigil_exec *e)
+{
+	drop_source(&e->child);
+	drop_source(&e->timeout);
+	drop_source(&e->out);
+	drop_source(&e->err);
+	if (e->out_fd >= 0)
+		close(e->out_fd);
+	if (e->err_fd >= 0)
+		close(e->err_fd);
+	if (e->pid > 0)
+		g_spawn_close_pid(e->pid);
+	g_string_free(e->output, TRUE);
+	g_string_free(e->err_text, TRUE);
+	if (e->ctx != NULL)
+		g_main_context_unref(e->ctx);
+	g_free(e);
+}
+
+static void finish(vigil_exec *e, vigil_exec_result *r)
+{
+	r->output = e->output->str;
+	r->exec_ms = (g_get_monotonic_time() - e->started) / 1000;
+	e->done(r, e->user);
+	g_free(r->exit_reason);
+	exec_free(e);
+}
+
+static void child_exited(GPid pid, gint wait_status, gpointer user)
+{
+	vigil_exec *e = user;
+	vigil_exec_result r = { .rc = VIGIL_OCF_ERR_GENERIC };
+
+	/* what it wrote before it ended; its children may keep the pipes open, so no EOF wait */
+	if (e->out_fd >= 0)
+		drain(e, e->out_fd, false);
+	if (e->err_fd >= 0)
+		drain(e, e->err_fd, true);
+	g_source_unref(e->child);
+	e->child = NULL; /* this source ends by itself */
+	if (e->cancelled) {
+		r.status = VIGIL_EXEC_CANCELLED;
+	} else if (e->timed_out) {
+		r.status = VIGIL_EXEC_TIMEOUT;
+		r.exit_reason = g_strdup("the action did not end within its timeout; its "
+					 "processes were killed");
+	} else if (WIFEXITED(wait_status)) {
+		r.status = VIGIL_EXEC_DONE;
+		r.rc = vigil_ocf_rc_from_exit(WEXITSTATUS(wait_status));
+		r.exit_reason = exit_reason(e->err_text->str);
+	} else {
+		r.status = VIGIL_EXEC_ERROR;
+		r.exit_reason = g_strdup_printf("the agent was killed by signal %d",
+						WIFSIGNALED(wait_status) ? WTERMSIG(wait_status) : 0);
+	}
+	finish(e, &r);
+}
+
+static void kill_group(vigil_exec *e)
+{
+	if (e->pid > 0)
+		kill(-e->pid, SIGKILL);
+}
+
+static gboolean timed_out(gpointer user)
+{
+	vigil_exec *e = user;
+
+	e->timed_out = true;
+	kill_group(e);
+	g_source_unref(e->timeout);
+	e->timeout = NULL;
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean out_ready(gint fd, GIOCondition cond, gpointer user)
+{
+	vigil_exec *e = user;
+	bool is_err = fd == e->err_fd;
+	GSource **s = is_err ? &e->err : &e->out;
+
+	if (drain(e, fd, is_err))
+		return G_SOURCE_CONTINUE;
+	/* at its end: stop watching, keep the descriptor until the child is reaped */
+	g_source_unref(*s);
+	*s = NULL;
+	return G_SOURCE_REMOVE;
+}
+
+static GSource *attach(GSource *s, vigil_exec *e, GSourceFunc fn)
+{
+	g_source_set_callback(s, fn, e, NULL);
+	g_source_attach(s, e->ctx);
+	return s;
+}
+
+static void setup_child(gpointer user)
+{
+	/* a process group of its own, so that a timeout kills everything it started */
+	setpgid(0, 0);
+	signal(SIGPIPE, SIG_DFL);
+}
+
+/* Ends E without running anything: DONE from the main loop, with STATUS and RC. */
+typedef struct failed_start {
+	vigil_exec *e;
+	vigil_exec_status status;
+	int rc;
+	char *reason;
+} failed_start;
+
+static gboolean report_failed_start(gpointer user)
+{
+	failed_start *f = user;
+	vigil_exec_result r = { .rc = f->rc, .status = f->status,
+				.exit_reason = g_steal_pointer(&f->reason) };
+
+	finish(f->e, &r);
+	g_free(f);
+	return G_SOURCE_REMOVE;
+}
+
+static vigil_exec *fail_start(vigil_exec *e, vigil_exec_status status, int rc, char *reason)
+{
+	failed_start *f = g_new0(failed_start, 1);
+	GSource *s = g_idle_source_new();
+
+	f->e = e;
+	f->status = status;
+	f->rc = rc;
+	f->reason = reason;
+	g_source_set_callback(s, report_failed_start, f, NULL);
+	g_source_attach(s, e->ctx);
+	g_source_unref(s);
+	return e;
+}
+
+vigil_exec *vigil_exec_start(const vigil_exec_request *req, GMainContext *ctx,
+			     vigil_exec_done_fn done, gpointer user)
+{
+	vigil_exec *e = g_new0(vigil_exec, 1);
+	const char *root = req->root != NULL ? req->root : DEFAULT_ROOT;
+	uint64_t timeout_ms = req->timeout_ms != 0 ? req->timeout_ms : DEFAULT_TIMEOUT_MS;
+	g_autofree char *path = NULL;
+	g_auto(GStrv) env = NULL;
+	g_autoptr(GError) err = NULL;
+	char *argv[3];
+
+	e->ctx = ctx != NULL ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
+	e->done = done;
+	e->user = user;
+	e->out_fd = e->err_fd = -1;
+	e->output = g_string_new(NULL);
+	e->err_text = g_string_new(NULL);
+	e->started = g_get_monotonic_time();
+	if (!safe_name(req->provider) || !safe_name(req->type))
+		return fail_start(e, VIGIL_EXEC_NOT_INSTALLED, VIGIL_OCF_ERR_INSTALLED,
+				  g_strdup("the provider or agent name is not a plain name"));
+	path = g_build_filename(root, "resource.d", req->provider, req->type, NULL);
+	if (access(path, X_OK) != 0)
+		return fail_start(e, VIGIL_EXEC_NOT_INSTALLED, VIGIL_OCF_ERR_INSTALLED,
+				  g_strdup_printf("no executable agent %s", path));
+	env = ocf_env(req, root, timeout_ms);
+	argv[0] = path;
+	argv[1] = (char *)req->action;
+	argv[2] = NULL;
+	if (!g_spawn_async_with_pipes_and_fds(
+		    "/", (const char *const *)argv, (const char *const *)env,
+		    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL, setup_child, NULL,
+		    -1, -1, -1, NULL, NULL, 0, &e->pid, NULL, &e->out_fd, &e->err_fd, &err))
+		return fail_start(e, VIGIL_EXEC_ERROR, VIGIL_OCF_ERR_GENERIC,
+				  g_strdup_printf("cannot run %s: %s", path, err->message));
+	g_unix_set_fd_nonblocking(e->out_fd, TRUE, NULL);
+	g_unix_set_fd_nonblocking(e->err_fd, TRUE, NULL);
+	e->out = attach(g_unix_fd_source_new(e->out_fd, G_IO_IN | G_IO_HUP | G_IO_ERR), e,
+			(GSourceFunc)(void (*)(void))out_ready);
+	e->err = attach(g_unix_fd_source_new(e->err_fd, G_IO_IN | G_IO_HUP | G_IO_ERR), e,
+			(GSourceFunc)(void (*)(void))out_ready);
+	e->timeout = attach(g_timeout_source_new((guint)MIN(timeout_ms, G_MAXUINT)), e,
+			    timed_out);
+	e->child = g_child_watch_source_new(e->pid);
+	g_source_set_callback(e->child, (GSourceFunc)(void (*)(void))child_exited, e, NULL);
+	g_source_attach(e->child, e->ctx);
+	return e;
+}
+
+void vigil_exec_cancel(vigil_exec *e)
+{
+	e->cancelled = true;
+	kill_group(e);
+}

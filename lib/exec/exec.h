@@ -1,0 +1,73 @@
+/* Running one resource action: an OCF agent as a child process, in a process group of its
+ * own, with the OCF environment, a timeout after which the whole group is killed, its
+ * output kept, and its result mapped as the OCF specification says. The caller's GLib main
+ * context does the waiting; nothing blocks.
+ *
+ * Only the class "ocf" is run here; the systemd and stonith classes have executors of
+ * their own. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+
+/* OCF return codes (OCF Resource Agent API 1.1). */
+enum {
+	VIGIL_OCF_SUCCESS = 0,
+	VIGIL_OCF_ERR_GENERIC = 1,
+	VIGIL_OCF_ERR_ARGS = 2,
+	VIGIL_OCF_ERR_UNIMPLEMENTED = 3,
+	VIGIL_OCF_ERR_PERM = 4,
+	VIGIL_OCF_ERR_INSTALLED = 5,
+	VIGIL_OCF_ERR_CONFIGURED = 6,
+	VIGIL_OCF_NOT_RUNNING = 7,
+	VIGIL_OCF_RUNNING_PROMOTED = 8,
+	VIGIL_OCF_FAILED_PROMOTED = 9,
+};
+
+/* How an action ended, besides its return code (Pacemaker's op-status). */
+typedef enum vigil_exec_status {
+	VIGIL_EXEC_DONE = 0,          /* it ran to its end: rc is the agent's */
+	VIGIL_EXEC_CANCELLED = 1,
+	VIGIL_EXEC_TIMEOUT = 2,       /* killed after its timeout */
+	VIGIL_EXEC_NOT_SUPPORTED = 3,
+	VIGIL_EXEC_ERROR = 4,         /* killed by a signal, or could not be run */
+	VIGIL_EXEC_NOT_INSTALLED = 7, /* no such agent */
+} vigil_exec_status;
+
+typedef struct vigil_exec_request {
+	const char *root;        /* OCF_ROOT; NULL: /usr/lib/ocf */
+	const char *provider, *type;
+	const char *rsc_id;      /* OCF_RESOURCE_INSTANCE */
+	const char *action;      /* start, stop, monitor, meta-data, validate-all, ... */
+	uint64_t interval_ms;    /* of a recurring monitor; 0 otherwise */
+	uint64_t timeout_ms;     /* 0: 20 s, Pacemaker's default */
+	GHashTable *params;      /* instance attributes, name -> value; may be NULL */
+	GHashTable *meta;        /* meta attributes, name -> value; may be NULL */
+} vigil_exec_request;
+
+typedef struct vigil_exec_result {
+	int rc;                  /* an OCF code (VIGIL_OCF_*) */
+	vigil_exec_status status;
+	char *exit_reason;       /* the agent's "ocf-exit-reason:" line, or our own; or NULL */
+	char *output;            /* what it wrote to stdout and stderr (the last 64 KiB) */
+	int64_t exec_ms;         /* how long it ran */
+} vigil_exec_result;
+
+typedef struct vigil_exec vigil_exec;
+typedef void (*vigil_exec_done_fn)(const vigil_exec_result *result, gpointer user);
+
+/* Starts REQ's action. DONE is called once, from CTX's main loop (NULL: the thread's
+ * default), when the action has ended, also when it could not start (status
+ * NOT_INSTALLED or ERROR). Returns the running action, for vigil_exec_cancel(). */
+vigil_exec *vigil_exec_start(const vigil_exec_request *req, GMainContext *ctx,
+			     vigil_exec_done_fn done, gpointer user);
+/* Kills the action's whole process group; DONE is then called with status CANCELLED. */
+void vigil_exec_cancel(vigil_exec *e);
+
+/* The OCF code for a process that exited with EXIT_CODE: anything outside 0-9 is a generic
+ * error, as Pacemaker maps it. */
+int vigil_ocf_rc_from_exit(int exit_code);
+
+/* The text of an OCF code, as crm_mon names them ("not running", "error"...). */
+const char *vigil_ocf_rc_text(int rc);

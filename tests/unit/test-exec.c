@@ -1,0 +1,287 @@
+/* Unit tests of the OCF executor (lib/exec/exec.c) with agents of its own in a temporary
+ * OCF root: the environment an agent sees, return codes and exit reasons, the timeout that
+ * kills the agent's whole process group, cancel, a missing agent, and Debian's
+ * ocf:heartbeat:Dummy started, monitored and stopped for real. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "exec/exec.h"
+
+typedef struct outcome {
+	bool done;
+	int rc;
+	vigil_exec_status status;
+	char *exit_reason, *output;
+	int64_t exec_ms;
+} outcome;
+
+static char *root;
+
+static void on_done(const vigil_exec_result *r, gpointer user)
+{
+	outcome *o = user;
+
+	g_assert_false(o->done); /* once */
+	o->done = true;
+	o->rc = r->rc;
+	o->status = r->status;
+	o->exit_reason = g_strdup(r->exit_reason);
+	o->output = g_strdup(r->output);
+	o->exec_ms = r->exec_ms;
+}
+
+static void outcome_clear(outcome *o)
+{
+	g_free(o->exit_reason);
+	g_free(o->output);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(outcome, outcome_clear)
+
+/* Runs REQ to its end in a main loop of its own. */
+static void run(vigil_exec_request *req, outcome *o)
+{
+	GMainContext *ctx = g_main_context_new();
+
+	g_main_context_push_thread_default(ctx);
+	if (req->root == NULL)
+		req->root = root;
+	vigil_exec_start(req, ctx, on_done, o);
+	while (!o->done)
+		g_main_context_iteration(ctx, TRUE);
+	g_main_context_pop_thread_default(ctx);
+	g_main_context_unref(ctx);
+}
+
+/* TABLE[NAME] = VALUE, copies of both. */
+static void put(GHashTable *table, const char *name, const char *value)
+{
+	g_hash_table_insert(table, g_strdup(name), g_strdup(value));
+}
+
+static GHashTable *table_new(void)
+{
+	return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static void write_agent(const char *name, const char *body)
+{
+	g_autofree char *dir = g_build_filename(root, "resource.d", "test", NULL);
+	g_autofree char *path = g_build_filename(dir, name, NULL);
+	g_autofree char *text = g_strconcat("#!/bin/sh\n", body, NULL);
+
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+	g_assert_true(g_file_set_contents(path, text, -1, NULL));
+	g_assert_cmpint(chmod(path, 0755), ==, 0);
+}
+
+static void test_environment(void)
+{
+	g_auto(outcome) o = { 0 };
+	g_autoptr(GHashTable) params = table_new();
+	g_autoptr(GHashTable) meta = table_new();
+	vigil_exec_request req = { .provider = "test", .type = "env", .rsc_id = "vip",
+				   .action = "monitor", .interval_ms = 30000, .timeout_ms = 5000,
+				   .params = params, .meta = meta };
+
+	write_agent("env", "echo \"action=$1\"; env | grep -E '^OCF_' | sort; exit 0\n");
+	put(params, "ip", "198.18.0.10");
+	put(meta, "target-role", "Started");
+	run(&req, &o);
+	g_assert_cmpint(o.status, ==, VIGIL_EXEC_DONE);
+	g_assert_cmpint(o.rc, ==, VIGIL_OCF_SUCCESS);
+	g_assert_null(o.exit_reason);
+	for (const char *const *want = (const char *const[]){
+		     "action=monitor\n", "OCF_RESKEY_ip=198.18.0.10\n",
+		     "OCF_RESKEY_CRM_meta_target_role=Started\n",
+		     "OCF_RESKEY_CRM_meta_interval=30000\n", "OCF_RESKEY_CRM_meta_timeout=5000\n",
+		     "OCF_RESOURCE_INSTANCE=vip\n", "OCF_RESOURCE_TYPE=env\n",
+		     "OCF_RESOURCE_PROVIDER=test\n", "OCF_RA_VERSION_MAJOR=1\n", NULL };
+	     *want != NULL; want++) {
+		if (strstr(o.output, *want) == NULL)
+			g_test_message("missing %s in:\n%s", *want, o.output);
+		g_assert_nonnull(strstr(o.output, *want));
+	}
+	{
+		g_autofree char *want = g_strconcat("OCF_ROOT=", root, "\n", NULL);
+
+		g_assert_nonnull(strstr(o.output, want));
+	}
+}
+
+static void test_return_codes(void)
+{
+	static const struct { int exit_code, rc; } cases[] = {
+		{ 0, VIGIL_OCF_SUCCESS }, { 7, VIGIL_OCF_NOT_RUNNING }, { 5, VIGIL_OCF_ERR_INSTALLED },
+		{ 9, VIGIL_OCF_FAILED_PROMOTED }, { 10, VIGIL_OCF_ERR_GENERIC },
+		{ 255, VIGIL_OCF_ERR_GENERIC },
+	};
+
+	write_agent("rc", "exit \"$OCF_RESKEY_code\"\n");
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_auto(outcome) o = { 0 };
+		g_autoptr(GHashTable) params = table_new();
+		g_autofree char *code = g_strdup_printf("%d", cases[i].exit_code);
+		vigil_exec_request req = { .provider = "test", .type = "rc", .rsc_id = "r",
+					   .action = "monitor", .params = params };
+
+		put(params, "code", code);
+		run(&req, &o);
+		g_assert_cmpint(o.status, ==, VIGIL_EXEC_DONE);
+		g_assert_cmpint(o.rc, ==, cases[i].rc);
+	}
+	g_assert_cmpstr(vigil_ocf_rc_text(VIGIL_OCF_NOT_RUNNING), ==, "not running");
+	g_assert_cmpstr(vigil_ocf_rc_text(42), ==, "error");
+}
+
+static void test_exit_reason(void)
+{
+	g_auto(outcome) o = { 0 };
+	vigil_exec_request req = { .provider = "test", .type = "reason", .rsc_id = "r",
+				   .action = "start" };
+
+	write_agent("reason", "echo noise >&2\n"
+		    "echo \"${OCF_EXIT_REASON_PREFIX}first\" >&2\n"
+		    "echo \"${OCF_EXIT_REASON_PREFIX} address 198.18.0.10 is in use \" >&2\n"
+		    "exit 1\n");
+	run(&req, &o);
+	g_assert_cmpint(o.rc, ==, VIGIL_OCF_ERR_GENERIC);
+	g_assert_cmpstr(o.exit_reason, ==, "address 198.18.0.10 is in use");
+	g_assert_nonnull(strstr(o.output, "noise"));
+}
+
+/* Whether PID runs: a zombie no longer does (killed, not yet reaped by whoever inherited
+ * it). */
+static bool alive(pid_t pid)
+{
+	g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)pid);
+	g_autofree char *stat = NULL;
+	const char *close;
+
+	if (!g_file_get_contents(path, &stat, NULL, NULL))
+		return false;
+	close = strrchr(stat, ')');
+	return close != NULL && close[1] == ' ' && close[2] != 'Z' && close[2] != 'X';
+}
+
+/* A timeout kills the agent and whatever it started: its whole process group. */
+static void test_timeout_kills_group(void)
+{
+	g_auto(outcome) o = { 0 };
+	g_autofree char *pidfile = g_build_filename(root, "grandchild.pid", NULL);
+	g_autofree char *text = NULL;
+	g_autofree char *body = g_strdup_printf("sleep 60 & echo $! > %s; sleep 60\n", pidfile);
+	vigil_exec_request req = { .provider = "test", .type = "hang", .rsc_id = "r",
+				   .action = "start", .timeout_ms = 300 };
+	pid_t grandchild;
+
+	write_agent("hang", body);
+	run(&req, &o);
+	g_assert_cmpint(o.status, ==, VIGIL_EXEC_TIMEOUT);
+	g_assert_cmpint(o.rc, ==, VIGIL_OCF_ERR_GENERIC);
+	g_assert_nonnull(o.exit_reason);
+	g_assert_cmpint(o.exec_ms, >=, 300);
+	g_assert_true(g_file_get_contents(pidfile, &text, NULL, NULL));
+	grandchild = (pid_t)atoi(text);
+	g_assert_cmpint(grandchild, >, 1);
+	for (int i = 0; i < 100 && alive(grandchild); i++)
+		g_usleep(10000);
+	g_assert_false(alive(grandchild));
+}
+
+static void test_cancel(void)
+{
+	g_auto(outcome) o = { 0 };
+	vigil_exec_request req = { .root = root, .provider = "test", .type = "slow",
+				   .rsc_id = "r", .action = "monitor" };
+	GMainContext *ctx = g_main_context_new();
+	vigil_exec *e;
+
+	write_agent("slow", "sleep 60\n");
+	e = vigil_exec_start(&req, ctx, on_done, &o);
+	g_main_context_iteration(ctx, FALSE);
+	vigil_exec_cancel(e);
+	while (!o.done)
+		g_main_context_iteration(ctx, TRUE);
+	g_main_context_unref(ctx);
+	g_assert_cmpint(o.status, ==, VIGIL_EXEC_CANCELLED);
+}
+
+static void test_not_installed(void)
+{
+	static const char *const types[] = { "missing", "../../../bin/sh", ".hidden", "" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(types); i++) {
+		g_auto(outcome) o = { 0 };
+		vigil_exec_request req = { .provider = "test", .type = types[i], .rsc_id = "r",
+					   .action = "start" };
+
+		run(&req, &o);
+		g_assert_cmpint(o.status, ==, VIGIL_EXEC_NOT_INSTALLED);
+		g_assert_cmpint(o.rc, ==, VIGIL_OCF_ERR_INSTALLED);
+		g_assert_nonnull(o.exit_reason);
+	}
+}
+
+/* Debian's resource-agents, unchanged: start, monitor, stop, monitor. */
+static void test_heartbeat_dummy(void)
+{
+	static const struct { const char *action; int rc; } steps[] = {
+		{ "monitor", VIGIL_OCF_NOT_RUNNING }, { "start", VIGIL_OCF_SUCCESS },
+		{ "monitor", VIGIL_OCF_SUCCESS }, { "stop", VIGIL_OCF_SUCCESS },
+		{ "monitor", VIGIL_OCF_NOT_RUNNING },
+	};
+	g_autofree char *state = g_build_filename(root, "dummy.state", NULL);
+
+	if (!g_file_test("/usr/lib/ocf/resource.d/heartbeat/Dummy", G_FILE_TEST_IS_EXECUTABLE)) {
+		if (g_getenv("CI") != NULL)
+			g_error("ocf:heartbeat:Dummy is required under CI (resource-agents)");
+		g_test_skip("ocf:heartbeat:Dummy is not installed (Debian: resource-agents)");
+		return;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(steps); i++) {
+		g_auto(outcome) o = { 0 };
+		g_autoptr(GHashTable) params = table_new();
+		vigil_exec_request req = { .root = "/usr/lib/ocf", .provider = "heartbeat",
+					   .type = "Dummy", .rsc_id = "dummy1",
+					   .action = steps[i].action, .params = params };
+
+		put(params, "state", state);
+		run(&req, &o);
+		if (o.rc != steps[i].rc)
+			g_test_message("%s: rc %d, output:\n%s", steps[i].action, o.rc, o.output);
+		g_assert_cmpint(o.status, ==, VIGIL_EXEC_DONE);
+		g_assert_cmpint(o.rc, ==, steps[i].rc);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int r;
+
+	g_test_init(&argc, &argv, NULL);
+	root = g_dir_make_tmp("vigil-test-exec-XXXXXX", NULL);
+	g_assert_nonnull(root);
+	g_test_add_func("/exec/environment", test_environment);
+	g_test_add_func("/exec/return-codes", test_return_codes);
+	g_test_add_func("/exec/exit-reason", test_exit_reason);
+	g_test_add_func("/exec/timeout-kills-group", test_timeout_kills_group);
+	g_test_add_func("/exec/cancel", test_cancel);
+	g_test_add_func("/exec/not-installed", test_not_installed);
+	g_test_add_func("/exec/heartbeat-dummy", test_heartbeat_dummy);
+	r = g_test_run();
+	{
+		g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", root);
+
+		(void)!system(cmd);
+	}
+	g_free(root);
+	return r;
+}
