@@ -23,12 +23,30 @@ int vigil_cmd_config(int argc, char **argv);
 /* 'vigil simulate ...' */
 int vigil_cmd_simulate(int argc, char **argv);
 
+/* -f FILE before the command: the CIB file the configuration commands change (NULL: the
+ * running cluster's CIB) */
+extern const char *vigil_cib_file;
+
+/* 'vigil property|resource|stonith|node ...' (cmd-edit.c) */
+int vigil_cmd_property(int argc, char **argv);
+int vigil_cmd_resource(int argc, char **argv);
+int vigil_cmd_stonith(int argc, char **argv);
+int vigil_cmd_node(int argc, char **argv);
+
 /* 'vigil status ...' */
 int vigil_cmd_status(int argc, char **argv);
 
 /* Exit code for a failed request to the local vigild (-errno R), after printing why, in
  * one line starting with WHAT ("vigil status"). */
 int vigil_daemon_error(const char *what, int r);
+
+/* The running cluster's CIB, as the local vigild holds it, and its version: 0, or the exit
+ * code after a one-line message starting with WHAT (edit.c). */
+int vigil_live_query(const char *what, char **ret_text, vigil_cib_version *ret_version);
+/* TEXT's configuration replaces the cluster's if its CIB is still at version BASE: 0 (and
+ * the new version), or the exit code after a one-line message. */
+int vigil_live_replace(const char *what, const vigil_cib_version *base, const char *text,
+		       vigil_cib_version *ret_now);
 
 /* Prints the pcs-style listing of CIB to OUT. */
 void vigil_config_show(const vigil_cib *cib, FILE *out);

@@ -65,33 +65,6 @@ static int parse_args(const char *cmd, int argc, char **argv, config_args *a, bo
 	return 0;
 }
 
-/* The running cluster's CIB as the local vigild holds it, and its version. */
-static int query_live(const char *what, char **ret_text, vigil_cib_version *ret_version)
-{
-	g_autoptr(GVariant) reply = NULL;
-	vigil_cib_version v;
-	gboolean synced;
-	const char *text;
-	int r;
-
-	r = vigil_ipc_call(VIGIL_IPC_SERVICE, VIGIL_IPC_CIB_QUERY, NULL, 10000, &reply);
-	if (r == 0 && !g_variant_is_of_type(reply, G_VARIANT_TYPE("(tttbs)")))
-		r = -EPROTO;
-	if (r < 0) {
-		vigil_daemon_error(what, r);
-		return r;
-	}
-	g_variant_get(reply, "(tttb&s)", &v.admin_epoch, &v.epoch, &v.num_updates, &synced,
-		      &text);
-	if (!synced)
-		fprintf(stderr, "%s: note: this node is still taking the cluster's copy of the "
-			"CIB; what follows may be older.\n", what);
-	*ret_text = g_strdup(text);
-	if (ret_version != NULL)
-		*ret_version = v;
-	return 0;
-}
-
 /* Loads FILE, or the live CIB when FILE is NULL, printing load diagnostics. Returns 0,
  * -ECONNREFUSED when the live CIB cannot be had (already said), or the library's -errno. */
 static int load(const char *cmd, const char *file, vigil_cib **ret_cib)
@@ -104,7 +77,7 @@ static int load(const char *cmd, const char *file, vigil_cib **ret_cib)
 	if (file != NULL) {
 		r = vigil_cib_load_file(file, diags, ret_cib);
 	} else {
-		if (query_live(what, &text, NULL) < 0)
+		if (vigil_live_query(what, &text, NULL) != 0)
 			return -ECONNREFUSED;
 		r = vigil_cib_parse(text, strlen(text), LIVE_NAME, diags, ret_cib);
 	}
@@ -224,8 +197,10 @@ static int config_export(int argc, char **argv)
 		fprintf(stderr, "vigil config export: usage: vigil config export [FILE].\n");
 		return VIGIL_EXIT_USAGE;
 	}
-	if (query_live("vigil config export", &text, NULL) < 0)
-		return VIGIL_EXIT_UNAVAILABLE;
+	int rc = vigil_live_query("vigil config export", &text, NULL);
+
+	if (rc != 0)
+		return rc;
 	if (argc == 2) {
 		if (!g_file_set_contents(argv[1], text, -1, &err)) {
 			fprintf(stderr, "vigil config export: cannot write %s: %s.\n", argv[1],
@@ -276,9 +251,8 @@ static int config_import(int argc, char **argv)
 {
 	const char *what = "vigil config import";
 	g_autofree char *text = NULL, *live = NULL;
-	g_autoptr(GVariant) reply = NULL;
 	vigil_cib_version base, now;
-	int rc, r;
+	int rc;
 
 	if (argc != 2 || argv[1][0] == '-') {
 		fprintf(stderr, "%s: usage: vigil config import FILE.\n", what);
@@ -286,35 +260,14 @@ static int config_import(int argc, char **argv)
 	}
 	if ((rc = import_check(argv[1], &text)) != VIGIL_EXIT_OK)
 		return rc;
-	if (query_live(what, &live, &base) < 0)
-		return VIGIL_EXIT_UNAVAILABLE;
-	r = vigil_ipc_call(VIGIL_IPC_SERVICE, VIGIL_IPC_CIB_REPLACE,
-			   g_variant_new("(ttts)", base.admin_epoch, base.epoch, base.num_updates,
-					 text), 30000, &reply);
-	if (r == 0 && !g_variant_is_of_type(reply, G_VARIANT_TYPE("(ttt)")))
-		r = -EPROTO;
-	switch (r) {
-	case 0:
-		g_variant_get(reply, "(ttt)", &now.admin_epoch, &now.epoch, &now.num_updates);
-		printf("The cluster's configuration is now %s's (CIB version %" G_GUINT64_FORMAT
-		       ".%" G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT ").\n", argv[1],
-		       now.admin_epoch, now.epoch, now.num_updates);
-		return VIGIL_EXIT_OK;
-	case -ESTALE:
-		fprintf(stderr, "%s: the cluster's CIB changed while importing; nothing was "
-			"changed: run the command again.\n", what);
-		return VIGIL_EXIT_ERROR;
-	case -EAGAIN:
-		fprintf(stderr, "%s: the cluster is synchronizing its CIB after a membership "
-			"change; nothing was changed: run the command again in a moment.\n", what);
-		return VIGIL_EXIT_ERROR;
-	case -EINVAL:
-		fprintf(stderr, "%s: vigild refused %s as invalid; nothing was changed. Its log "
-			"says why.\n", what, argv[1]);
-		return VIGIL_EXIT_CONFIG;
-	default:
-		return vigil_daemon_error(what, r);
-	}
+	if ((rc = vigil_live_query(what, &live, &base)) != 0)
+		return rc;
+	if ((rc = vigil_live_replace(what, &base, text, &now)) != 0)
+		return rc;
+	printf("The cluster's configuration is now %s's (CIB version %" G_GUINT64_FORMAT ".%"
+	       G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT ").\n", argv[1], now.admin_epoch, now.epoch,
+	       now.num_updates);
+	return VIGIL_EXIT_OK;
 }
 
 int vigil_cmd_config(int argc, char **argv)

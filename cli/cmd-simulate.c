@@ -9,7 +9,7 @@
 
 
 #include "cli/cli.h"
-#include "cli/simulate.h"
+#include "cib/inject.h"
 #include "sched/sched.h"
 
 typedef struct sim_args {

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cluster/view.h"
 #include "ipc/ipc.h"
+#include "sched/sched.h"
 
 int vigil_daemon_error(const char *what, int r)
 {
@@ -73,6 +74,30 @@ static void print_view(const vigil_view *v, GString *out)
 	print_nodes(v, out);
 }
 
+/* The resources of the live CIB, where they run, as crm_mon lists them. */
+static void print_resources(GString *out)
+{
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GPtrArray) diags = vigil_diags_new();
+	g_autoptr(vigil_cib) cib = NULL;
+	g_autoptr(vigil_sched) s = NULL;
+	const char *text = NULL;
+
+	if (vigil_ipc_call(VIGIL_IPC_SERVICE, VIGIL_IPC_CIB_QUERY, NULL, 5000, &reply) < 0 ||
+	    !g_variant_is_of_type(reply, G_VARIANT_TYPE("(tttbs)")))
+		return;
+	g_variant_get(reply, "(tttb&s)", NULL, NULL, NULL, NULL, &text);
+	if (vigil_cib_parse(text, strlen(text), "the live CIB", diags, &cib) < 0)
+		return;
+	vigil_sched_unpack(cib, (int64_t)time(NULL), &s);
+	if (s->rscs->len == 0) {
+		g_string_append(out, "\nNo resources\n");
+		return;
+	}
+	g_string_append(out, "\nFull List of Resources:\n");
+	vigil_sched_format_resources(s, 1, out);
+}
+
 int vigil_cmd_status(int argc, char **argv)
 {
 	g_autoptr(GVariant) reply = NULL;
@@ -96,6 +121,7 @@ int vigil_cmd_status(int argc, char **argv)
 	if (r < 0)
 		return vigil_daemon_error("vigil status", r);
 	print_view(v, out);
+	print_resources(out);
 	fputs(out->str, stdout);
 	return VIGIL_EXIT_OK;
 }

@@ -10,7 +10,7 @@
 
 static void usage(FILE *out)
 {
-	fputs("Usage: vigil COMMAND [ARGS...]\n"
+	fputs("Usage: vigil [-f FILE] COMMAND [ARGS...]\n"
 	      "\n"
 	      "Commands:\n"
 	      "  config verify [-x FILE]   check a CIB file (or the live CIB), as crm_verify does\n"
@@ -19,7 +19,16 @@ static void usage(FILE *out)
 	      "  config export [FILE]      the running cluster's CIB, as XML\n"
 	      "  config import FILE        FILE's configuration replaces the cluster's\n"
 	      "  simulate -x FILE [-R|-S]  what the cluster would do, as crm_simulate shows it\n"
-	      "  status                    the running cluster: DC, quorum, nodes\n"
+	      "  status                    the running cluster: DC, quorum, nodes, resources\n"
+	      "  property set|unset|list   cluster properties (property set stonith-enabled=false)\n"
+	      "  resource create ID AGENT [NAME=VALUE...] [op ACTION NAME=VALUE...] [meta ...]\n"
+	      "           [--group G] [--disabled]; resource delete|enable|disable ID;\n"
+	      "           resource group add GROUP RSC...\n"
+	      "  stonith create ID AGENT [NAME=VALUE...]\n"
+	      "  node standby|unstandby NODE\n"
+	      "\n"
+	      "-f FILE: the configuration commands change FILE instead of the running cluster's\n"
+	      "CIB, as pcs -f does.\n"
 	      "  help                      this text\n"
 	      "\n"
 	      "Run 'vigil COMMAND --help' for a command's options.\n", out);
@@ -32,6 +41,10 @@ static const struct command {
 	{ "config", vigil_cmd_config },
 	{ "simulate", vigil_cmd_simulate },
 	{ "status", vigil_cmd_status },
+	{ "property", vigil_cmd_property },
+	{ "resource", vigil_cmd_resource },
+	{ "stonith", vigil_cmd_stonith },
+	{ "node", vigil_cmd_node },
 };
 
 int main(int argc, char **argv)
@@ -42,6 +55,12 @@ int main(int argc, char **argv)
 	 * status (lib/cib) keeps the arena glibc gives it: sharing one arena with the main
 	 * thread made both wait on its lock (a third slower at 32 x 2,000, bench/scheduler). */
 	mallopt(M_TOP_PAD, 4 << 20);
+	if (argc >= 3 && strcmp(argv[1], "-f") == 0) {
+		vigil_cib_file = argv[2];
+		argv[2] = argv[0];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return VIGIL_EXIT_USAGE;

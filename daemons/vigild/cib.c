@@ -19,9 +19,13 @@ static const char empty_cib[] =
 	"crm_feature_set=\"3.16.2\"><configuration><crm_config/><nodes/><resources/>"
 	"<constraints/></configuration><status/></cib>\n";
 
+/* A proposal waiting for the members' decision: a client's, answered over IPC, or the
+ * daemon's own, answered by a callback. */
 typedef struct pending {
 	qb_ipcs_connection_t *conn; /* a reference, until the reply */
 	int32_t ipc_id;
+	vigild_cib_decided_fn fn;
+	void *user;
 } pending;
 
 struct vigild_cib {
@@ -34,7 +38,8 @@ struct vigild_cib {
 
 static void pending_free(pending *p)
 {
-	qb_ipcs_connection_unref(p->conn);
+	if (p->conn != NULL)
+		qb_ipcs_connection_unref(p->conn);
 	g_free(p);
 }
 
@@ -82,6 +87,7 @@ static void adopt_cb(void *ctx, const char *data, size_t len, const vigil_cib_ve
 		d->cib->cib = g_steal_pointer(&cib);
 	}
 	qb_log(LOG_NOTICE, "CIB: now at version %s", ver);
+	vigild_ctl_cib_changed(d);
 }
 
 static void decided_cb(void *ctx, uint64_t request, int result)
@@ -93,9 +99,12 @@ static void decided_cb(void *ctx, uint64_t request, int result)
 	if (p == NULL)
 		return;
 	vigil_cibsync_current(d->cib->sync, NULL, &v);
-	vigil_ipc_reply(p->conn, p->ipc_id, result,
-			result == 0 ? g_variant_new("(ttt)", v.admin_epoch, v.epoch, v.num_updates)
-				    : NULL);
+	if (p->conn != NULL)
+		vigil_ipc_reply(p->conn, p->ipc_id, result,
+				result == 0 ? g_variant_new("(ttt)", v.admin_epoch, v.epoch,
+							    v.num_updates) : NULL);
+	else
+		p->fn(d, result, p->user);
 	g_hash_table_remove(d->cib->pending, &request);
 }
 
@@ -186,6 +195,50 @@ void vigild_cib_deliver(vigild *d, uint32_t sender, const void *msg, size_t len)
 		qb_log(LOG_WARNING, "ignored a malformed message from node %" PRIu32 ".", sender);
 }
 
+/* ---- for the rest of the daemon -------------------------------------------------------- */
+
+const vigil_cib *vigild_cib_current(vigild *d)
+{
+	return d->cib != NULL ? d->cib->cib : NULL;
+}
+
+bool vigild_cib_synced(vigild *d)
+{
+	return d->cib != NULL && d->cib->sync != NULL && vigil_cibsync_synced(d->cib->sync);
+}
+
+int vigild_cib_copy(vigild *d, vigil_cib **ret_cib)
+{
+	size_t len;
+	const char *data = vigil_cibsync_current(d->cib->sync, &len, NULL);
+
+	return parse(data, len, "the agreed CIB", ret_cib);
+}
+
+static void add_pending(vigild *d, uint64_t request, pending *p)
+{
+	g_hash_table_insert(d->cib->pending, g_memdup2(&request, sizeof(request)), p);
+}
+
+int vigild_cib_propose(vigild *d, const vigil_cib *next, vigild_cib_decided_fn fn, void *user)
+{
+	g_autofree char *text = NULL;
+	size_t len = 0;
+	uint64_t request;
+	pending *p;
+	int r;
+
+	if ((r = vigil_cib_to_xml(next, &text, &len)) < 0)
+		return r;
+	if ((r = vigil_cibsync_propose(d->cib->sync, text, len, &next->version, &request)) < 0)
+		return r;
+	p = g_new0(pending, 1);
+	p->fn = fn;
+	p->user = user;
+	add_pending(d, request, p);
+	return 0;
+}
+
 /* ---- from local clients --------------------------------------------------------------- */
 
 GVariant *vigild_cib_query(vigild *d)
@@ -238,6 +291,6 @@ int vigild_cib_replace(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVari
 	p->conn = c;
 	p->ipc_id = ipc_id;
 	qb_ipcs_connection_ref(c);
-	g_hash_table_insert(d->cib->pending, g_memdup2(&request, sizeof(request)), p);
+	add_pending(d, request, p);
 	return 0;
 }

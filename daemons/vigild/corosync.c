@@ -12,6 +12,7 @@
 #include <corosync/quorum.h>
 #include <qb/qblog.h>
 
+#include "cluster/wire.h"
 #include "daemons/vigild/vigild.h"
 
 struct vigild_corosync {
@@ -64,12 +65,36 @@ static void cpg_confchg(cpg_handle_t h, const struct cpg_name *group,
 	vigil_view_set_group(d->view, ids, n_members);
 	view_changed(d);
 	vigild_cib_membership(d, ids, n_members);
+	vigild_ctl_membership(d);
+	vigild_exec_membership(d);
+	vigild_ctl_trigger(d, "the membership changed");
 }
 
 static void cpg_deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodeid,
 			uint32_t pid, void *msg, size_t len)
 {
-	vigild_cib_deliver(daemon_of_cpg(h), nodeid, msg, len);
+	vigild *d = daemon_of_cpg(h);
+	vigil_wire_msg m;
+
+	if (vigil_wire_decode(msg, len, &m) < 0) {
+		qb_log(LOG_WARNING, "ignored a malformed message from node %" PRIu32 ".", nodeid);
+		return;
+	}
+	switch (m.type) {
+	case VIGIL_WIRE_ACTION:
+		vigild_exec_action(d, &m.op);
+		break;
+	case VIGIL_WIRE_RESULT:
+		m.op.target = nodeid; /* who ran it: the sender, whatever it says */
+		vigild_ctl_result(d, &m.op);
+		break;
+	case VIGIL_WIRE_JOINED:
+		vigild_ctl_joined(d, nodeid, m.flags);
+		break;
+	default:
+		vigild_cib_deliver(d, nodeid, msg, len);
+		break;
+	}
 }
 
 /* Sends what waits in the outbox, in order, until corosync asks to wait. */
@@ -126,6 +151,7 @@ static void quorum_notify(quorum_handle_t h, uint32_t quorate, struct quorum_rin
 	d = (vigild *)ctx;
 	vigil_view_set_quorum(d->view, members, n, quorate != 0, ring.seq);
 	view_changed(d);
+	vigild_ctl_trigger(d, "quorum changed");
 }
 
 /* After dispatching WHAT: whether to keep watching; stops the daemon when corosync went. */

@@ -7,7 +7,9 @@
 #include <glib.h>
 #include <qb/qbipcs.h>
 
+#include "cib/cib.h"
 #include "cluster/view.h"
+#include "cluster/wire.h"
 
 typedef struct vigild {
 	GMainLoop *loop;
@@ -19,6 +21,8 @@ typedef struct vigild {
 	struct vigild_corosync *cs;
 	struct vigild_ipc *ipc;
 	struct vigild_cib *cib;
+	struct vigild_exec *exec;
+	struct vigild_ctl *ctl;
 } vigild;
 
 /* Stops the daemon with CODE (0, or 1 after a fatal error already logged). */
@@ -41,9 +45,39 @@ void vigild_cib_membership(vigild *d, const uint32_t *members, size_t n);
 void vigild_cib_deliver(vigild *d, uint32_t sender, const void *msg, size_t len);
 /* "(tttbs)": version, whether this node holds the agreed copy, the CIB. */
 GVariant *vigild_cib_query(vigild *d);
+/* The agreed CIB, parsed (NULL if it does not parse); a copy of it to change. */
+const vigil_cib *vigild_cib_current(vigild *d);
+bool vigild_cib_synced(vigild *d);
+int vigild_cib_copy(vigild *d, vigil_cib **ret_cib);
+/* Proposes NEXT (its version already advanced) as the change of the agreed CIB; FN gets
+ * the members' decision (0, -ESTALE, -EAGAIN). 0 when proposed, else -errno. */
+typedef void (*vigild_cib_decided_fn)(vigild *d, int result, void *user);
+int vigild_cib_propose(vigild *d, const vigil_cib *next, vigild_cib_decided_fn fn, void *user);
 /* A client's "(ttts)" replacement; 0 when proposed (the reply follows), else -errno. */
 int vigild_cib_replace(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVariant *args);
 
 /* ipc-server.c: the local IPC service 'vigil' and vigil-mon talk to. */
 int vigild_ipc_start(vigild *d);
 void vigild_ipc_stop(vigild *d);
+
+/* executor.c: runs the actions sent to this node, and recurring monitors. */
+void vigild_exec_start(vigild *d);
+void vigild_exec_stop(vigild *d);
+void vigild_exec_action(vigild *d, const vigil_wire_op *op);
+/* After a membership change: re-sends this node's last results if the DC changed, then
+ * says it has joined. */
+void vigild_exec_membership(vigild *d);
+
+/* controller.c: on the DC, plans with the scheduler and has the nodes carry it out. */
+void vigild_ctl_start(vigild *d);
+void vigild_ctl_stop(vigild *d);
+/* Something the plan depends on changed (WHY, for the log): plan again soon. */
+void vigild_ctl_trigger(vigild *d, const char *why);
+/* The agreed CIB changed. */
+void vigild_ctl_cib_changed(vigild *d);
+/* The group's membership changed (before the members say they joined). */
+void vigild_ctl_membership(vigild *d);
+/* NODEID has joined: it re-sent what the DC must know; FLAGS VIGIL_JOINED_*. */
+void vigild_ctl_joined(vigild *d, uint32_t nodeid, uint32_t flags);
+/* A node reported how an action ended. */
+void vigild_ctl_result(vigild *d, const vigil_wire_op *op);

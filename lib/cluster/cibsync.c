@@ -210,6 +210,7 @@ int vigil_cibsync_deliver(vigil_cibsync *s, uint32_t sender, const uint8_t *buf,
 	case VIGIL_WIRE_CIB_OFFER: on_offer(s, sender, &m); break;
 	case VIGIL_WIRE_CIB_FULL: on_full(s, sender, &m); break;
 	case VIGIL_WIRE_CIB_UPDATE: on_update(s, sender, &m); break;
+	default: break; /* not the CIB's: the daemon routes those elsewhere */
 	}
 	return 0;
 }

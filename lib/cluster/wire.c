@@ -10,6 +10,8 @@
 #define OFFER_LEN ID_LEN
 #define FULL_FIXED (ID_LEN + 4)
 #define UPDATE_FIXED (ID_LEN + 3 * 8 + 8 + 4)
+/* an ACTION or RESULT: the numbers, then three strings (each at least its length and NUL) */
+#define OP_NUMBERS (4 * 4 + 8 + 3 * 4)
 
 void vigil_cib_id_of(const char *data, size_t len, const vigil_cib_version *v,
 		     vigil_cib_id *ret_id)
@@ -100,14 +102,88 @@ static const uint8_t *get_id(const uint8_t *p, vigil_cib_id *id)
 
 /* ---- messages ------------------------------------------------------------------------- */
 
+static const char *op_str(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+static size_t op_len(const vigil_wire_op *op)
+{
+	return OP_NUMBERS + 3 * 4 + strlen(op_str(op->rsc)) + 1 + strlen(op_str(op->task)) + 1 +
+	       strlen(op_str(op->reason)) + 1;
+}
+
 static size_t payload_len(const vigil_wire_msg *m)
 {
 	switch (m->type) {
 	case VIGIL_WIRE_CIB_OFFER: return OFFER_LEN;
 	case VIGIL_WIRE_CIB_FULL: return FULL_FIXED + m->len;
 	case VIGIL_WIRE_CIB_UPDATE: return UPDATE_FIXED + m->len;
+	case VIGIL_WIRE_ACTION: case VIGIL_WIRE_RESULT: return op_len(&m->op);
+	case VIGIL_WIRE_JOINED: return 4;
 	}
 	g_assert_not_reached();
+}
+
+static uint8_t *put_str(uint8_t *p, const char *s)
+{
+	size_t n = strlen(op_str(s)) + 1;
+
+	p = put_u32(p, (uint32_t)n);
+	memcpy(p, op_str(s), n);
+	return p + n;
+}
+
+static void put_op(uint8_t *p, const vigil_wire_op *op)
+{
+	p = put_u32(p, op->transition);
+	p = put_u32(p, op->action);
+	p = put_u32(p, op->target);
+	p = put_u32(p, op->timeout_ms);
+	p = put_u64(p, op->interval_ms);
+	p = put_u32(p, (uint32_t)op->rc);
+	p = put_u32(p, op->status);
+	p = put_u32(p, op->exec_ms);
+	p = put_str(p, op->rsc);
+	p = put_str(p, op->task);
+	put_str(p, op->reason);
+}
+
+/* A string at *P (before END): its length, its bytes, one NUL at their end. */
+static const char *get_str(const uint8_t **p, const uint8_t *end)
+{
+	const uint8_t *s;
+	uint32_t n;
+
+	if (end - *p < 4)
+		return NULL;
+	n = get_u32(*p);
+	s = *p + 4;
+	if (n == 0 || (size_t)(end - s) < n || s[n - 1] != '\0' || memchr(s, '\0', n) != s + n - 1)
+		return NULL;
+	*p = s + n;
+	return (const char *)s;
+}
+
+static int get_op(const uint8_t *p, const uint8_t *end, vigil_wire_op *op)
+{
+	if (end - p < OP_NUMBERS)
+		return -EPROTO;
+	op->transition = get_u32(p);
+	op->action = get_u32(p + 4);
+	op->target = get_u32(p + 8);
+	op->timeout_ms = get_u32(p + 12);
+	op->interval_ms = get_u64(p + 16);
+	op->rc = (int32_t)get_u32(p + 24);
+	op->status = get_u32(p + 28);
+	op->exec_ms = get_u32(p + 32);
+	p += OP_NUMBERS;
+	op->rsc = get_str(&p, end);
+	op->task = op->rsc != NULL ? get_str(&p, end) : NULL;
+	op->reason = op->task != NULL ? get_str(&p, end) : NULL;
+	if (op->reason == NULL || p != end || op->rsc[0] == '\0' || op->task[0] == '\0')
+		return -EPROTO;
+	return 0;
 }
 
 uint8_t *vigil_wire_encode(const vigil_wire_msg *m, size_t *ret_len)
@@ -122,6 +198,16 @@ uint8_t *vigil_wire_encode(const vigil_wire_msg *m, size_t *ret_len)
 	p = put_u16(p, (uint16_t)m->type);
 	p = put_u32(p, (uint32_t)plen);
 	p = put_u32(p, 0);
+	if (m->type == VIGIL_WIRE_JOINED) {
+		put_u32(p, m->flags);
+		*ret_len = VIGIL_WIRE_HEADER + plen;
+		return buf;
+	}
+	if (m->type == VIGIL_WIRE_ACTION || m->type == VIGIL_WIRE_RESULT) {
+		put_op(p, &m->op);
+		*ret_len = VIGIL_WIRE_HEADER + plen;
+		return buf;
+	}
 	p = put_id(p, &m->id);
 	if (m->type == VIGIL_WIRE_CIB_UPDATE) {
 		p = put_u64(p, m->new_version.admin_epoch);
@@ -150,6 +236,19 @@ int vigil_wire_decode(const uint8_t *buf, size_t len, vigil_wire_msg *ret_msg)
 	plen = get_u32(buf + 8);
 	if (plen != len - VIGIL_WIRE_HEADER)
 		return -EPROTO;
+	if (m.type == VIGIL_WIRE_JOINED) {
+		if (plen != 4)
+			return -EPROTO;
+		m.flags = get_u32(buf + VIGIL_WIRE_HEADER);
+		*ret_msg = m;
+		return 0;
+	}
+	if (m.type == VIGIL_WIRE_ACTION || m.type == VIGIL_WIRE_RESULT) {
+		if (get_op(buf + VIGIL_WIRE_HEADER, buf + len, &m.op) < 0)
+			return -EPROTO;
+		*ret_msg = m;
+		return 0;
+	}
 	switch (m.type) {
 	case VIGIL_WIRE_CIB_OFFER: fixed = OFFER_LEN; break;
 	case VIGIL_WIRE_CIB_FULL: fixed = FULL_FIXED; break;

@@ -25,7 +25,32 @@ typedef enum vigil_wire_type {
 	VIGIL_WIRE_CIB_FULL = 2,
 	/* a change: the CIB that replaces BASE, if BASE is still what everyone holds */
 	VIGIL_WIRE_CIB_UPDATE = 3,
+	/* from the DC to the node that must run it: one action of a transition */
+	VIGIL_WIRE_ACTION = 4,
+	/* from the node that ran it, to all: how an action ended */
+	VIGIL_WIRE_RESULT = 5,
+	/* from every member after a membership change, once it has re-sent what the DC must
+	 * know: "I am here"; flags VIGIL_JOINED_FRESH */
+	VIGIL_WIRE_JOINED = 6,
 } vigil_wire_type;
+
+/* JOINED: this vigild has run nothing yet (it just started): its node's history is stale */
+#define VIGIL_JOINED_FRESH 1u
+
+/* ACTION and RESULT: one resource action. Strings travel as u32 length (with the NUL) and
+ * bytes ending in their only NUL, so the decoded pointers are C strings. */
+typedef struct vigil_wire_op {
+	uint32_t transition;   /* the DC's number for the transition */
+	uint32_t action;       /* the action's number in it */
+	uint32_t target;       /* the node id that runs it */
+	uint32_t timeout_ms;
+	uint64_t interval_ms;
+	int32_t rc;            /* RESULT: the OCF code */
+	uint32_t status;       /* RESULT: vigil_exec_status */
+	uint32_t exec_ms;      /* RESULT */
+	const char *rsc, *task;
+	const char *reason;    /* RESULT: the exit reason, "" if none */
+} vigil_wire_op;
 
 /* The identity of one CIB copy: its version and the SHA-256 of its bytes. */
 typedef struct vigil_cib_id {
@@ -40,6 +65,8 @@ typedef struct vigil_wire_msg {
 	uint64_t request;    /* UPDATE: the sender's number for the request */
 	const char *data;    /* FULL, UPDATE: the CIB's bytes (into the decoded buffer) */
 	size_t len;
+	vigil_wire_op op;    /* ACTION, RESULT */
+	uint32_t flags;      /* JOINED */
 } vigil_wire_msg;
 
 /* The identity of the CIB in DATA, LEN with version V. */

@@ -217,6 +217,11 @@ void vigil_sched_format_status(const vigil_sched *s, GString *out)
 {
 	format_nodes(s, out);
 	g_string_append(out, "\n  * Full List of Resources:\n");
+	vigil_sched_format_resources(s, 2, out);
+}
+
+void vigil_sched_format_resources(const vigil_sched *s, int depth, GString *out)
+{
 	for (guint i = 0; i < s->rscs->len; i++) {
 		const vigil_srsc *r = g_ptr_array_index(s->rscs, i);
 
@@ -225,10 +230,10 @@ void vigil_sched_format_status(const vigil_sched *s, GString *out)
 			 * whose only active members are unmanaged on offline nodes is left out */
 			if (r->running_on->len == 0 && group_partly_active(r))
 				continue;
-			format_group(r, 2, out);
+			format_group(r, depth, out);
 		}
 		else if (!r->orphan || r->running_on->len > 0)
-			format_primitive(r, 2, out);
+			format_primitive(r, depth, out);
 	}
 }
 

@@ -17,6 +17,8 @@
 #   corosync_start I             corosync on node I; corosync_wait_quorate I waits for it
 #   link_down I / link_up I      cut or restore node I's link to the others
 #   node_kill I                  everything node I runs, killed by pid (SIGKILL)
+#
+# VIGIL_KEEP_CLUSTER_LOGS=DIR keeps each node's logs (vigild, corosync) in DIR/nodeI.
 
 cluster_nodes=0
 cluster_id=""
@@ -56,6 +58,11 @@ cluster_cleanup() {
 	done
 	for i in $(seq "$cluster_nodes"); do
 		ip netns del "$(ns_node "$i")" 2>/dev/null
+		if [ -n "${VIGIL_KEEP_CLUSTER_LOGS:-}" ]; then
+			mkdir -p "$VIGIL_KEEP_CLUSTER_LOGS/node$i"
+			cp "$(node_dir "$i")"/*.log "$(node_dir "$i")"/run/corosync.log \
+				"$VIGIL_KEEP_CLUSTER_LOGS/node$i/" 2>/dev/null
+		fi
 	done
 	[ -n "$cluster_id" ] && ip netns del "$(ns_hub)" 2>/dev/null
 	rm -rf "$tmp"
@@ -108,7 +115,8 @@ cluster_create() {
 	ip -n "$(ns_hub)" link set lo up
 	for i in $(seq "$n"); do
 		d=$(node_dir "$i")
-		mkdir -p "$d/run" "$d/corosync" "$d/vigil" "$d/etc"
+		# run/resource-agents: what systemd-tmpfiles makes at boot for the OCF agents
+		mkdir -p "$d/run/resource-agents" "$d/corosync" "$d/vigil" "$d/etc"
 		cluster_corosync_conf "$n" "$two" > "$d/etc/corosync.conf"
 		ip netns add "$(ns_node "$i")" || bail "cannot create network namespace $(ns_node "$i")"
 		ip link add eth0 netns "$(ns_node "$i")" type veth peer name "v$i" \
@@ -189,9 +197,9 @@ wait_for() {
 # --- vigild on the nodes, and TAP test points -------------------------------------------
 VIGILD=${VIGILD:-$top_builddir/daemons/vigild/vigild}
 declare -a vigild_pid
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
+tap_n=0
+ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+not_ok() { tap_n=$((tap_n + 1)); echo "not ok $tap_n - $*"; }
 check() { # check DESCRIPTION CMD...: one test point
 	local what=$1
 	shift

@@ -418,6 +418,41 @@ static void test_wire_round_trip(void)
 	g_assert_cmpmem(out.data, out.len, "<cib/>", 6);
 }
 
+static void test_wire_op_round_trip(void)
+{
+	vigil_wire_msg in = { .type = VIGIL_WIRE_RESULT,
+			      .op = { .transition = 7, .action = 12, .target = 3, .timeout_ms = 20000,
+				      .interval_ms = 30000, .rc = 7, .status = 2, .exec_ms = 15,
+				      .rsc = "vip", .task = "monitor", .reason = "gone" } };
+	vigil_wire_msg out;
+	g_autofree uint8_t *buf = NULL;
+	size_t len;
+
+	buf = vigil_wire_encode(&in, &len);
+	g_assert_cmpint(vigil_wire_decode(buf, len, &out), ==, 0);
+	g_assert_cmpint(out.type, ==, VIGIL_WIRE_RESULT);
+	g_assert_cmpuint(out.op.transition, ==, 7);
+	g_assert_cmpuint(out.op.action, ==, 12);
+	g_assert_cmpuint(out.op.target, ==, 3);
+	g_assert_cmpuint(out.op.timeout_ms, ==, 20000);
+	g_assert_cmpuint(out.op.interval_ms, ==, 30000);
+	g_assert_cmpint(out.op.rc, ==, 7);
+	g_assert_cmpuint(out.op.status, ==, 2);
+	g_assert_cmpuint(out.op.exec_ms, ==, 15);
+	g_assert_cmpstr(out.op.rsc, ==, "vip");
+	g_assert_cmpstr(out.op.task, ==, "monitor");
+	g_assert_cmpstr(out.op.reason, ==, "gone");
+	for (size_t cut = 0; cut < len; cut++)
+		g_assert_cmpint(vigil_wire_decode(buf, cut, &out), ==, -EPROTO);
+	/* a string whose NUL is not its last byte */
+	buf[len - 1] = 'x';
+	g_assert_cmpint(vigil_wire_decode(buf, len, &out), ==, -EPROTO);
+	in.op.rsc = ""; /* an action names its resource */
+	g_clear_pointer(&buf, g_free);
+	buf = vigil_wire_encode(&in, &len);
+	g_assert_cmpint(vigil_wire_decode(buf, len, &out), ==, -EPROTO);
+}
+
 static void test_wire_refuses_malformed(void)
 {
 	vigil_wire_msg m = { .type = VIGIL_WIRE_CIB_FULL, .data = "<cib/>", .len = 6 };
@@ -461,5 +496,6 @@ int main(int argc, char **argv)
 			test_full_with_wrong_bytes_refused);
 	g_test_add_func("/wire/round-trip", test_wire_round_trip);
 	g_test_add_func("/wire/refuses-malformed", test_wire_refuses_malformed);
+	g_test_add_func("/wire/op-round-trip", test_wire_op_round_trip);
 	return g_test_run();
 }

@@ -1,6 +1,7 @@
-/* What-ifs for 'vigil simulate': changes to a CIB's node states, node attributes and
- * operation history, the way crm_simulate's injections make them, so that the scheduler
- * sees the cluster as it would be. Also records a simulated transition's results, for the
+/* Changes to a CIB's node states, node attributes and operation history, the way the
+ * cluster (and crm_simulate's injections) make them, so that the scheduler sees the cluster
+ * as it is or would be: vigil simulate's what-ifs and simulated results, and the real
+ * results vigild's controller records. Also records a simulated transition's results, for the
  * revised status. Works on the CIB structs in place: a big status section is neither
  * written out nor read again. */
 #include "config.h"
@@ -11,7 +12,7 @@
 
 #include "cib/cib-private.h"
 #include "common/arena.h"
-#include "cli/simulate.h"
+#include "cib/inject.h"
 
 /* One node's histories by resource id, the first of each: open addressing in a table sized
  * for them all at once. Recording a transition looks up a history per action, but indexes
@@ -455,23 +456,31 @@ int vigil_inject_op(vigil_inject *in, const char *rsc, const char *task, uint64_
 	return 0;
 }
 
-int vigil_inject_fenced(vigil_inject *in, const char *uname)
+int vigil_inject_forget(vigil_inject *in, const char *uname)
 {
 	inject_node *n;
-	int r = vigil_inject_node(in, uname, VIGIL_INJECT_DOWN);
+	int r = node_state(in, uname, &n);
 
 	if (r < 0)
 		return r;
-	node_state(in, uname, &n);
-	/* a fenced node runs nothing any more: its history is gone (kept here until the end,
-	 * for whoever still points at it), and so is what was indexed of it */
+	/* its history is gone (kept here until the end, for whoever still points at it), and
+	 * so is what was indexed of it */
 	while (n->st->lrm_rscs->len > 0)
 		g_ptr_array_add(in->forgotten, g_ptr_array_steal_index(n->st->lrm_rscs,
 								       n->st->lrm_rscs->len - 1));
-	memset(n->histories.slots, 0, n->histories.size * sizeof(*n->histories.slots));
+	if (n->histories.slots != NULL)
+		memset(n->histories.slots, 0, n->histories.size * sizeof(*n->histories.slots));
 	n->histories.held = 0;
 	g_hash_table_remove_all(n->calls);
 	return 0;
+}
+
+int vigil_inject_fenced(vigil_inject *in, const char *uname)
+{
+	int r = vigil_inject_node(in, uname, VIGIL_INJECT_DOWN);
+
+	/* a fenced node runs nothing any more */
+	return r < 0 ? r : vigil_inject_forget(in, uname);
 }
 
 int vigil_inject_quorum(vigil_inject *in, bool quorum)

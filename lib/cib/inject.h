@@ -1,4 +1,7 @@
-/* 'vigil simulate': what-if injections into a CIB (simulate-inject.c). */
+/* Changes to a CIB's status, made in place, the way the cluster records them: node states,
+ * node attributes, operation results, fencing, quorum. 'vigil simulate' uses them for its
+ * what-ifs and to record a simulated transition; vigild's controller records real results
+ * with them. */
 #pragma once
 
 #include <stdbool.h>
@@ -30,6 +33,9 @@ int vigil_inject_node_attr(vigil_inject *in, const char *uname, const char *name
  * fail-count, as the cluster would. */
 int vigil_inject_op(vigil_inject *in, const char *rsc, const char *task, uint64_t interval_ms,
 		    const char *uname, int rc, int64_t now, const char *digest);
+/* UNAME's operation history is forgotten (its executor restarted and knows nothing: probes
+ * find out what runs there). */
+int vigil_inject_forget(vigil_inject *in, const char *uname);
 /* UNAME was fenced: down, and nothing runs there. */
 int vigil_inject_fenced(vigil_inject *in, const char *uname);
 int vigil_inject_quorum(vigil_inject *in, bool quorum);

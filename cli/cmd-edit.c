@@ -1,0 +1,545 @@
+/* pcs's configuration commands with 'vigil' for 'pcs': property, resource, stonith, node.
+ * Each works on the running cluster's CIB, or on a file with -f FILE. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <libxml/tree.h>
+
+#include "cli/agent.h"
+#include "cli/cli.h"
+#include "cli/edit.h"
+#include "common/duration.h"
+
+#define X(s) ((const xmlChar *)(s))
+
+const char *vigil_cib_file;
+
+/* The cluster options Pacemaker 2.1 knows; another name needs --force. */
+static const char *const known_properties[] = {
+	"batch-limit", "cluster-delay", "cluster-infrastructure", "cluster-ipc-limit",
+	"cluster-name", "cluster-recheck-interval", "concurrent-fencing", "dc-deadtime",
+	"dc-version", "election-timeout", "enable-acl", "enable-startup-probes", "fence-reaction",
+	"have-watchdog", "join-finalization-timeout", "join-integration-timeout",
+	"last-lrm-refresh", "load-threshold", "maintenance-mode", "migration-limit",
+	"no-quorum-policy", "node-action-limit", "node-health-base", "node-health-green",
+	"node-health-red", "node-health-strategy", "node-health-yellow", "pe-error-series-max",
+	"pe-input-series-max", "pe-warn-series-max", "placement-strategy",
+	"priority-fencing-delay", "remove-after-stop", "shutdown-escalation", "shutdown-lock",
+	"shutdown-lock-limit", "start-failure-is-fatal", "startup-fencing", "stonith-action",
+	"stonith-enabled", "stonith-max-attempts", "stonith-timeout", "stonith-watchdog-timeout",
+	"stop-all-resources", "stop-orphan-actions", "stop-orphan-resources", "symmetric-cluster",
+	"transition-delay", NULL,
+};
+
+static bool has_flag(int *argc, char **argv, const char *flag)
+{
+	for (int i = 1; i < *argc; i++)
+		if (strcmp(argv[i], flag) == 0) {
+			memmove(&argv[i], &argv[i + 1], (size_t)(*argc - i) * sizeof(*argv));
+			(*argc)--;
+			return true;
+		}
+	return false;
+}
+
+/* "--name VALUE" or "--name=VALUE", taken out of ARGV. */
+static char *take_option(int *argc, char **argv, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (int i = 1; i < *argc; i++) {
+		char *v = NULL;
+		int drop = 0;
+
+		if (strcmp(argv[i], name) == 0 && i + 1 < *argc) {
+			v = g_strdup(argv[i + 1]);
+			drop = 2;
+		} else if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') {
+			v = g_strdup(argv[i] + n + 1);
+			drop = 1;
+		}
+		if (v != NULL) {
+			memmove(&argv[i], &argv[i + drop], (size_t)(*argc - i - drop + 1) *
+				sizeof(*argv));
+			*argc -= drop;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+static int finish(edit_session *s, int rc, const char *done)
+{
+	if (rc == 0)
+		rc = edit_commit(s);
+	if (rc == 0 && done != NULL)
+		printf("%s\n", done);
+	edit_close(s);
+	return rc;
+}
+
+/* ---- property ------------------------------------------------------------------------- */
+
+static int property_set(int argc, char **argv, bool unset)
+{
+	const char *what = unset ? "vigil property unset" : "vigil property set";
+	bool force = has_flag(&argc, argv, "--force");
+	edit_session s;
+	xmlNode *set;
+	int rc;
+
+	if (argc < 2) {
+		fprintf(stderr, "%s: give %s.\n", what, unset ? "NAME..." : "NAME=VALUE...");
+		return VIGIL_EXIT_USAGE;
+	}
+	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
+		return rc;
+	set = edit_child(edit_section(&s, "crm_config"), "cluster_property_set", false);
+	if (set == NULL) {
+		set = xmlNewChild(edit_section(&s, "crm_config"), NULL, X("cluster_property_set"),
+				  NULL);
+		xmlNewProp(set, X("id"), X("cib-bootstrap-options"));
+	}
+	for (int i = 1; i < argc && rc == 0; i++) {
+		g_autofree char *name = NULL, *value = NULL;
+
+		if (unset) {
+			name = g_strdup(argv[i]);
+		} else if (!edit_split_nv(what, argv[i], &name, &value)) {
+			rc = VIGIL_EXIT_USAGE;
+			break;
+		}
+		if (!force && !g_strv_contains(known_properties, name)) {
+			fprintf(stderr, "%s: '%s' is not a cluster property Pacemaker knows; check the "
+				"spelling, or use --force.\n", what, name);
+			rc = VIGIL_EXIT_USAGE;
+		} else if (!edit_nvpair(set, name, value) && unset) {
+			fprintf(stderr, "%s: property '%s' is not set.\n", what, name);
+			rc = VIGIL_EXIT_USAGE;
+		}
+	}
+	return finish(&s, rc, NULL);
+}
+
+static int property_list(void)
+{
+	edit_session s;
+	int rc = edit_open(&s, "vigil property", vigil_cib_file);
+
+	if (rc != 0)
+		return rc;
+	printf("Cluster Properties:\n");
+	for (guint i = 0; i < s.cib->crm_config->len; i++) {
+		const vigil_nvset *set = g_ptr_array_index(s.cib->crm_config, i);
+
+		for (guint j = 0; j < set->nvpairs->len; j++) {
+			const vigil_nvpair *p = g_ptr_array_index(set->nvpairs, j);
+
+			printf(" %s: %s\n", p->name != NULL ? p->name : "?",
+			       p->value != NULL ? p->value : "");
+		}
+	}
+	edit_close(&s);
+	return VIGIL_EXIT_OK;
+}
+
+int vigil_cmd_property(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "list") == 0 || strcmp(argv[1], "config") == 0)
+		return property_list();
+	if (strcmp(argv[1], "set") == 0)
+		return property_set(argc - 1, argv + 1, false);
+	if (strcmp(argv[1], "unset") == 0)
+		return property_set(argc - 1, argv + 1, true);
+	fprintf(stderr, "vigil property: unknown subcommand '%s'; use set, unset or list.\n",
+		argv[1]);
+	return VIGIL_EXIT_USAGE;
+}
+
+/* ---- resource create / stonith create ------------------------------------------------- */
+
+/* The <op> for "ACTION NAME=VALUE..." at ARGV[*I...]: pcs's id "RSC-ACTION-interval-IV". */
+static int add_op(const char *what, xmlNode *prim, const char *rsc, int argc, char **argv,
+		  int *i)
+{
+	xmlNode *ops = edit_child(prim, "operations", true);
+	const char *action = argv[(*i)++];
+	g_autofree char *interval = g_strdup("0s"), *id = NULL;
+	xmlNode *op = xmlNewChild(ops, NULL, X("op"), NULL);
+
+	for (; *i < argc && strchr(argv[*i], '=') != NULL; (*i)++) {
+		g_autofree char *name = NULL, *value = NULL;
+		uint64_t ms;
+
+		if (!edit_split_nv(what, argv[*i], &name, &value))
+			return VIGIL_EXIT_USAGE;
+		if ((strcmp(name, "interval") == 0 || strcmp(name, "timeout") == 0) &&
+		    vigil_duration_parse_ms(value, &ms) < 0) {
+			fprintf(stderr, "%s: op %s %s=%s is not a duration (30s, 2min, 1h...).\n",
+				what, action, name, value);
+			return VIGIL_EXIT_USAGE;
+		}
+		if (strcmp(name, "interval") == 0) {
+			g_free(interval);
+			interval = g_strdup(value);
+		} else {
+			xmlNewProp(op, X(name), X(value));
+		}
+	}
+	id = g_strdup_printf("%s-%s-interval-%s", rsc, action, interval);
+	xmlNewProp(op, X("id"), X(id));
+	xmlNewProp(op, X("name"), X(action));
+	xmlNewProp(op, X("interval"), X(interval));
+	return 0;
+}
+
+/* Checks the instance attributes of PRIM against the agent's meta-data. */
+static int check_params(const char *what, const agent_name *a, xmlNode *prim, bool force)
+{
+	g_autoptr(GPtrArray) params = agent_params(a);
+	xmlNode *ia = edit_child(prim, "instance_attributes", false);
+	int rc = 0;
+
+	if (params == NULL || force)
+		return 0;
+	for (xmlNode *p = ia != NULL ? ia->children : NULL; p != NULL; p = p->next) {
+		xmlChar *name = xmlGetProp(p, X("name"));
+		bool known = false;
+
+		for (guint i = 0; i < params->len; i++)
+			known |= g_strcmp0(((agent_param *)params->pdata[i])->name,
+					   (const char *)name) == 0;
+		if (!known) {
+			fprintf(stderr, "%s: %s:%s:%s has no parameter '%s'; 'vigil resource describe "
+				"%s:%s:%s' lists them (or use --force).\n", what, a->class_,
+				a->provider, a->type, name, a->class_, a->provider, a->type);
+			rc = VIGIL_EXIT_USAGE;
+		}
+		xmlFree(name);
+	}
+	for (guint i = 0; i < params->len; i++) {
+		const agent_param *p = params->pdata[i];
+		bool given = false;
+
+		for (xmlNode *n = ia != NULL ? ia->children : NULL; n != NULL && p->required;
+		     n = n->next) {
+			xmlChar *name = xmlGetProp(n, X("name"));
+
+			given |= g_strcmp0((const char *)name, p->name) == 0;
+			xmlFree(name);
+		}
+		if (p->required && !given) {
+			fprintf(stderr, "%s: %s:%s:%s requires the parameter '%s'; add %s=VALUE.\n",
+				what, a->class_, a->provider, a->type, p->name, p->name);
+			rc = VIGIL_EXIT_USAGE;
+		}
+	}
+	return rc;
+}
+
+static int create(int argc, char **argv, bool stonith)
+{
+	const char *what = stonith ? "vigil stonith create" : "vigil resource create";
+	bool force = has_flag(&argc, argv, "--force");
+	bool disabled = has_flag(&argc, argv, "--disabled");
+	g_autofree char *group = take_option(&argc, argv, "--group");
+	g_autofree char *spec = NULL;
+	g_auto(agent_name) a = { 0 };
+	const char *id;
+	edit_session s;
+	xmlNode *prim, *parent;
+	int rc, i;
+
+	if (argc < 3) {
+		fprintf(stderr, "%s: usage: %s ID %s [NAME=VALUE...] [op ACTION NAME=VALUE...] "
+			"[meta NAME=VALUE...]%s.\n", what, what, stonith ? "AGENT" : "AGENT",
+			stonith ? "" : " [--group GROUP] [--disabled]");
+		return VIGIL_EXIT_USAGE;
+	}
+	id = argv[1];
+	spec = stonith && strchr(argv[2], ':') == NULL ? g_strconcat("stonith:", argv[2], NULL) :
+							 g_strdup(argv[2]);
+	if (agent_parse(what, spec, &a) < 0)
+		return VIGIL_EXIT_USAGE;
+	if (stonith != (strcmp(a.class_, "stonith") == 0)) {
+		fprintf(stderr, "%s: '%s' is %s; use 'vigil %s create'.\n", what, spec,
+			stonith ? "not a fence agent" : "a fence agent",
+			stonith ? "resource" : "stonith");
+		return VIGIL_EXIT_USAGE;
+	}
+	if (!force && !agent_installed(&a)) {
+		fprintf(stderr, "%s: agent '%s' is not installed on this node; install it, or use "
+			"--force if it is installed on the cluster's nodes.\n", what, spec);
+		return VIGIL_EXIT_USAGE;
+	}
+	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
+		return rc;
+	if (!edit_id_free(&s, id)) {
+		fprintf(stderr, "%s: id '%s' is already used in the CIB; choose another.\n", what, id);
+		return finish(&s, VIGIL_EXIT_USAGE, NULL);
+	}
+	parent = edit_section(&s, "resources");
+	if (group != NULL) {
+		xmlNode *g = edit_find_id(&s, group);
+
+		if (g != NULL && !xmlStrEqual(g->name, X("group"))) {
+			fprintf(stderr, "%s: '%s' is not a group.\n", what, group);
+			return finish(&s, VIGIL_EXIT_USAGE, NULL);
+		}
+		if (g == NULL) {
+			g = xmlNewChild(parent, NULL, X("group"), NULL);
+			xmlNewProp(g, X("id"), X(group));
+		}
+		parent = g;
+	}
+	prim = xmlNewChild(parent, NULL, X("primitive"), NULL);
+	xmlNewProp(prim, X("id"), X(id));
+	xmlNewProp(prim, X("class"), X(a.class_));
+	if (a.provider != NULL)
+		xmlNewProp(prim, X("provider"), X(a.provider));
+	xmlNewProp(prim, X("type"), X(a.type));
+	for (i = 3; i < argc && rc == 0;) {
+		if (strcmp(argv[i], "op") == 0 && i + 1 < argc) {
+			i++;
+			rc = add_op(what, prim, id, argc, argv, &i);
+		} else if (strcmp(argv[i], "meta") == 0) {
+			for (i++; i < argc && strchr(argv[i], '=') != NULL && rc == 0; i++) {
+				g_autofree char *n = NULL, *v = NULL;
+
+				if (!edit_split_nv(what, argv[i], &n, &v))
+					rc = VIGIL_EXIT_USAGE;
+				else
+					edit_nvpair(edit_nvset(prim, "meta_attributes"), n, v);
+			}
+		} else {
+			g_autofree char *n = NULL, *v = NULL;
+
+			if (!edit_split_nv(what, argv[i], &n, &v))
+				rc = VIGIL_EXIT_USAGE;
+			else
+				edit_nvpair(edit_nvset(prim, "instance_attributes"), n, v);
+			i++;
+		}
+	}
+	if (rc == 0 && disabled)
+		edit_nvpair(edit_nvset(prim, "meta_attributes"), "target-role", "Stopped");
+	if (rc == 0)
+		rc = check_params(what, &a, prim, force);
+	return finish(&s, rc, NULL);
+}
+
+/* ---- resource delete / enable / disable / group add ----------------------------------- */
+
+/* Removes every constraint that names ID (pcs does the same). */
+static unsigned drop_constraints(edit_session *s, const char *id)
+{
+	xmlNode *cons = edit_section(s, "constraints");
+	static const char *const attrs[] = { "rsc", "with-rsc", "first", "then", NULL };
+	unsigned dropped = 0;
+
+	for (xmlNode *c = cons->children, *next; c != NULL; c = next) {
+		bool names = false;
+
+		next = c->next;
+		for (const char *const *a = attrs; *a != NULL && c->type == XML_ELEMENT_NODE; a++) {
+			xmlChar *v = xmlGetProp(c, X(*a));
+
+			names |= v != NULL && xmlStrEqual(v, X(id));
+			xmlFree(v);
+		}
+		if (names) {
+			xmlUnlinkNode(c);
+			xmlFreeNode(c);
+			dropped++;
+		}
+	}
+	return dropped;
+}
+
+static xmlNode *find_resource(edit_session *s, const char *what, const char *id)
+{
+	xmlNode *n = edit_find_id(s, id);
+
+	if (n == NULL || !(xmlStrEqual(n->name, X("primitive")) || xmlStrEqual(n->name, X("group")))) {
+		fprintf(stderr, "%s: no resource '%s' in %s; 'vigil resource list' shows the ids.\n",
+			what, id, s->file != NULL ? s->file : "the CIB");
+		return NULL;
+	}
+	return n;
+}
+
+static int resource_delete(int argc, char **argv)
+{
+	const char *what = "vigil resource delete";
+	g_autofree char *done = NULL;
+	edit_session s;
+	xmlNode *n, *parent;
+	unsigned dropped;
+	int rc;
+
+	if (argc != 2) {
+		fprintf(stderr, "%s: usage: %s ID.\n", what, what);
+		return VIGIL_EXIT_USAGE;
+	}
+	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
+		return rc;
+	if ((n = find_resource(&s, what, argv[1])) == NULL)
+		return finish(&s, VIGIL_EXIT_USAGE, NULL);
+	parent = n->parent;
+	dropped = drop_constraints(&s, argv[1]);
+	xmlUnlinkNode(n);
+	xmlFreeNode(n);
+	/* a group left empty goes too */
+	if (xmlStrEqual(parent->name, X("group")) && edit_child(parent, "primitive", false) == NULL) {
+		xmlChar *gid = xmlGetProp(parent, X("id"));
+
+		dropped += drop_constraints(&s, (const char *)gid);
+		xmlFree(gid);
+		xmlUnlinkNode(parent);
+		xmlFreeNode(parent);
+	}
+	done = g_strdup_printf("Deleted %s%s", argv[1], dropped > 0 ?
+			       " and the constraints that named it" : "");
+	return finish(&s, 0, done);
+}
+
+static int resource_role(int argc, char **argv, bool enable)
+{
+	const char *what = enable ? "vigil resource enable" : "vigil resource disable";
+	edit_session s;
+	int rc;
+
+	if (argc < 2) {
+		fprintf(stderr, "%s: usage: %s ID....\n", what, what);
+		return VIGIL_EXIT_USAGE;
+	}
+	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
+		return rc;
+	for (int i = 1; i < argc && rc == 0; i++) {
+		xmlNode *n = find_resource(&s, what, argv[i]);
+
+		if (n == NULL)
+			rc = VIGIL_EXIT_USAGE;
+		else if (enable)
+			edit_nvpair(edit_nvset(n, "meta_attributes"), "target-role", NULL);
+		else
+			edit_nvpair(edit_nvset(n, "meta_attributes"), "target-role", "Stopped");
+	}
+	return finish(&s, rc, NULL);
+}
+
+static int group_add(int argc, char **argv)
+{
+	const char *what = "vigil resource group add";
+	edit_session s;
+	xmlNode *g;
+	int rc;
+
+	if (argc < 3) {
+		fprintf(stderr, "%s: usage: %s GROUP RESOURCE....\n", what, what);
+		return VIGIL_EXIT_USAGE;
+	}
+	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
+		return rc;
+	g = edit_find_id(&s, argv[1]);
+	if (g != NULL && !xmlStrEqual(g->name, X("group"))) {
+		fprintf(stderr, "%s: '%s' is already used, and not by a group.\n", what, argv[1]);
+		return finish(&s, VIGIL_EXIT_USAGE, NULL);
+	}
+	if (g == NULL) {
+		g = xmlNewChild(edit_section(&s, "resources"), NULL, X("group"), NULL);
+		xmlNewProp(g, X("id"), X(argv[1]));
+	}
+	for (int i = 2; i < argc && rc == 0; i++) {
+		xmlNode *p = edit_find_id(&s, argv[i]);
+		xmlNode *old;
+
+		if (p == NULL || !xmlStrEqual(p->name, X("primitive"))) {
+			fprintf(stderr, "%s: no primitive '%s' in the CIB; 'vigil resource list' shows "
+				"the ids.\n", what, argv[i]);
+			rc = VIGIL_EXIT_USAGE;
+			break;
+		}
+		old = p->parent;
+		xmlUnlinkNode(p);
+		xmlAddChild(g, p);
+		if (old != g && xmlStrEqual(old->name, X("group")) &&
+		    edit_child(old, "primitive", false) == NULL) {
+			xmlUnlinkNode(old);
+			xmlFreeNode(old);
+		}
+	}
+	return finish(&s, rc, NULL);
+}
+
+int vigil_cmd_resource(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "vigil resource: say what to do: create, delete, enable, disable, "
+			"group add.\n");
+		return VIGIL_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "create") == 0)
+		return create(argc - 1, argv + 1, false);
+	if (strcmp(argv[1], "delete") == 0 || strcmp(argv[1], "remove") == 0)
+		return resource_delete(argc - 1, argv + 1);
+	if (strcmp(argv[1], "enable") == 0)
+		return resource_role(argc - 1, argv + 1, true);
+	if (strcmp(argv[1], "disable") == 0)
+		return resource_role(argc - 1, argv + 1, false);
+	if (strcmp(argv[1], "group") == 0 && argc > 2 && strcmp(argv[2], "add") == 0)
+		return group_add(argc - 2, argv + 2);
+	fprintf(stderr, "vigil resource: unknown subcommand '%s'; use create, delete, enable, "
+		"disable or group add.\n", argv[1]);
+	return VIGIL_EXIT_USAGE;
+}
+
+int vigil_cmd_stonith(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "create") == 0)
+		return create(argc - 1, argv + 1, true);
+	fprintf(stderr, "vigil stonith: say what to do: 'vigil stonith create ID AGENT "
+		"[NAME=VALUE...]'.\n");
+	return VIGIL_EXIT_USAGE;
+}
+
+/* ---- node standby --------------------------------------------------------------------- */
+
+static int node_standby(int argc, char **argv, bool on)
+{
+	const char *what = on ? "vigil node standby" : "vigil node unstandby";
+	edit_session s;
+	int rc;
+
+	if (argc != 2) {
+		fprintf(stderr, "%s: usage: %s NODE.\n", what, what);
+		return VIGIL_EXIT_USAGE;
+	}
+	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
+		return rc;
+	for (xmlNode *n = edit_section(&s, "nodes")->children; n != NULL; n = n->next) {
+		xmlChar *uname = n->type == XML_ELEMENT_NODE ? xmlGetProp(n, X("uname")) : NULL;
+		bool match = uname != NULL && xmlStrEqual(uname, X(argv[1]));
+
+		xmlFree(uname);
+		if (match) {
+			edit_nvpair(edit_nvset(n, "instance_attributes"), "standby",
+				    on ? "on" : NULL);
+			return finish(&s, 0, NULL);
+		}
+	}
+	fprintf(stderr, "%s: no node '%s' in the CIB; 'vigil status' lists the nodes.\n", what,
+		argv[1]);
+	return finish(&s, VIGIL_EXIT_USAGE, NULL);
+}
+
+int vigil_cmd_node(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "standby") == 0)
+		return node_standby(argc - 1, argv + 1, true);
+	if (argc >= 2 && strcmp(argv[1], "unstandby") == 0)
+		return node_standby(argc - 1, argv + 1, false);
+	fprintf(stderr, "vigil node: say what to do: standby NODE or unstandby NODE.\n");
+	return VIGIL_EXIT_USAGE;
+}

@@ -1,0 +1,587 @@
+/* vigild's controller. On the DC only: it records in the CIB's status what the cluster is
+ * (node states from the membership, quorum, the results nodes report), has the scheduler
+ * plan from that, and has the nodes carry the plan out, each action once its ordering
+ * predecessors are done. Anything new (membership, the CIB, an unexpected result) aborts
+ * the transition: what is in flight ends, then it plans again. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <qb/qblog.h>
+
+#include "cib/inject.h"
+#include "common/duration.h"
+#include "daemons/vigild/vigild.h"
+#include "exec/exec.h"
+#include "sched/sched.h"
+
+#define COALESCE_MS 20          /* a burst of changes makes one plan */
+#define RETRY_MS 100            /* while the members are still synchronizing the CIB */
+#define RECHECK_S (15 * 60)     /* cluster-recheck-interval's default */
+#define DEFAULT_TIMEOUT_MS 20000
+
+typedef enum { A_WAITING, A_RUNNING, A_DONE, A_FAILED } action_state;
+
+typedef struct reported {
+	char *rsc, *task, *node;
+	uint64_t interval_ms;
+	int rc;
+	int64_t when;
+} reported;
+
+struct vigild_ctl {
+	guint timer;             /* the coalescing timer of a replan */
+	bool proposing;          /* a status update is being decided */
+	GPtrArray *results;      /* of reported*: not yet in the agreed CIB */
+	GHashTable *joined;      /* node ids that said they joined since the last membership */
+	GPtrArray *forget;       /* names of nodes whose vigild restarted: history to erase */
+	guint recorded;          /* how many of them the update being decided carries */
+	guint forgotten;         /* how many of forget it carries */
+	/* the transition in progress */
+	uint32_t transition;
+	vigil_cib *work;         /* the CIB it was planned from */
+	vigil_sched *sched;
+	GPtrArray *graph;        /* its actions (vigil_action*), by index = graph position */
+	action_state *state;     /* by graph position */
+	unsigned *waiting;       /* predecessors not done yet, by graph position */
+	GHashTable *pos;         /* vigil_action* -> graph position + 1 */
+	unsigned in_flight;
+	bool aborted;
+	bool news;               /* something happened since the last plan */
+	guint recheck;           /* plan again after cluster-recheck-interval, whatever happens */
+};
+
+static void reported_free(reported *r)
+{
+	g_free(r->rsc);
+	g_free(r->task);
+	g_free(r->node);
+	g_free(r);
+}
+
+static bool is_dc(const vigild *d)
+{
+	return d->view->dc_nodeid != 0 && d->view->dc_nodeid == d->view->local_nodeid;
+}
+
+static void end_transition(struct vigild_ctl *c)
+{
+	g_clear_pointer(&c->sched, vigil_sched_free);
+	g_clear_pointer(&c->work, vigil_cib_free);
+	g_clear_pointer(&c->graph, g_ptr_array_unref);
+	g_clear_pointer(&c->pos, g_hash_table_unref);
+	g_clear_pointer(&c->state, g_free);
+	g_clear_pointer(&c->waiting, g_free);
+	c->in_flight = 0;
+	c->aborted = false;
+}
+
+static gboolean replan(gpointer user);
+
+/* Looks again soon: records what is new, plans when no transition runs. */
+static void kick(vigild *d, guint delay_ms)
+{
+	struct vigild_ctl *c = d->ctl;
+
+	if (c->timer == 0)
+		c->timer = g_timeout_add(delay_ms, replan, d);
+}
+
+void vigild_ctl_trigger(vigild *d, const char *why)
+{
+	struct vigild_ctl *c = d->ctl;
+
+	if (c == NULL)
+		return;
+	if (!is_dc(d)) {
+		/* another node plans: forget what this one was doing */
+		end_transition(c);
+		g_ptr_array_set_size(c->results, 0);
+		g_ptr_array_set_size(c->forget, 0);
+		return;
+	}
+	if (c->graph != NULL && !c->aborted) {
+		qb_log(LOG_INFO, "transition %" PRIu32 " aborted: %s", c->transition, why);
+		c->aborted = true;
+	}
+	c->news = true;
+	kick(d, COALESCE_MS);
+}
+
+static gboolean recheck_due(gpointer user)
+{
+	vigild *d = user;
+
+	d->ctl->recheck = 0;
+	vigild_ctl_trigger(d, "cluster-recheck-interval");
+	return G_SOURCE_REMOVE;
+}
+
+/* Plans again after cluster-recheck-interval (failure-timeout expiry, a plan that could
+ * not be carried out), unless something happens first. */
+static void arm_recheck(vigild *d, const vigil_cib *cib)
+{
+	struct vigild_ctl *c = d->ctl;
+	const char *v = cib != NULL ? vigil_cib_property(cib, "cluster-recheck-interval") : NULL;
+	uint64_t ms = 0;
+
+	if (v == NULL || vigil_duration_parse_ms(v, &ms) < 0 || ms == 0)
+		ms = RECHECK_S * 1000ull;
+	if (c->recheck != 0)
+		g_source_remove(c->recheck);
+	c->recheck = g_timeout_add_seconds((guint)MAX(ms / 1000, 1), recheck_due, d);
+}
+
+void vigild_ctl_membership(vigild *d)
+{
+	if (d->ctl != NULL)
+		g_hash_table_remove_all(d->ctl->joined);
+}
+
+void vigild_ctl_joined(vigild *d, uint32_t nodeid, uint32_t flags)
+{
+	struct vigild_ctl *c = d->ctl;
+	const vigil_view_node *vn = vigil_view_node_find(d->view, nodeid);
+
+	if (c == NULL || vn == NULL)
+		return;
+	g_hash_table_add(c->joined, GUINT_TO_POINTER(nodeid));
+	/* a vigild that has run nothing: whatever the CIB says ran there is stale (its
+	 * resources may still run, if only vigild restarted: probes find out) */
+	if ((flags & VIGIL_JOINED_FRESH) && is_dc(d))
+		g_ptr_array_add(c->forget, g_strdup(vn->name));
+	kick(d, COALESCE_MS);
+}
+
+/* Whether every member has joined: re-sent what it knows. */
+static bool all_joined(const vigild *d)
+{
+	for (guint i = 0; i < d->view->nodes->len; i++) {
+		const vigil_view_node *n = g_ptr_array_index(d->view->nodes, i);
+
+		if (n->in_group && !g_hash_table_contains(d->ctl->joined,
+							  GUINT_TO_POINTER(n->nodeid)))
+			return false;
+	}
+	return true;
+}
+
+void vigild_ctl_cib_changed(vigild *d)
+{
+	/* this DC's own status update is being decided: its decision says what to do */
+	if (d->ctl != NULL && d->ctl->proposing)
+		return;
+	vigild_ctl_trigger(d, "the CIB changed");
+}
+
+/* ---- what the status must say --------------------------------------------------------- */
+
+static bool node_up_in(const vigil_node_state *st)
+{
+	return g_strcmp0(st->in_ccm, "true") == 0 && g_strcmp0(st->crmd, "online") == 0 &&
+	       g_strcmp0(st->join, "member") == 0;
+}
+
+static const vigil_node_state *state_of(const vigil_cib *cib, const char *uname)
+{
+	for (guint i = 0; i < cib->node_states->len; i++) {
+		const vigil_node_state *st = g_ptr_array_index(cib->node_states, i);
+
+		if (g_strcmp0(st->uname, uname) == 0)
+			return st;
+	}
+	return NULL;
+}
+
+static const vigil_view_node *view_node_named(const vigil_view *v, const char *name)
+{
+	for (guint i = 0; i < v->nodes->len; i++) {
+		const vigil_view_node *n = g_ptr_array_index(v->nodes, i);
+
+		if (g_strcmp0(n->name, name) == 0)
+			return n;
+	}
+	return NULL;
+}
+
+/* Brings WORK's node states and quorum in line with the membership. True if it changed. */
+static bool apply_membership(vigild *d, vigil_cib *work, vigil_inject *in)
+{
+	bool changed = false;
+
+	for (guint i = 0; i < work->nodes->len; i++) {
+		const vigil_node *node = g_ptr_array_index(work->nodes, i);
+		const vigil_view_node *vn = view_node_named(d->view, node->uname);
+		const vigil_node_state *st = state_of(work, node->uname);
+		bool member = vn != NULL && vn->in_group;
+
+		if (member && (st == NULL || !node_up_in(st))) {
+			changed |= vigil_inject_node(in, node->uname, VIGIL_INJECT_UP) == 0;
+		} else if (!member && st != NULL && node_up_in(st)) {
+			/* gone without a word: lost, as Pacemaker sees a node that left the
+			 * membership while expected to be a member */
+			changed |= vigil_inject_node(in, node->uname, VIGIL_INJECT_FAIL) == 0;
+		}
+	}
+	if (g_strcmp0(work->have_quorum, d->view->quorate ? "1" : "0") != 0) {
+		vigil_inject_quorum(in, d->view->quorate);
+		changed = true;
+	}
+	return changed;
+}
+
+static bool start_failure_forgiven(const vigil_cib *cib)
+{
+	const char *v = vigil_cib_property(cib, "start-failure-is-fatal");
+
+	return v != NULL && (g_ascii_strcasecmp(v, "false") == 0 ||
+			     g_ascii_strcasecmp(v, "no") == 0 || strcmp(v, "0") == 0 ||
+			     g_ascii_strcasecmp(v, "off") == 0);
+}
+
+static void apply_results(struct vigild_ctl *c, vigil_cib *work, vigil_inject *in)
+{
+	for (guint i = 0; i < c->results->len; i++) {
+		const reported *r = g_ptr_array_index(c->results, i);
+		const vigil_rsc *cfg = vigil_cib_find_rsc(work, r->rsc);
+		g_autofree char *digest = NULL;
+
+		if (cfg != NULL && cfg->kind == VIGIL_RSC_PRIMITIVE && r->interval_ms == 0)
+			digest = vigil_rsc_param_digest(cfg);
+		vigil_inject_op(in, r->rsc, r->task, r->interval_ms, r->node, r->rc, r->when, digest);
+		/* a failed start bans the node at once (start-failure-is-fatal, on by default),
+		 * as Pacemaker's controller records it */
+		if (strcmp(r->task, "start") == 0 && r->rc != VIGIL_OCF_SUCCESS &&
+		    !start_failure_forgiven(work)) {
+			g_autofree char *name = g_strdup_printf("fail-count-%s#start_0", r->rsc);
+
+			vigil_inject_node_attr(in, r->node, name, "INFINITY");
+		}
+	}
+}
+
+static void status_decided(vigild *d, int result, void *user)
+{
+	struct vigild_ctl *c = d->ctl;
+
+	c->proposing = false;
+	if (result == 0) {
+		g_ptr_array_remove_range(c->results, 0, c->recorded);
+		g_ptr_array_remove_range(c->forget, 0, c->forgotten);
+	}
+	c->recorded = c->forgotten = 0;
+	if (result == 0) {
+		kick(d, 0);
+	} else {
+		qb_log(LOG_INFO, "the status update was refused (%s); recording it again",
+		       g_strerror(-result));
+		vigild_ctl_trigger(d, "the CIB changed");
+	}
+}
+
+/* Proposes WORK as the new status (num_updates + 1). */
+static void record(vigild *d, vigil_cib *work)
+{
+	struct vigild_ctl *c = d->ctl;
+	int r;
+
+	vigil_cib_bump_num_updates(work);
+	c->recorded = c->results->len;
+	c->forgotten = c->forget->len;
+	r = vigild_cib_propose(d, work, status_decided, NULL);
+	if (r == 0) {
+		c->proposing = true;
+		return;
+	}
+	c->recorded = c->forgotten = 0;
+	if (r != -EAGAIN)
+		qb_log(LOG_ERR, "cannot propose a status update: %s", g_strerror(-r));
+	kick(d, RETRY_MS);
+}
+
+/* ---- carrying a transition out -------------------------------------------------------- */
+
+static bool in_graph(const vigil_action *a)
+{
+	return (a->flags & VIGIL_ACT_OPTIONAL) == 0 && (a->flags & VIGIL_ACT_RUNNABLE) != 0;
+}
+
+static uint32_t action_timeout(const vigil_rsc *cfg, const vigil_action *a)
+{
+	const char *task = vigil_task_name(a->task);
+
+	for (guint i = 0; cfg != NULL && cfg->ops != NULL && i < cfg->ops->len; i++) {
+		const vigil_op *op = g_ptr_array_index(cfg->ops, i);
+		uint64_t iv = 0, t = 0;
+
+		if (g_strcmp0(op->name, task) != 0 || op->timeout == NULL)
+			continue;
+		if (op->interval != NULL && vigil_duration_parse_ms(op->interval, &iv) < 0)
+			continue;
+		if (iv == a->interval_ms && vigil_duration_parse_ms(op->timeout, &t) == 0)
+			return (uint32_t)MIN(t, G_MAXUINT32);
+	}
+	return DEFAULT_TIMEOUT_MS;
+}
+
+static void dispatch_ready(vigild *d);
+
+static void action_over(vigild *d, unsigned pos, bool ok)
+{
+	struct vigild_ctl *c = d->ctl;
+	const vigil_action *a = g_ptr_array_index(c->graph, pos);
+
+	c->state[pos] = ok ? A_DONE : A_FAILED;
+	if (!ok) {
+		c->aborted = true;
+		return;
+	}
+	for (guint j = 0; j < a->after->len; j++) {
+		const vigil_ordering *o = g_ptr_array_index(a->after, j);
+		gpointer p = g_hash_table_lookup(c->pos, o->then);
+
+		if (p != NULL && c->waiting[GPOINTER_TO_UINT(p) - 1] > 0)
+			c->waiting[GPOINTER_TO_UINT(p) - 1]--;
+	}
+}
+
+/* Sends action A (at POS) to its node; false if it cannot run. */
+static bool send_action(vigild *d, unsigned pos, const vigil_action *a)
+{
+	struct vigild_ctl *c = d->ctl;
+	const vigil_view_node *vn = a->node != NULL ? view_node_named(d->view, a->node->name) : NULL;
+	vigil_wire_msg m = { .type = VIGIL_WIRE_ACTION };
+	g_autofree uint8_t *buf = NULL;
+	size_t len;
+
+	if (a->task == VIGIL_TASK_FENCE) {
+		qb_log(LOG_ERR, "node %s must be fenced before its resources are recovered, and "
+		       "this version of vigild cannot fence: they stay stopped.", a->node->name);
+		return false;
+	}
+	if (vn == NULL || !vn->in_group) {
+		qb_log(LOG_WARNING, "cannot run %s %s on %s: the node is not a member",
+		       vigil_task_name(a->task), a->rsc->id, a->node != NULL ? a->node->name : "?");
+		return false;
+	}
+	m.op = (vigil_wire_op){ .transition = c->transition, .action = pos, .target = vn->nodeid,
+				.timeout_ms = action_timeout(a->rsc->cfg, a),
+				.interval_ms = a->interval_ms, .rsc = a->rsc->id,
+				.task = vigil_task_name(a->task), .reason = "" };
+	buf = vigil_wire_encode(&m, &len);
+	if (vigild_corosync_send(d, buf, len) < 0)
+		return false;
+	c->state[pos] = A_RUNNING;
+	c->in_flight++;
+	return true;
+}
+
+static bool transition_over(const struct vigild_ctl *c)
+{
+	if (c->in_flight > 0)
+		return false;
+	if (c->aborted)
+		return true;
+	for (guint i = 0; i < c->graph->len; i++)
+		if (c->state[i] == A_WAITING && c->waiting[i] == 0)
+			return false;
+	return true;
+}
+
+static void dispatch_ready(vigild *d)
+{
+	struct vigild_ctl *c = d->ctl;
+	bool progress = true;
+
+	while (progress && !c->aborted) {
+		progress = false;
+		for (guint i = 0; i < c->graph->len && !c->aborted; i++) {
+			const vigil_action *a = g_ptr_array_index(c->graph, i);
+
+			if (c->state[i] != A_WAITING || c->waiting[i] > 0)
+				continue;
+			if ((a->flags & VIGIL_ACT_PSEUDO) || a->task == VIGIL_TASK_STOPPED ||
+			    a->task == VIGIL_TASK_RUNNING) {
+				action_over(d, i, true);
+				progress = true;
+			} else if (!send_action(d, i, a)) {
+				action_over(d, i, false);
+			}
+		}
+	}
+	if (transition_over(c)) {
+		bool again = !c->aborted || c->news;
+
+		qb_log(LOG_NOTICE, "transition %" PRIu32 " %s", c->transition,
+		       !c->aborted ? "complete" :
+		       again ? "stopped early: planning again" :
+			       "stopped early: waiting for a change in the cluster");
+		arm_recheck(d, c->work);
+		end_transition(c);
+		if (again)
+			kick(d, 0);
+	}
+}
+
+/* The actions of S that run, with their predecessors counted. */
+static void build_graph(struct vigild_ctl *c)
+{
+	c->graph = g_ptr_array_new();
+	c->pos = g_hash_table_new(NULL, NULL);
+	for (guint i = 0; i < c->sched->actions->len; i++) {
+		vigil_action *a = g_ptr_array_index(c->sched->actions, i);
+
+		if (!in_graph(a))
+			continue;
+		g_ptr_array_add(c->graph, a);
+		g_hash_table_insert(c->pos, a, GUINT_TO_POINTER(c->graph->len));
+	}
+	c->state = g_new0(action_state, MAX(c->graph->len, 1));
+	c->waiting = g_new0(unsigned, MAX(c->graph->len, 1));
+	for (guint i = 0; i < c->graph->len; i++) {
+		const vigil_action *a = g_ptr_array_index(c->graph, i);
+
+		for (guint j = 0; j < a->before->len; j++) {
+			const vigil_ordering *o = g_ptr_array_index(a->before, j);
+
+			if (g_hash_table_contains(c->pos, o->first))
+				c->waiting[i]++;
+		}
+	}
+}
+
+/* A line for the log: what the plan does. */
+static void log_plan(const struct vigild_ctl *c)
+{
+	g_autoptr(GString) summary = g_string_new(NULL);
+
+	vigil_sched_format_summary(c->sched, summary);
+	g_strchomp(summary->str);
+	qb_log(LOG_NOTICE, "transition %" PRIu32 ": %u actions%s%s", c->transition,
+	       c->graph->len, summary->len > 0 ? "\n" : "", summary->str);
+}
+
+static gboolean replan(gpointer user)
+{
+	vigild *d = user;
+	struct vigild_ctl *c = d->ctl;
+	g_autoptr(vigil_cib) work = NULL;
+	g_autoptr(vigil_inject) in = NULL;
+	int64_t now = g_get_real_time() / G_USEC_PER_SEC;
+	bool changed;
+
+	c->timer = 0;
+	if (!is_dc(d) || c->proposing)
+		return G_SOURCE_REMOVE; /* the decision kicks again */
+	if (!vigild_cib_synced(d) || !all_joined(d)) {
+		kick(d, RETRY_MS);
+		return G_SOURCE_REMOVE;
+	}
+	/* first the status: what the membership and the nodes' reports say */
+	if (vigild_cib_copy(d, &work) < 0)
+		return G_SOURCE_REMOVE;
+	in = vigil_inject_new(work);
+	changed = apply_membership(d, work, in);
+	for (guint i = 0; i < c->forget->len; i++)
+		changed |= vigil_inject_forget(in, g_ptr_array_index(c->forget, i)) == 0;
+	if (c->results->len > 0) {
+		apply_results(c, work, in);
+		changed = true;
+	}
+	if (changed) {
+		record(d, work);
+		return G_SOURCE_REMOVE;
+	}
+	/* then a plan, unless one is being carried out */
+	if (c->graph != NULL) {
+		if (!c->aborted || c->in_flight > 0)
+			return G_SOURCE_REMOVE;
+		end_transition(c);
+	}
+	g_clear_pointer(&in, vigil_inject_free);
+	c->transition++;
+	c->news = false;
+	c->work = g_steal_pointer(&work);
+	vigil_sched_unpack(c->work, now, &c->sched);
+	vigil_sched_run(c->sched);
+	build_graph(c);
+	if (c->graph->len == 0) {
+		arm_recheck(d, c->work);
+		end_transition(c);
+		return G_SOURCE_REMOVE;
+	}
+	log_plan(c);
+	dispatch_ready(d);
+	return G_SOURCE_REMOVE;
+}
+
+/* Whether RC is what the action expected: a probe finds the resource running or not (both
+ * news, but only "not running" is what was planned). */
+static bool expected(const vigil_action *a, int rc)
+{
+	if (a->task == VIGIL_TASK_MONITOR && a->interval_ms == 0)
+		return rc == VIGIL_OCF_NOT_RUNNING;
+	return rc == VIGIL_OCF_SUCCESS;
+}
+
+void vigild_ctl_result(vigild *d, const vigil_wire_op *op)
+{
+	struct vigild_ctl *c = d->ctl;
+	const vigil_view_node *vn = vigil_view_node_find(d->view, op->target);
+	reported *r;
+
+	if (c == NULL || !is_dc(d) || vn == NULL)
+		return;
+	r = g_new0(reported, 1);
+	r->rsc = g_strdup(op->rsc);
+	r->task = g_strdup(op->task);
+	r->node = g_strdup(vn->name);
+	r->interval_ms = op->interval_ms;
+	c->news = true;
+	/* a timeout or an agent that could not run counts as a failure */
+	r->rc = op->status == VIGIL_EXEC_DONE ? op->rc :
+		op->rc != VIGIL_OCF_SUCCESS ? op->rc : VIGIL_OCF_ERR_GENERIC;
+	r->when = g_get_real_time() / G_USEC_PER_SEC;
+	g_ptr_array_add(c->results, r);
+	if (c->graph != NULL && op->transition == c->transition && op->action < c->graph->len &&
+	    c->state[op->action] == A_RUNNING) {
+		const vigil_action *a = g_ptr_array_index(c->graph, op->action);
+		bool ok = expected(a, r->rc);
+
+		c->in_flight--;
+		if (!ok)
+			qb_log(LOG_WARNING, "%s %s on %s: %s, not what was planned%s%s", op->task,
+			       op->rsc, vn->name, vigil_ocf_rc_text(r->rc),
+			       op->reason[0] != '\0' ? " - " : "", op->reason);
+		action_over(d, op->action, ok);
+		dispatch_ready(d);
+	} else if (op->interval_ms > 0 && r->rc != VIGIL_OCF_SUCCESS) {
+		/* a recurring monitor found a failure: plan the recovery */
+		vigild_ctl_trigger(d, "a monitor failed");
+	}
+	kick(d, COALESCE_MS); /* record it */
+}
+
+void vigild_ctl_start(vigild *d)
+{
+	d->ctl = g_new0(struct vigild_ctl, 1);
+	d->ctl->results = g_ptr_array_new_with_free_func((GDestroyNotify)reported_free);
+	d->ctl->joined = g_hash_table_new(NULL, NULL);
+	d->ctl->forget = g_ptr_array_new_with_free_func(g_free);
+}
+
+void vigild_ctl_stop(vigild *d)
+{
+	if (d->ctl == NULL)
+		return;
+	if (d->ctl->timer != 0)
+		g_source_remove(d->ctl->timer);
+	if (d->ctl->recheck != 0)
+		g_source_remove(d->ctl->recheck);
+	end_transition(d->ctl);
+	g_ptr_array_unref(d->ctl->results);
+	g_hash_table_unref(d->ctl->joined);
+	g_ptr_array_unref(d->ctl->forget);
+	g_clear_pointer(&d->ctl, g_free);
+}

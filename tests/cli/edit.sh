@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# pcs's configuration commands with 'vigil' for 'pcs', on a CIB file (-f FILE, as pcs -f):
+# each change gives a CIB that crm_verify accepts, with pcs's ids; bad input (a missing
+# required agent parameter, an unknown parameter, a bad interval, a used id, an unknown
+# property or resource) is one clear line, a non-zero exit, and the file untouched.
+set -u
+. "$(dirname "$0")/../lib.sh"
+require crm_verify "$CRM_VERIFY"
+require "ocf:heartbeat:IPaddr2 (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/IPaddr2
+make_tmp cli-edit
+cib=$tmp/cib.xml
+cat > "$cib" <<'XML'
+<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.9" crm_feature_set="3.16.2">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="cib-bootstrap-options">
+        <nvpair id="opt-stonith" name="stonith-enabled" value="false"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes>
+      <node id="1" uname="node1"/>
+      <node id="2" uname="node2"/>
+    </nodes>
+    <resources/>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+XML
+
+echo "1..16"
+n=0
+t() { # t DESCRIPTION CMD...
+	local what=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; diag "$tmp/out"; fi
+}
+v() { "$VIGIL" -f "$cib" "$@" > "$tmp/out" 2>&1; }
+valid() { "$CRM_VERIFY" -x "$cib" > "$tmp/crm" 2>&1; }
+epoch() { sed -n 's/^<cib[^>]* epoch="\([0-9]*\)".*/\1/p' "$cib"; }
+# refused CODE PATTERN CMD...: exits CODE, says PATTERN, and leaves the file as it was
+refused() {
+	local code=$1 pattern=$2 before
+	shift 2
+	before=$(sha256sum < "$cib")
+	v "$@"
+	local rc=$?
+	[ "$rc" -eq "$code" ] && grep -q -- "$pattern" "$tmp/out" && [ "$(sha256sum < "$cib")" = "$before" ]
+}
+
+t "resource create writes a primitive with pcs's ids; crm_verify accepts it" \
+	eval 'v resource create vip ocf:heartbeat:IPaddr2 ip=198.18.0.100 cidr_netmask=24 \
+		op monitor interval=30s && valid &&
+	      grep -q "<op id=\"vip-monitor-interval-30s\" name=\"monitor\" interval=\"30s\"/>" "$cib" &&
+	      grep -q "<nvpair id=\"vip-instance_attributes-ip\" name=\"ip\" value=\"198.18.0.100\"/>" "$cib"'
+t "each change counts one more epoch" eval '[ "$(epoch)" = 2 ]'
+t "a missing required parameter is refused (from the agent's meta-data)" \
+	refused 64 "requires the parameter 'ip'; add ip=VALUE" resource create vip2 ocf:heartbeat:IPaddr2
+t "an unknown parameter is refused" \
+	refused 64 "has no parameter 'bogus'" resource create vip2 IPaddr2 ip=198.18.0.2 bogus=1
+t "a bad interval is refused" \
+	refused 64 "op monitor interval=soon is not a duration" resource create vip2 IPaddr2 \
+		ip=198.18.0.2 op monitor interval=soon
+t "a used id is refused" refused 64 "id 'vip' is already used" resource create vip IPaddr2 ip=198.18.0.3
+t "an agent that is not installed is refused" \
+	refused 64 "agent 'ocf:heartbeat:NoSuchAgent' is not installed" resource create x ocf:heartbeat:NoSuchAgent
+t "a systemd resource and a group of the two" \
+	eval 'v resource create haproxy systemd:haproxy op monitor interval=60s &&
+	      v resource group add hagroup vip haproxy && valid &&
+	      tr -d "\n" < "$cib" | sed "s/>[[:space:]]*</></g" |
+	      grep -q "<group id=\"hagroup\"><primitive id=\"vip\".*<primitive id=\"haproxy\" class=\"systemd\" type=\"haproxy\">"'
+t "property set, and an unknown property refused" \
+	eval 'v property set no-quorum-policy=freeze && grep -q "name=\"no-quorum-policy\" value=\"freeze\"" "$cib" &&
+	      refused 64 "not a cluster property Pacemaker knows" property set no-such-thing=1'
+t "property list shows the properties" \
+	eval 'v property list && grep -q "^ no-quorum-policy: freeze$" "$tmp/out"'
+t "stonith create (--force: fence_xvm is installed on the nodes, not here)" \
+	eval 'v stonith create vmfence fence_xvm "pcmk_host_map=node1:vm1;node2:vm2" --force && valid &&
+	      grep -q "<primitive id=\"vmfence\" class=\"stonith\" type=\"fence_xvm\">" "$cib"'
+t "node standby and unstandby" \
+	eval 'v node standby node1 && grep -q "name=\"standby\" value=\"on\"" "$cib" && valid &&
+	      v node unstandby node1 && ! grep -q "name=\"standby\"" "$cib" &&
+	      refused 64 "no node .node9." node standby node9'
+t "resource disable and enable" \
+	eval 'v resource disable vip && grep -q "name=\"target-role\" value=\"Stopped\"" "$cib" &&
+	      v resource enable vip && ! grep -q "target-role" "$cib"'
+t "resource delete, and an unknown resource refused" \
+	eval 'v resource delete haproxy && ! grep -q "id=\"haproxy\"" "$cib" && valid &&
+	      refused 64 "no resource .nothing." resource delete nothing'
+t "vigil simulate plans the result as crm_simulate does" \
+	eval '"$VIGIL" simulate -x "$cib" -R 2>&1 | sed -n "/^Transition Summary:/,\$p" > "$tmp/v" &&
+	      crm_simulate -x "$cib" -R 2>&1 | sed -n "/^Transition Summary:/,\$p" > "$tmp/c" &&
+	      diff "$tmp/v" "$tmp/c" > "$tmp/out"'
+t "a file that does not exist is one clear line" \
+	eval '"$VIGIL" -f "$tmp/none.xml" property set stonith-enabled=false > "$tmp/out" 2>&1;
+	      [ $? -eq 1 ] && grep -q "cannot read .*none.xml" "$tmp/out"'
