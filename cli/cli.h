@@ -33,8 +33,15 @@ int vigil_cmd_resource(int argc, char **argv);
 int vigil_cmd_stonith(int argc, char **argv);
 int vigil_cmd_node(int argc, char **argv);
 
+/* 'vigil cluster setup ...' */
+int vigil_cmd_cluster(int argc, char **argv);
+
 /* 'vigil status ...' */
 int vigil_cmd_status(int argc, char **argv);
+
+/* The cluster as the local vigild sees it, in crm_mon's layout: summary, nodes, resources,
+ * failed actions (monitor.c). 0, or the -errno of the request. */
+int vigil_monitor_text(GString *out);
 
 /* Exit code for a failed request to the local vigild (-errno R), after printing why, in
  * one line starting with WHAT ("vigil status"). */

@@ -26,6 +26,7 @@ static void usage(FILE *out)
 	      "           resource group add GROUP RSC...\n"
 	      "  stonith create ID AGENT [NAME=VALUE...]\n"
 	      "  node standby|unstandby NODE\n"
+	      "  cluster setup NAME NODE[=ADDR]...  write corosync.conf (and its key)\n"
 	      "\n"
 	      "-f FILE: the configuration commands change FILE instead of the running cluster's\n"
 	      "CIB, as pcs -f does.\n"
@@ -45,6 +46,7 @@ static const struct command {
 	{ "resource", vigil_cmd_resource },
 	{ "stonith", vigil_cmd_stonith },
 	{ "node", vigil_cmd_node },
+	{ "cluster", vigil_cmd_cluster },
 };
 
 int main(int argc, char **argv)

@@ -43,3 +43,30 @@ diag() {
 		echo "#   (nothing)"
 	fi
 }
+
+# test_cib NODES [RESOURCES_XML]: a CIB with stonith-enabled=false, nodes node1..NODES and
+# the given <resources> content, on stdout.
+test_cib() {
+	local i
+	cat <<XML
+<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.9" crm_feature_set="3.16.2">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="cib-bootstrap-options">
+        <nvpair id="opt-stonith" name="stonith-enabled" value="false"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes>
+XML
+	for i in $(seq "$1"); do
+		echo "      <node id=\"$i\" uname=\"node$i\"/>"
+	done
+	cat <<XML
+    </nodes>
+    <resources>${2:-}</resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+XML
+}

@@ -87,6 +87,7 @@ static void adopt_cb(void *ctx, const char *data, size_t len, const vigil_cib_ve
 		d->cib->cib = g_steal_pointer(&cib);
 	}
 	qb_log(LOG_NOTICE, "CIB: now at version %s", ver);
+	vigild_ipc_notify(d);
 	vigild_ctl_cib_changed(d);
 }
 

@@ -44,6 +44,7 @@ static void view_changed(vigild *d)
 	       d->view->dc_nodeid == d->view->local_nodeid ? " (this node)" : "");
 	g_free(d->cs->last_logged);
 	d->cs->last_logged = g_steal_pointer(&line);
+	vigild_ipc_notify(d);
 }
 
 static void cpg_confchg(cpg_handle_t h, const struct cpg_name *group,

@@ -279,6 +279,31 @@ static void cancel_recurring(vigild *d, const char *rsc)
 	}
 }
 
+void vigild_exec_check_param(vigild *d, const char *name, const char *value, const char *why)
+{
+	const vigil_cib *cib = vigild_cib_current(d);
+	GHashTableIter it;
+	recurring *r;
+
+	if (cib == NULL)
+		return;
+	g_hash_table_iter_init(&it, d->exec->recurring);
+	while (g_hash_table_iter_next(&it, NULL, (gpointer *)&r)) {
+		const vigil_rsc *cfg = vigil_cib_find_rsc(cib, r->rsc);
+		const char *v = cfg != NULL ? vigil_nvsets_get(cfg->nvsets, "instance_attributes",
+							       name) : NULL;
+
+		if (v == NULL || strcmp(v, value) != 0 || r->running != NULL)
+			continue;
+		qb_log(LOG_NOTICE, "%s %s=%s: %s; running its monitor now", r->rsc, name, value,
+		       why);
+		if (r->timer != 0)
+			g_source_remove(r->timer);
+		r->timer = 0;
+		run_recurring(r);
+	}
+}
+
 void vigild_exec_action(vigild *d, const vigil_wire_op *op)
 {
 	recurring *r;

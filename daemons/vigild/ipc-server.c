@@ -10,6 +10,7 @@
 
 struct vigild_ipc {
 	qb_ipcs_service_t *service;
+	GPtrArray *subscribers; /* of qb_ipcs_connection_t* (referenced) */
 };
 
 static vigild *the_daemon; /* libqb's callbacks carry no user data for the service */
@@ -44,6 +45,13 @@ static int32_t on_message(qb_ipcs_connection_t *c, void *data, size_t size)
 	case VIGIL_IPC_CIB_QUERY:
 		vigil_ipc_reply(c, id, 0, vigild_cib_query(the_daemon));
 		break;
+	case VIGIL_IPC_SUBSCRIBE:
+		if (!g_ptr_array_find(the_daemon->ipc->subscribers, c, NULL)) {
+			qb_ipcs_connection_ref(c);
+			g_ptr_array_add(the_daemon->ipc->subscribers, c);
+		}
+		vigil_ipc_reply(c, id, 0, NULL);
+		break;
 	case VIGIL_IPC_CIB_REPLACE: {
 		int r = vigild_cib_replace(the_daemon, c, id, args);
 
@@ -58,15 +66,34 @@ static int32_t on_message(qb_ipcs_connection_t *c, void *data, size_t size)
 	return 0;
 }
 
+static int32_t on_closed(qb_ipcs_connection_t *c)
+{
+	if (the_daemon->ipc != NULL && g_ptr_array_remove(the_daemon->ipc->subscribers, c))
+		qb_ipcs_connection_unref(c);
+	return 0;
+}
+
+void vigild_ipc_notify(vigild *d)
+{
+	struct qb_ipc_response_header h = { .id = VIGIL_IPC_EVENT_CHANGED, .size = sizeof(h) };
+
+	if (d->ipc == NULL)
+		return;
+	for (guint i = 0; i < d->ipc->subscribers->len; i++)
+		qb_ipcs_event_send(g_ptr_array_index(d->ipc->subscribers, i), &h, sizeof(h));
+}
+
 int vigild_ipc_start(vigild *d)
 {
 	struct qb_ipcs_service_handlers handlers = { .connection_accept = on_accept,
-						     .msg_process = on_message };
+						     .msg_process = on_message,
+						     .connection_closed = on_closed };
 	struct qb_ipcs_poll_handlers poll;
 	int r;
 
 	the_daemon = d;
 	d->ipc = g_new0(struct vigild_ipc, 1);
+	d->ipc->subscribers = g_ptr_array_new();
 	d->ipc->service = qb_ipcs_create(VIGIL_IPC_SERVICE, 0, QB_IPC_NATIVE, &handlers);
 	if (d->ipc->service == NULL)
 		return -errno;
@@ -87,5 +114,8 @@ void vigild_ipc_stop(vigild *d)
 		return;
 	if (d->ipc->service != NULL)
 		qb_ipcs_destroy(d->ipc->service);
+	for (guint i = 0; i < d->ipc->subscribers->len; i++)
+		qb_ipcs_connection_unref(g_ptr_array_index(d->ipc->subscribers, i));
+	g_ptr_array_unref(d->ipc->subscribers);
 	g_clear_pointer(&d->ipc, g_free);
 }

@@ -181,12 +181,14 @@ int main(int argc, char **argv)
 	qb_log(LOG_NOTICE, "starting vigild %s", PACKAGE_VERSION);
 	vigild_exec_start(&d);
 	vigild_ctl_start(&d);
+	vigild_events_start(&d);
 	if (vigild_cib_start(&d) < 0 || vigild_ipc_start(&d) < 0 ||
 	    vigild_corosync_start(&d, (unsigned)o.wait_corosync) < 0)
 		d.exit_code = 1;
 	else
 		g_main_loop_run(d.loop);
 	vigild_corosync_stop(&d);
+	vigild_events_stop(&d);
 	vigild_ctl_stop(&d);
 	vigild_exec_stop(&d);
 	vigild_cib_stop(&d);

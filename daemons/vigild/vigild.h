@@ -23,6 +23,7 @@ typedef struct vigild {
 	struct vigild_cib *cib;
 	struct vigild_exec *exec;
 	struct vigild_ctl *ctl;
+	struct vigild_events *events;
 } vigild;
 
 /* Stops the daemon with CODE (0, or 1 after a fatal error already logged). */
@@ -59,6 +60,8 @@ int vigild_cib_replace(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVari
 /* ipc-server.c: the local IPC service 'vigil' and vigil-mon talk to. */
 int vigild_ipc_start(vigild *d);
 void vigild_ipc_stop(vigild *d);
+/* Tells the subscribed clients (vigil-mon) that something they show changed. */
+void vigild_ipc_notify(vigild *d);
 
 /* executor.c: runs the actions sent to this node, and recurring monitors. */
 void vigild_exec_start(vigild *d);
@@ -67,6 +70,14 @@ void vigild_exec_action(vigild *d, const vigil_wire_op *op);
 /* After a membership change: re-sends this node's last results if the DC changed, then
  * says it has joined. */
 void vigild_exec_membership(vigild *d);
+
+/* Runs at once the recurring monitors of the resources whose instance attribute NAME is
+ * VALUE (WHY, for the log): an event said they may have failed. */
+void vigild_exec_check_param(vigild *d, const char *name, const char *value, const char *why);
+
+/* events.c: failures the platform reports as they happen (address removal). */
+void vigild_events_start(vigild *d);
+void vigild_events_stop(vigild *d);
 
 /* controller.c: on the DC, plans with the scheduler and has the nodes carry it out. */
 void vigild_ctl_start(vigild *d);

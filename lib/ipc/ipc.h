@@ -25,7 +25,13 @@ enum vigil_ipc_request {
 	 * has applied it. -ESTALE: the CIB changed since it was read; -EAGAIN: the members
 	 * are synchronizing; -EINVAL: not a valid CIB. */
 	VIGIL_IPC_CIB_REPLACE = 3,
+	/* () -> (): from now on, an event VIGIL_IPC_EVENT_CHANGED on this connection whenever
+	 * the membership, quorum or the CIB changes */
+	VIGIL_IPC_SUBSCRIBE = 4,
 };
+
+/* The id of the events vigild pushes to subscribers (a qb_ipc_response_header alone). */
+#define VIGIL_IPC_EVENT_CHANGED 100
 
 /* Sends request ID with ARGS (NULL: "()") to the local daemon at SERVICE and waits for its
  * reply, at most TIMEOUT_MS. Returns 0 and the reply's value, or the daemon's -errno, or

@@ -9,24 +9,7 @@ require crm_verify "$CRM_VERIFY"
 require "ocf:heartbeat:IPaddr2 (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/IPaddr2
 make_tmp cli-edit
 cib=$tmp/cib.xml
-cat > "$cib" <<'XML'
-<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.9" crm_feature_set="3.16.2">
-  <configuration>
-    <crm_config>
-      <cluster_property_set id="cib-bootstrap-options">
-        <nvpair id="opt-stonith" name="stonith-enabled" value="false"/>
-      </cluster_property_set>
-    </crm_config>
-    <nodes>
-      <node id="1" uname="node1"/>
-      <node id="2" uname="node2"/>
-    </nodes>
-    <resources/>
-    <constraints/>
-  </configuration>
-  <status/>
-</cib>
-XML
+test_cib 2 '' > "$cib"
 
 echo "1..16"
 n=0

@@ -41,8 +41,15 @@ ns_node() { echo "vg${cluster_id}n$1"; }
 node_dir() { echo "$tmp/node$1"; }
 node_addr() { echo "198.18.0.$1"; }
 
+declare -a cluster_hooks=()
+# at_cleanup CMD...: run CMD (a string for eval) first when the test ends
+at_cleanup() { cluster_hooks+=("$*"); }
+
 cluster_cleanup() {
-	local i pid
+	local i pid h
+	for h in "${cluster_hooks[@]}"; do
+		eval "$h"
+	done
 	for i in "${!cluster_pids[@]}"; do
 		pid=${cluster_pids[$i]}
 		kill -TERM "$pid" 2>/dev/null

@@ -18,31 +18,7 @@ echo "1..10"
 cluster_create 3
 cluster_up 3
 
-cat > "$tmp/cib.xml" <<'XML'
-<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.9" crm_feature_set="3.16.2">
-  <configuration>
-    <crm_config>
-      <cluster_property_set id="cib-bootstrap-options">
-        <nvpair id="opt-stonith" name="stonith-enabled" value="false"/>
-      </cluster_property_set>
-    </crm_config>
-    <nodes>
-      <node id="1" uname="node1"/>
-      <node id="2" uname="node2"/>
-      <node id="3" uname="node3"/>
-    </nodes>
-    <resources>
-      <primitive id="dummy1" class="ocf" provider="heartbeat" type="Dummy">
-        <operations>
-          <op id="dummy1-monitor" name="monitor" interval="2s" timeout="10s"/>
-        </operations>
-      </primitive>
-    </resources>
-    <constraints/>
-  </configuration>
-  <status/>
-</cib>
-XML
+test_cib 3 '<primitive id="dummy1" class="ocf" provider="heartbeat" type="Dummy"><operations><op id="dummy1-monitor" name="monitor" interval="2s" timeout="10s"/></operations></primitive>' > "$tmp/cib.xml"
 
 state_file() { echo "$(node_dir "$1")/run/resource-agents/Dummy-dummy1.state"; }
 # where_running: the one node whose Dummy state file exists (empty if none or several)

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# A floating IP (Debian's ocf:heartbeat:IPaddr2, unchanged) on 3 nodes in network
+# namespaces: it comes up on one node and answers from the others; deleted by hand, it is
+# back long before its 30 s monitor would have noticed, because vigild follows address
+# removals (rtnetlink) and runs the monitor at once; the failure is counted.
+set -u
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/netns.sh"
+cluster_require
+require vigild "$VIGILD"
+require "ocf:heartbeat:IPaddr2 (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/IPaddr2
+require "ping (iputils-ping)" "$(command -v ping || echo /usr/bin/ping)"
+
+echo "1..5"
+cluster_create 3
+cluster_up 3
+vip=198.18.0.100
+test_cib 3 "<primitive id=\"vip\" class=\"ocf\" provider=\"heartbeat\" type=\"IPaddr2\">
+  <instance_attributes id=\"vip-ia\">
+    <nvpair id=\"vip-ip\" name=\"ip\" value=\"$vip\"/>
+    <nvpair id=\"vip-mask\" name=\"cidr_netmask\" value=\"24\"/>
+    <nvpair id=\"vip-nic\" name=\"nic\" value=\"eth0\"/>
+  </instance_attributes>
+  <operations><op id=\"vip-monitor\" name=\"monitor\" interval=\"30s\"/></operations>
+</primitive>" > "$tmp/cib.xml"
+
+# vip_on: the one node that holds the address (empty if none or several)
+vip_on() {
+	local i found=""
+	for i in $(seq "$cluster_nodes"); do
+		if ip -n "$(ns_node "$i")" -4 addr show dev eth0 | grep -q "inet $vip/"; then
+			[ -n "$found" ] && return 1
+			found=$i
+		fi
+	done
+	[ -n "$found" ] && echo "$found"
+}
+
+wait_for 20 says 1 "Current DC: node1 .* with quorum" || bail "the cluster did not form"
+node_exec 1 "$VIGIL" config import "$tmp/cib.xml" > /dev/null 2>&1 || bail "import failed"
+check "the floating IP comes up on exactly one node" \
+	wait_for 30 eval '[ -n "$(vip_on)" ]'
+holder=$(vip_on)
+other=$(( holder % 3 + 1 ))
+check "it answers from another node" \
+	wait_for 10 eval 'ip netns exec "$(ns_node $other)" ping -c 1 -W 1 $vip > /dev/null 2>&1'
+
+ip -n "$(ns_node "$holder")" addr del "$vip/24" dev eth0
+check "deleted by hand, it is back at once (its monitor runs every 30 s)" \
+	wait_for 5 eval '[ -n "$(vip_on)" ]'
+check "vigild says why it looked" \
+	grep -q "vip ip=$vip: its address was removed; running its monitor now" \
+	"$(node_dir "$holder")/vigild.log"
+check "the failure is counted" \
+	wait_for 10 eval 'node_exec 1 "$VIGIL" config export | grep -q "fail-count-vip#monitor_30000"'
