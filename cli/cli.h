@@ -1,6 +1,7 @@
 /* The 'vigil' command: shared declarations of the subcommands. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <glib.h>
 
@@ -32,6 +33,10 @@ int vigil_cmd_property(int argc, char **argv);
 int vigil_cmd_resource(int argc, char **argv);
 int vigil_cmd_stonith(int argc, char **argv);
 int vigil_cmd_node(int argc, char **argv);
+/* 'vigil constraint ...', 'vigil resource move|ban|clear' (cmd-constraint.c) */
+int vigil_cmd_constraint(int argc, char **argv);
+int vigil_resource_move(int argc, char **argv, bool ban);
+int vigil_resource_clear(int argc, char **argv);
 
 /* 'vigil cluster setup ...' */
 int vigil_cmd_cluster(int argc, char **argv);

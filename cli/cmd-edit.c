@@ -477,7 +477,7 @@ int vigil_cmd_resource(int argc, char **argv)
 {
 	if (argc < 2) {
 		fprintf(stderr, "vigil resource: say what to do: create, delete, enable, disable, "
-			"group add.\n");
+			"group add, move, ban, clear.\n");
 		return VIGIL_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "create") == 0)
@@ -490,8 +490,14 @@ int vigil_cmd_resource(int argc, char **argv)
 		return resource_role(argc - 1, argv + 1, false);
 	if (strcmp(argv[1], "group") == 0 && argc > 2 && strcmp(argv[2], "add") == 0)
 		return group_add(argc - 2, argv + 2);
+	if (strcmp(argv[1], "move") == 0)
+		return vigil_resource_move(argc - 1, argv + 1, false);
+	if (strcmp(argv[1], "ban") == 0)
+		return vigil_resource_move(argc - 1, argv + 1, true);
+	if (strcmp(argv[1], "clear") == 0)
+		return vigil_resource_clear(argc - 1, argv + 1);
 	fprintf(stderr, "vigil resource: unknown subcommand '%s'; use create, delete, enable, "
-		"disable or group add.\n", argv[1]);
+		"disable, group add, move, ban or clear.\n", argv[1]);
 	return VIGIL_EXIT_USAGE;
 }
 

@@ -23,7 +23,11 @@ static void usage(FILE *out)
 	      "  property set|unset|list   cluster properties (property set stonith-enabled=false)\n"
 	      "  resource create ID AGENT [NAME=VALUE...] [op ACTION NAME=VALUE...] [meta ...]\n"
 	      "           [--group G] [--disabled]; resource delete|enable|disable ID;\n"
-	      "           resource group add GROUP RSC...\n"
+	      "           resource group add GROUP RSC...; resource move|ban RSC NODE;\n"
+	      "           resource clear RSC\n"
+	      "  constraint location RSC prefers|avoids NODE[=SCORE]...;\n"
+	      "           constraint colocation add RSC with RSC [SCORE];\n"
+	      "           constraint order [ACTION] RSC then [ACTION] RSC; constraint list|delete\n"
 	      "  stonith create ID AGENT [NAME=VALUE...]\n"
 	      "  node standby|unstandby NODE\n"
 	      "  cluster setup NAME NODE[=ADDR]...  write corosync.conf (and its key)\n"
@@ -47,6 +51,7 @@ static const struct command {
 	{ "stonith", vigil_cmd_stonith },
 	{ "node", vigil_cmd_node },
 	{ "cluster", vigil_cmd_cluster },
+	{ "constraint", vigil_cmd_constraint },
 };
 
 int main(int argc, char **argv)

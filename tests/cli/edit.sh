@@ -11,7 +11,7 @@ make_tmp cli-edit
 cib=$tmp/cib.xml
 test_cib 2 '' > "$cib"
 
-echo "1..16"
+echo "1..21"
 n=0
 t() { # t DESCRIPTION CMD...
 	local what=$1
@@ -71,6 +71,28 @@ t "resource disable and enable" \
 t "resource delete, and an unknown resource refused" \
 	eval 'v resource delete haproxy && ! grep -q "id=\"haproxy\"" "$cib" && valid &&
 	      refused 64 "no resource .nothing." resource delete nothing'
+t "constraint location prefers and avoids, with pcs's ids" \
+	eval 'v resource create web ocf:heartbeat:Dummy &&
+	      v constraint location vip prefers node2=50 && v constraint location web avoids node1 && valid &&
+	      grep -q "<rsc_location id=\"location-vip-node2-50\" rsc=\"vip\" node=\"node2\" score=\"50\"/>" "$cib" &&
+	      grep -q "id=\"location-web-node1--INFINITY\" rsc=\"web\" node=\"node1\" score=\"-INFINITY\"" "$cib"'
+t "constraint colocation add and order" \
+	eval 'v constraint colocation add web with vip && v constraint order vip then web && valid &&
+	      grep -q "<rsc_colocation id=\"colocation-web-vip-INFINITY\" rsc=\"web\" with-rsc=\"vip\" score=\"INFINITY\"/>" "$cib" &&
+	      grep -q "id=\"order-vip-web-mandatory\" first=\"vip\" then=\"web\" first-action=\"start\"" "$cib"'
+t "constraints on unknown resources, nodes or scores are refused" \
+	eval 'refused 64 "no resource .nothing." constraint location nothing prefers node1 &&
+	      refused 64 "no node .node7." constraint location vip prefers node7 &&
+	      refused 64 "is not a score" constraint colocation add web with vip lots'
+t "resource move says it leaves a constraint and how to clear it" \
+	eval 'v resource move vip node1 &&
+	      grep -q "Created location constraint cli-prefer-vip: vip prefers node1. It stays until you run .vigil resource clear vip." "$tmp/out" &&
+	      v resource ban web node2 && valid && v resource clear vip && v resource clear web &&
+	      ! grep -q "cli-" "$cib"'
+t "constraint list and delete" \
+	eval 'v constraint list && grep -q "^rsc_order order-vip-web-mandatory first=vip" "$tmp/out" &&
+	      v constraint delete order-vip-web-mandatory && ! grep -q order-vip-web "$cib" &&
+	      refused 64 "no constraint .nope." constraint delete nope'
 t "vigil simulate plans the result as crm_simulate does" \
 	eval '"$VIGIL" simulate -x "$cib" -R 2>&1 | sed -n "/^Transition Summary:/,\$p" > "$tmp/v" &&
 	      crm_simulate -x "$cib" -R 2>&1 | sed -n "/^Transition Summary:/,\$p" > "$tmp/c" &&
