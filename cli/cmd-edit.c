@@ -79,6 +79,15 @@ static int finish(edit_session *s, int rc, const char *done)
 	return rc;
 }
 
+static int strcmp_ptr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int resource_update(int argc, char **argv);
+static int resource_info(int argc, char **argv);
+static int node_maintenance(int argc, char **argv, bool on);
+
 /* ---- property ------------------------------------------------------------------------- */
 
 static int property_set(int argc, char **argv, bool unset)
@@ -490,6 +499,13 @@ int vigil_cmd_resource(int argc, char **argv)
 		return resource_role(argc - 1, argv + 1, false);
 	if (strcmp(argv[1], "group") == 0 && argc > 2 && strcmp(argv[2], "add") == 0)
 		return group_add(argc - 2, argv + 2);
+	if (strcmp(argv[1], "update") == 0)
+		return resource_update(argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "show") == 0 ||
+	    strcmp(argv[1], "config") == 0 || strcmp(argv[1], "standards") == 0 ||
+	    strcmp(argv[1], "providers") == 0 || strcmp(argv[1], "agents") == 0 ||
+	    strcmp(argv[1], "describe") == 0)
+		return resource_info(argc - 1, argv + 1);
 	if (strcmp(argv[1], "move") == 0)
 		return vigil_resource_move(argc - 1, argv + 1, false);
 	if (strcmp(argv[1], "ban") == 0)
@@ -546,6 +562,214 @@ int vigil_cmd_node(int argc, char **argv)
 		return node_standby(argc - 1, argv + 1, true);
 	if (argc >= 2 && strcmp(argv[1], "unstandby") == 0)
 		return node_standby(argc - 1, argv + 1, false);
-	fprintf(stderr, "vigil node: say what to do: standby NODE or unstandby NODE.\n");
+	if (argc >= 2 && strcmp(argv[1], "maintenance") == 0)
+		return node_maintenance(argc - 1, argv + 1, true);
+	if (argc >= 2 && strcmp(argv[1], "unmaintenance") == 0)
+		return node_maintenance(argc - 1, argv + 1, false);
+	fprintf(stderr, "vigil node: say what to do: standby, unstandby, maintenance or "
+		"unmaintenance NODE.\n");
 	return VIGIL_EXIT_USAGE;
+}
+
+/* ---- resource update / list / show; agents; node maintenance -------------------------- */
+
+static int resource_update(int argc, char **argv)
+{
+	const char *what = "vigil resource update";
+	bool force = has_flag(&argc, argv, "--force");
+	g_auto(agent_name) a = { 0 };
+	edit_session s;
+	xmlNode *prim;
+	xmlChar *cls, *prov, *type;
+	int rc;
+
+	if (argc < 3) {
+		fprintf(stderr, "%s: usage: %s ID NAME=VALUE... [meta NAME=VALUE...] (an empty "
+			"VALUE removes NAME).\n", what, what);
+		return VIGIL_EXIT_USAGE;
+	}
+	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
+		return rc;
+	prim = edit_find_id(&s, argv[1]);
+	if (prim == NULL || !xmlStrEqual(prim->name, X("primitive"))) {
+		fprintf(stderr, "%s: no primitive '%s' in the CIB; 'vigil resource list' shows "
+			"them.\n", what, argv[1]);
+		return finish(&s, VIGIL_EXIT_USAGE, NULL);
+	}
+	for (int i = 2, meta = 0; i < argc && rc == 0; i++) {
+		g_autofree char *n = NULL, *v = NULL;
+
+		if (strcmp(argv[i], "meta") == 0) {
+			meta = 1;
+			continue;
+		}
+		if (!edit_split_nv(what, argv[i], &n, &v)) {
+			rc = VIGIL_EXIT_USAGE;
+			break;
+		}
+		edit_nvpair(edit_nvset(prim, meta ? "meta_attributes" : "instance_attributes"), n,
+			    v[0] != '\0' ? v : NULL);
+	}
+	cls = xmlGetProp(prim, X("class"));
+	prov = xmlGetProp(prim, X("provider"));
+	type = xmlGetProp(prim, X("type"));
+	a = (agent_name){ g_strdup((const char *)cls), g_strdup((const char *)prov),
+			  g_strdup((const char *)type) };
+	xmlFree(cls);
+	xmlFree(prov);
+	xmlFree(type);
+	if (rc == 0 && a.class_ != NULL && strcmp(a.class_, "ocf") == 0)
+		rc = check_params(what, &a, prim, force);
+	return finish(&s, rc, NULL);
+}
+
+static int resource_list(void)
+{
+	edit_session s;
+	int rc = edit_open(&s, "vigil resource list", vigil_cib_file);
+
+	if (rc != 0)
+		return rc;
+	for (guint i = 0; i < s.cib->resources->len; i++) {
+		const vigil_rsc *r = g_ptr_array_index(s.cib->resources, i);
+		g_autofree char *agent = r->kind == VIGIL_RSC_PRIMITIVE ? vigil_rsc_agent(r) : NULL;
+
+		if (r->kind == VIGIL_RSC_GROUP) {
+			printf("%s (group):", r->id);
+			for (guint j = 0; j < r->members->len; j++)
+				printf(" %s", ((vigil_rsc *)r->members->pdata[j])->id);
+			printf("\n");
+		} else if (r->kind == VIGIL_RSC_PRIMITIVE) {
+			printf("%s (%s)\n", r->id, agent);
+		}
+	}
+	edit_close(&s);
+	return VIGIL_EXIT_OK;
+}
+
+/* 'resource standards', 'resource providers', 'resource agents [ocf:PROVIDER]' */
+static int list_dir(const char *dir, const char *prefix)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	const char *n;
+
+	while (d != NULL && (n = g_dir_read_name(d)) != NULL)
+		if (n[0] != '.')
+			g_ptr_array_add(names, g_strdup(n));
+	g_ptr_array_sort(names, (GCompareFunc)strcmp_ptr);
+	for (guint i = 0; i < names->len; i++)
+		printf("%s%s\n", prefix, (char *)names->pdata[i]);
+	return VIGIL_EXIT_OK;
+}
+
+static int agents(int argc, char **argv)
+{
+	if (argc < 2) {
+		/* every OCF agent, then the fence agents */
+		g_autoptr(GDir) d = g_dir_open("/usr/lib/ocf/resource.d", 0, NULL);
+		g_autoptr(GPtrArray) provs = g_ptr_array_new_with_free_func(g_free);
+		const char *n;
+
+		while (d != NULL && (n = g_dir_read_name(d)) != NULL)
+			g_ptr_array_add(provs, g_strdup(n));
+		g_ptr_array_sort(provs, (GCompareFunc)strcmp_ptr);
+		for (guint i = 0; i < provs->len; i++) {
+			g_autofree char *dir = g_build_filename("/usr/lib/ocf/resource.d",
+								(char *)provs->pdata[i], NULL);
+			g_autofree char *prefix = g_strdup_printf("ocf:%s:", (char *)provs->pdata[i]);
+
+			list_dir(dir, prefix);
+		}
+		return VIGIL_EXIT_OK;
+	}
+	if (g_str_has_prefix(argv[1], "ocf:") && strchr(argv[1] + 4, ':') == NULL &&
+	    strchr(argv[1] + 4, '/') == NULL && argv[1][4] != '\0' && argv[1][4] != '.') {
+		g_autofree char *dir = g_build_filename("/usr/lib/ocf/resource.d", argv[1] + 4, NULL);
+
+		if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+			fprintf(stderr, "vigil resource agents: no OCF provider '%s'; 'vigil resource "
+				"providers' lists them.\n", argv[1] + 4);
+			return VIGIL_EXIT_USAGE;
+		}
+		return list_dir(dir, "");
+	}
+	fprintf(stderr, "vigil resource agents: give ocf:PROVIDER (as 'vigil resource providers' "
+		"lists them), or nothing for all.\n");
+	return VIGIL_EXIT_USAGE;
+}
+
+static int node_attr(int argc, char **argv, const char *attr, const char *value)
+{
+	const char *what = value != NULL ? "vigil node maintenance" : "vigil node unmaintenance";
+	edit_session s;
+	int rc;
+
+	if (argc != 2) {
+		fprintf(stderr, "%s: usage: %s NODE.\n", what, what);
+		return VIGIL_EXIT_USAGE;
+	}
+	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
+		return rc;
+	for (xmlNode *n = edit_section(&s, "nodes")->children; n != NULL; n = n->next) {
+		xmlChar *uname = n->type == XML_ELEMENT_NODE ? xmlGetProp(n, X("uname")) : NULL;
+		bool match = uname != NULL && xmlStrEqual(uname, X(argv[1]));
+
+		xmlFree(uname);
+		if (match) {
+			edit_nvpair(edit_nvset(n, "instance_attributes"), attr, value);
+			return finish(&s, 0, NULL);
+		}
+	}
+	fprintf(stderr, "%s: no node '%s' in the CIB; 'vigil status' lists the nodes.\n", what,
+		argv[1]);
+	return finish(&s, VIGIL_EXIT_USAGE, NULL);
+}
+
+/* 'resource describe AGENT': the parameters its meta-data declares. */
+static int describe(int argc, char **argv)
+{
+	const char *what = "vigil resource describe";
+	g_auto(agent_name) a = { 0 };
+	g_autoptr(GPtrArray) params = NULL;
+
+	if (argc != 2) {
+		fprintf(stderr, "%s: usage: %s AGENT (ocf:PROVIDER:TYPE).\n", what, what);
+		return VIGIL_EXIT_USAGE;
+	}
+	if (agent_parse(what, argv[1], &a) < 0)
+		return VIGIL_EXIT_USAGE;
+	if (!agent_installed(&a) || (params = agent_params(&a)) == NULL) {
+		fprintf(stderr, "%s: no meta-data from '%s'; is it an installed OCF agent ('vigil "
+			"resource agents' lists them)?\n", what, argv[1]);
+		return VIGIL_EXIT_USAGE;
+	}
+	printf("%s:%s:%s\nParameters:\n", a.class_, a.provider, a.type);
+	for (guint i = 0; i < params->len; i++) {
+		const agent_param *p = params->pdata[i];
+
+		printf("  %s%s\n", p->name, p->required ? " (required)" : "");
+	}
+	return VIGIL_EXIT_OK;
+}
+
+static int resource_info(int argc, char **argv)
+{
+	if (strcmp(argv[0], "describe") == 0)
+		return describe(argc, argv);
+	if (strcmp(argv[0], "list") == 0 || strcmp(argv[0], "show") == 0 ||
+	    strcmp(argv[0], "config") == 0)
+		return resource_list();
+	if (strcmp(argv[0], "standards") == 0) {
+		puts("ocf\nstonith\nsystemd");
+		return VIGIL_EXIT_OK;
+	}
+	if (strcmp(argv[0], "providers") == 0)
+		return list_dir("/usr/lib/ocf/resource.d", "");
+	return agents(argc, argv);
+}
+
+static int node_maintenance(int argc, char **argv, bool on)
+{
+	return node_attr(argc, argv, "maintenance", on ? "on" : NULL);
 }

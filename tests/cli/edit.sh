@@ -11,7 +11,7 @@ make_tmp cli-edit
 cib=$tmp/cib.xml
 test_cib 2 '' > "$cib"
 
-echo "1..21"
+echo "1..24"
 n=0
 t() { # t DESCRIPTION CMD...
 	local what=$1
@@ -93,6 +93,18 @@ t "constraint list and delete" \
 	eval 'v constraint list && grep -q "^rsc_order order-vip-web-mandatory first=vip" "$tmp/out" &&
 	      v constraint delete order-vip-web-mandatory && ! grep -q order-vip-web "$cib" &&
 	      refused 64 "no constraint .nope." constraint delete nope'
+t "resource update changes and removes parameters, checked against the meta-data" \
+	eval 'v resource update vip ip=198.18.0.101 cidr_netmask=24 && valid &&
+	      grep -q "name=\"ip\" value=\"198.18.0.101\"" "$cib" &&
+	      v resource update vip cidr_netmask= && ! grep -q cidr_netmask "$cib" &&
+	      refused 64 "has no parameter .bogus." resource update vip bogus=1'
+t "resource list, agents, describe" \
+	eval 'v resource list && grep -q "^hagroup (group): vip$" "$tmp/out" &&
+	      v resource agents ocf:heartbeat && grep -q "^IPaddr2$" "$tmp/out" &&
+	      v resource describe ocf:heartbeat:IPaddr2 && grep -q "^  ip (required)$" "$tmp/out"'
+t "node maintenance and unmaintenance" \
+	eval 'v node maintenance node2 && grep -q "name=\"maintenance\" value=\"on\"" "$cib" && valid &&
+	      v node unmaintenance node2 && ! grep -q "name=\"maintenance\"" "$cib"'
 t "vigil simulate plans the result as crm_simulate does" \
 	eval '"$VIGIL" simulate -x "$cib" -R 2>&1 | sed -n "/^Transition Summary:/,\$p" > "$tmp/v" &&
 	      crm_simulate -x "$cib" -R 2>&1 | sed -n "/^Transition Summary:/,\$p" > "$tmp/c" &&
