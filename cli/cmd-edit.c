@@ -528,32 +528,13 @@ int vigil_cmd_stonith(int argc, char **argv)
 
 /* ---- node standby --------------------------------------------------------------------- */
 
+static int node_attr(const char *what, int argc, char **argv, const char *attr,
+		     const char *value);
+
 static int node_standby(int argc, char **argv, bool on)
 {
-	const char *what = on ? "vigil node standby" : "vigil node unstandby";
-	edit_session s;
-	int rc;
-
-	if (argc != 2) {
-		fprintf(stderr, "%s: usage: %s NODE.\n", what, what);
-		return VIGIL_EXIT_USAGE;
-	}
-	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
-		return rc;
-	for (xmlNode *n = edit_section(&s, "nodes")->children; n != NULL; n = n->next) {
-		xmlChar *uname = n->type == XML_ELEMENT_NODE ? xmlGetProp(n, X("uname")) : NULL;
-		bool match = uname != NULL && xmlStrEqual(uname, X(argv[1]));
-
-		xmlFree(uname);
-		if (match) {
-			edit_nvpair(edit_nvset(n, "instance_attributes"), "standby",
-				    on ? "on" : NULL);
-			return finish(&s, 0, NULL);
-		}
-	}
-	fprintf(stderr, "%s: no node '%s' in the CIB; 'vigil status' lists the nodes.\n", what,
-		argv[1]);
-	return finish(&s, VIGIL_EXIT_USAGE, NULL);
+	return node_attr(on ? "vigil node standby" : "vigil node unstandby", argc, argv,
+			 "standby", on ? "on" : NULL);
 }
 
 int vigil_cmd_node(int argc, char **argv)
@@ -699,9 +680,10 @@ static int agents(int argc, char **argv)
 	return VIGIL_EXIT_USAGE;
 }
 
-static int node_attr(int argc, char **argv, const char *attr, const char *value)
+/* Sets the node attribute ATTR of NODE (argv[1]) to VALUE, or removes it (NULL). */
+static int node_attr(const char *what, int argc, char **argv, const char *attr,
+		     const char *value)
 {
-	const char *what = value != NULL ? "vigil node maintenance" : "vigil node unmaintenance";
 	edit_session s;
 	int rc;
 
@@ -771,5 +753,6 @@ static int resource_info(int argc, char **argv)
 
 static int node_maintenance(int argc, char **argv, bool on)
 {
-	return node_attr(argc, argv, "maintenance", on ? "on" : NULL);
+	return node_attr(on ? "vigil node maintenance" : "vigil node unmaintenance", argc, argv,
+			 "maintenance", on ? "on" : NULL);
 }
