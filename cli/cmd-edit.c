@@ -6,10 +6,12 @@
 #include <string.h>
 #include <libxml/tree.h>
 
+#include "cib/inject.h"
 #include "cli/agent.h"
 #include "cli/cli.h"
 #include "cli/edit.h"
 #include "common/duration.h"
+#include "ipc/ipc.h"
 
 #define X(s) ((const xmlChar *)(s))
 
@@ -504,7 +506,7 @@ int vigil_cmd_resource(int argc, char **argv)
 	if (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "show") == 0 ||
 	    strcmp(argv[1], "config") == 0 || strcmp(argv[1], "standards") == 0 ||
 	    strcmp(argv[1], "providers") == 0 || strcmp(argv[1], "agents") == 0 ||
-	    strcmp(argv[1], "describe") == 0)
+	    strcmp(argv[1], "describe") == 0 || strcmp(argv[1], "cleanup") == 0)
 		return resource_info(argc - 1, argv + 1);
 	if (strcmp(argv[1], "move") == 0)
 		return vigil_resource_move(argc - 1, argv + 1, false);
@@ -708,6 +710,63 @@ static int node_attr(const char *what, int argc, char **argv, const char *attr,
 	return finish(&s, VIGIL_EXIT_USAGE, NULL);
 }
 
+/* 'resource cleanup [RSC]': forget its history and fail-counts (every resource's without
+ * RSC), so that the cluster probes it again and counts from zero. */
+static int cleanup(int argc, char **argv)
+{
+	const char *what = "vigil resource cleanup";
+	const char *rsc = argc > 1 ? argv[1] : "";
+	g_autoptr(GVariant) reply = NULL;
+	guint32 removed = 0;
+	int r;
+
+	if (argc > 2) {
+		fprintf(stderr, "%s: usage: %s [RESOURCE].\n", what, what);
+		return VIGIL_EXIT_USAGE;
+	}
+	if (vigil_cib_file != NULL) {
+		g_autoptr(GPtrArray) diags = vigil_diags_new();
+		g_autoptr(vigil_cib) cib = NULL;
+
+		if (vigil_cib_load_file(vigil_cib_file, diags, &cib) < 0) {
+			fprintf(stderr, "%s: cannot read %s as a CIB; 'vigil config verify -x %s' says "
+				"why.\n", what, vigil_cib_file, vigil_cib_file);
+			return VIGIL_EXIT_CONFIG;
+		}
+		if (rsc[0] != '\0' && vigil_cib_find_rsc(cib, rsc) == NULL) {
+			fprintf(stderr, "%s: no resource '%s' in %s.\n", what, rsc, vigil_cib_file);
+			return VIGIL_EXIT_USAGE;
+		}
+		removed = vigil_cib_cleanup(cib, rsc);
+		vigil_cib_bump_num_updates(cib);
+		if (vigil_cib_save_file(cib, vigil_cib_file) < 0) {
+			fprintf(stderr, "%s: cannot write %s.\n", what, vigil_cib_file);
+			return VIGIL_EXIT_ERROR;
+		}
+	} else {
+		r = vigil_ipc_call(VIGIL_IPC_SERVICE, VIGIL_IPC_CLEANUP, g_variant_new("(s)", rsc),
+				   30000, &reply);
+		if (r == 0 && !g_variant_is_of_type(reply, G_VARIANT_TYPE("(u)")))
+			r = -EPROTO;
+		if (r == -ENOENT) {
+			fprintf(stderr, "%s: no resource '%s' in the CIB; 'vigil resource list' shows "
+				"them.\n", what, rsc);
+			return VIGIL_EXIT_USAGE;
+		}
+		if (r == -EAGAIN || r == -ESTALE) {
+			fprintf(stderr, "%s: the cluster's CIB is changing; nothing was cleaned up: run "
+				"the command again.\n", what);
+			return VIGIL_EXIT_ERROR;
+		}
+		if (r < 0)
+			return vigil_daemon_error(what, r);
+		g_variant_get(reply, "(u)", &removed);
+	}
+	printf("Cleaned up %s: %u history and fail-count entries forgotten; the cluster probes "
+	       "it again.\n", rsc[0] != '\0' ? rsc : "every resource", removed);
+	return VIGIL_EXIT_OK;
+}
+
 /* 'resource describe AGENT': the parameters its meta-data declares. */
 static int describe(int argc, char **argv)
 {
@@ -739,6 +798,8 @@ static int resource_info(int argc, char **argv)
 {
 	if (strcmp(argv[0], "describe") == 0)
 		return describe(argc, argv);
+	if (strcmp(argv[0], "cleanup") == 0)
+		return cleanup(argc, argv);
 	if (strcmp(argv[0], "list") == 0 || strcmp(argv[0], "show") == 0 ||
 	    strcmp(argv[0], "config") == 0)
 		return resource_list();

@@ -25,6 +25,7 @@ static void usage(FILE *out)
 	      "           [--group G] [--disabled]; resource delete|enable|disable ID;\n"
 	      "           resource group add GROUP RSC...; resource move|ban RSC NODE;\n"
 	      "           resource clear RSC; resource update RSC NAME=VALUE...;\n"
+	      "           resource cleanup [RSC] (forget failures: probe again)\n"
 	      "           resource list|standards|providers|agents [ocf:PROVIDER]|describe AGENT\n"
 	      "  constraint location RSC prefers|avoids NODE[=SCORE]...;\n"
 	      "           constraint colocation add RSC with RSC [SCORE];\n"

@@ -8,6 +8,7 @@
 #include <qb/qbipcs.h>
 #include <qb/qblog.h>
 
+#include "cib/inject.h"
 #include "cib/store.h"
 #include "cluster/cibsync.h"
 #include "daemons/vigild/vigild.h"
@@ -24,6 +25,7 @@ static const char empty_cib[] =
 typedef struct pending {
 	qb_ipcs_connection_t *conn; /* a reference, until the reply */
 	int32_t ipc_id;
+	GVariant *reply;            /* what to answer on success; NULL: the new version */
 	vigild_cib_decided_fn fn;
 	void *user;
 } pending;
@@ -40,6 +42,8 @@ static void pending_free(pending *p)
 {
 	if (p->conn != NULL)
 		qb_ipcs_connection_unref(p->conn);
+	if (p->reply != NULL)
+		g_variant_unref(p->reply);
 	g_free(p);
 }
 
@@ -102,8 +106,8 @@ static void decided_cb(void *ctx, uint64_t request, int result)
 	vigil_cibsync_current(d->cib->sync, NULL, &v);
 	if (p->conn != NULL)
 		vigil_ipc_reply(p->conn, p->ipc_id, result,
-				result == 0 ? g_variant_new("(ttt)", v.admin_epoch, v.epoch,
-							    v.num_updates) : NULL);
+				result != 0 ? NULL : p->reply != NULL ? p->reply :
+				g_variant_new("(ttt)", v.admin_epoch, v.epoch, v.num_updates));
 	else
 		p->fn(d, result, p->user);
 	g_hash_table_remove(d->cib->pending, &request);
@@ -291,6 +295,43 @@ int vigild_cib_replace(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVari
 	p = g_new0(pending, 1);
 	p->conn = c;
 	p->ipc_id = ipc_id;
+	qb_ipcs_connection_ref(c);
+	add_pending(d, request, p);
+	return 0;
+}
+
+/* ARGS "(s)": forget a resource's history and fail-counts ("" for all); the reply comes
+ * when the members have decided. */
+int vigild_cib_cleanup(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVariant *args)
+{
+	g_autoptr(vigil_cib) next = NULL;
+	const char *rsc;
+	unsigned removed;
+	pending *p;
+	uint64_t request;
+	g_autofree char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	if (!g_variant_is_of_type(args, G_VARIANT_TYPE("(s)")))
+		return -EPROTO;
+	g_variant_get(args, "(&s)", &rsc);
+	if (rsc[0] != '\0' && vigil_cib_find_rsc(d->cib->cib, rsc) == NULL)
+		return -ENOENT;
+	if ((r = vigild_cib_copy(d, &next)) < 0)
+		return r;
+	removed = vigil_cib_cleanup(next, rsc);
+	vigil_cib_bump_num_updates(next);
+	if ((r = vigil_cib_to_xml(next, &text, &len)) < 0)
+		return r;
+	if ((r = vigil_cibsync_propose(d->cib->sync, text, len, &next->version, &request)) < 0)
+		return r;
+	qb_log(LOG_NOTICE, "cleanup of %s: %u history and fail-count entries forgotten",
+	       rsc[0] != '\0' ? rsc : "every resource", removed);
+	p = g_new0(pending, 1);
+	p->conn = c;
+	p->ipc_id = ipc_id;
+	p->reply = g_variant_ref_sink(g_variant_new("(u)", removed));
 	qb_ipcs_connection_ref(c);
 	add_pending(d, request, p);
 	return 0;

@@ -52,6 +52,13 @@ static int32_t on_message(qb_ipcs_connection_t *c, void *data, size_t size)
 		}
 		vigil_ipc_reply(c, id, 0, NULL);
 		break;
+	case VIGIL_IPC_CLEANUP: {
+		int r = vigild_cib_cleanup(the_daemon, c, id, args);
+
+		if (r < 0)
+			vigil_ipc_reply(c, id, r, NULL);
+		break;
+	}
 	case VIGIL_IPC_CIB_REPLACE: {
 		int r = vigild_cib_replace(the_daemon, c, id, args);
 

@@ -54,6 +54,8 @@ int vigild_cib_copy(vigild *d, vigil_cib **ret_cib);
  * the members' decision (0, -ESTALE, -EAGAIN). 0 when proposed, else -errno. */
 typedef void (*vigild_cib_decided_fn)(vigild *d, int result, void *user);
 int vigild_cib_propose(vigild *d, const vigil_cib *next, vigild_cib_decided_fn fn, void *user);
+/* A client's "(s)" cleanup; 0 when proposed (the reply follows), else -errno. */
+int vigild_cib_cleanup(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVariant *args);
 /* A client's "(ttts)" replacement; 0 when proposed (the reply follows), else -errno. */
 int vigild_cib_replace(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVariant *args);
 

@@ -488,3 +488,51 @@ int vigil_inject_quorum(vigil_inject *in, bool quorum)
 	set(&in->cib->have_quorum, quorum ? "1" : "0");
 	return 0;
 }
+
+/* Whether NAME is RSC's fail-count or last-failure attribute ("fail-count-RSC#...").
+ * An empty RSC matches every resource's. */
+static bool failure_attr_of(const char *name, const char *rsc)
+{
+	static const char *const prefixes[] = { "fail-count-", "last-failure-" };
+
+	for (size_t i = 0; name != NULL && i < G_N_ELEMENTS(prefixes); i++) {
+		size_t p = strlen(prefixes[i]), r = strlen(rsc);
+
+		if (strncmp(name, prefixes[i], p) != 0)
+			continue;
+		if (r == 0 || (strncmp(name + p, rsc, r) == 0 && name[p + r] == '#'))
+			return true;
+	}
+	return false;
+}
+
+unsigned vigil_cib_cleanup(vigil_cib *cib, const char *rsc)
+{
+	unsigned removed = 0;
+
+	for (guint i = 0; i < cib->node_states->len; i++) {
+		vigil_node_state *st = g_ptr_array_index(cib->node_states, i);
+
+		for (guint j = st->lrm_rscs->len; j-- > 0;) {
+			const vigil_lrm_rsc *lr = g_ptr_array_index(st->lrm_rscs, j);
+
+			if (rsc[0] == '\0' || g_strcmp0(lr->id, rsc) == 0) {
+				g_ptr_array_remove_index(st->lrm_rscs, j);
+				removed++;
+			}
+		}
+		for (guint j = 0; st->transient != NULL && j < st->transient->len; j++) {
+			vigil_nvset *set = g_ptr_array_index(st->transient, j);
+
+			for (guint k = set->nvpairs->len; k-- > 0;) {
+				const vigil_nvpair *p = g_ptr_array_index(set->nvpairs, k);
+
+				if (failure_attr_of(p->name, rsc)) {
+					g_ptr_array_remove_index(set->nvpairs, k);
+					removed++;
+				}
+			}
+		}
+	}
+	return removed;
+}

@@ -39,3 +39,8 @@ int vigil_inject_forget(vigil_inject *in, const char *uname);
 /* UNAME was fenced: down, and nothing runs there. */
 int vigil_inject_fenced(vigil_inject *in, const char *uname);
 int vigil_inject_quorum(vigil_inject *in, bool quorum);
+
+/* 'resource cleanup': forgets RSC's operation history on every node and its fail-counts
+ * and last failures ("" for every resource), so that the cluster probes it again and
+ * counts from zero. On a CIB no vigil_inject has touched. Returns how many entries went. */
+unsigned vigil_cib_cleanup(vigil_cib *cib, const char *rsc);

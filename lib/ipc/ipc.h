@@ -28,6 +28,9 @@ enum vigil_ipc_request {
 	/* () -> (): from now on, an event VIGIL_IPC_EVENT_CHANGED on this connection whenever
 	 * the membership, quorum or the CIB changes */
 	VIGIL_IPC_SUBSCRIBE = 4,
+	/* (resource id, "" for all) -> (u: entries removed): forget its history and
+	 * fail-counts, once every member has applied it */
+	VIGIL_IPC_CLEANUP = 5,
 };
 
 /* The id of the events vigild pushes to subscribers (a qb_ipc_response_header alone). */

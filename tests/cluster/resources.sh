@@ -14,7 +14,7 @@ cluster_require
 require vigild "$VIGILD"
 require "ocf:heartbeat:Dummy (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/Dummy
 
-echo "1..10"
+echo "1..12"
 cluster_create 3
 cluster_up 3
 
@@ -77,6 +77,14 @@ check "a restarted vigild's node is probed again" \
 	wait_for 30 grep -q "monitor dummy1: not running" "$(node_dir "$third")/vigild.log"
 check "and the resource stays on its node, once" \
 	eval '[ "$(where_running)" = "$second" ] && started_on $second $third'
+
+# resource cleanup forgets the failure; the resource stays where it runs
+node_exec "$third" "$VIGIL" resource cleanup dummy1 > "$tmp/cleanup.out" 2>&1
+check "'vigil resource cleanup' says what it forgot" \
+	grep -q "^Cleaned up dummy1: [1-9][0-9]* history and fail-count entries forgotten" "$tmp/cleanup.out"
+check "and the fail-count is gone, the resource probed again and still on its node" \
+	wait_for 20 eval '! node_exec $third "$VIGIL" config export | grep -q "fail-count-dummy1" &&
+			  [ "$(where_running)" = "$second" ] && started_on $second $third'
 
 # the live CIB changed with pcs's commands
 node_exec "$third" "$VIGIL" resource disable dummy1 > "$tmp/disable.out" 2>&1
