@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# A floating IP (Debian's ocf:heartbeat:IPaddr2, unchanged) on 3 nodes in network
-# namespaces: it comes up on one node and answers from the others; deleted by hand, it is
-# back long before its 30 s monitor would have noticed, because vigild follows address
-# removals (rtnetlink) and runs the monitor at once; the failure is counted.
+# A floating IP (Debian's ocf:heartbeat:IPaddr2, unchanged) grouped with a service
+# (ocf:heartbeat:Dummy) on 3 nodes in network namespaces: the group comes up on one node and
+# the IP answers from the others; deleted by hand, the IP is back long before its 30 s
+# monitor would have noticed, because vigild follows address removals (rtnetlink) and runs
+# the monitor at once; the failure is counted; 'vigil node standby' of its node moves the
+# whole group, in order, and 'unstandby' lets the node run resources again.
 set -u
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/netns.sh"
@@ -11,18 +13,21 @@ require vigild "$VIGILD"
 require "ocf:heartbeat:IPaddr2 (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/IPaddr2
 require "ping (iputils-ping)" "$(command -v ping || echo /usr/bin/ping)"
 
-echo "1..5"
+echo "1..9"
 cluster_create 3
 cluster_up 3
 vip=198.18.0.100
-test_cib 3 "<primitive id=\"vip\" class=\"ocf\" provider=\"heartbeat\" type=\"IPaddr2\">
+test_cib 3 "<group id=\"hagroup\"><primitive id=\"vip\" class=\"ocf\" provider=\"heartbeat\" type=\"IPaddr2\">
   <instance_attributes id=\"vip-ia\">
     <nvpair id=\"vip-ip\" name=\"ip\" value=\"$vip\"/>
     <nvpair id=\"vip-mask\" name=\"cidr_netmask\" value=\"24\"/>
     <nvpair id=\"vip-nic\" name=\"nic\" value=\"eth0\"/>
   </instance_attributes>
   <operations><op id=\"vip-monitor\" name=\"monitor\" interval=\"30s\"/></operations>
-</primitive>" > "$tmp/cib.xml"
+</primitive>
+<primitive id=\"web\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">
+  <operations><op id=\"web-monitor\" name=\"monitor\" interval=\"10s\"/></operations>
+</primitive></group>" > "$tmp/cib.xml"
 
 # vip_on: the one node that holds the address (empty if none or several)
 vip_on() {
@@ -53,3 +58,20 @@ check "vigild says why it looked" \
 	"$(node_dir "$holder")/vigild.log"
 check "the failure is counted" \
 	wait_for 10 eval 'node_exec 1 "$VIGIL" config export | grep -q "fail-count-vip#monitor_30000"'
+
+# web runs where the IP is: its Dummy state file is in that node's private /run
+web_on() { [ -e "$(node_dir "$1")/run/resource-agents/Dummy-web.state" ]; }
+check "the group's second member runs with the IP" eval 'web_on $(vip_on)'
+
+holder=$(vip_on)
+node_exec 1 "$VIGIL" node standby "node$holder" > "$tmp/standby.out" 2>&1
+check "'vigil node standby' of its node moves the group" \
+	wait_for 30 eval 'n=$(vip_on) && [ -n "$n" ] && [ "$n" != "$holder" ] && web_on $n &&
+			  ! web_on $holder'
+moved=$(vip_on)
+check "the IP answers from its new node" \
+	wait_for 10 eval 'ip netns exec "$(ns_node $holder)" ping -c 1 -W 1 $vip > /dev/null 2>&1'
+node_exec 1 "$VIGIL" node unstandby "node$holder" > /dev/null 2>&1
+check "after unstandby the node is back, and the group stays where it runs" \
+	eval 'sleep 3; [ "$(vip_on)" = "$moved" ] && web_on $moved &&
+	      node_exec 1 "$VIGIL" status | grep -q "Online: \[ node1 node2 node3 \]"'
