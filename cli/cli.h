@@ -60,6 +60,11 @@ int vigil_live_query(const char *what, char **ret_text, vigil_cib_version *ret_v
 int vigil_live_replace(const char *what, const vigil_cib_version *base, const char *text,
 		       vigil_cib_version *ret_now);
 
+/* --wait[=SECONDS] (default 60): after a change to the running cluster, wait until it has
+ * nothing left to do and say where the resources are (-1: do not wait). */
+extern int vigil_wait_seconds;
+int vigil_wait_settled(const char *what);
+
 /* Prints the pcs-style listing of CIB to OUT. */
 void vigil_config_show(const vigil_cib *cib, FILE *out);
 

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/edit.h"
 #include "ipc/ipc.h"
+#include "sched/sched.h"
 
 #define X(s) ((const xmlChar *)(s))
 
@@ -164,6 +165,59 @@ static int write_file(edit_session *s, vigil_cib *cib)
 	return 0;
 }
 
+int vigil_wait_seconds = -1;
+
+/* Whether the cluster has nothing left to do: the scheduler, run here on the live CIB,
+ * plans no action. Sets *RET_STATE to the resources' lines. */
+static bool settled(char **ret_state)
+{
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GPtrArray) diags = vigil_diags_new();
+	g_autoptr(vigil_cib) cib = NULL;
+	g_autoptr(vigil_sched) sched = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+	const char *text;
+
+	if (vigil_ipc_call(VIGIL_IPC_SERVICE, VIGIL_IPC_CIB_QUERY, NULL, 5000, &reply) < 0 ||
+	    !g_variant_is_of_type(reply, G_VARIANT_TYPE("(tttbs)")))
+		return false;
+	g_variant_get(reply, "(tttb&s)", NULL, NULL, NULL, NULL, &text);
+	if (vigil_cib_parse(text, strlen(text), "the live CIB", diags, &cib) < 0)
+		return false;
+	vigil_sched_unpack(cib, (int64_t)time(NULL), &sched);
+	vigil_sched_run(sched);
+	for (guint i = 0; i < sched->actions->len; i++) {
+		const vigil_action *a = g_ptr_array_index(sched->actions, i);
+
+		if (!(a->flags & VIGIL_ACT_OPTIONAL) && (a->flags & VIGIL_ACT_RUNNABLE) &&
+		    !(a->flags & VIGIL_ACT_PSEUDO))
+			return false;
+	}
+	vigil_sched_format_resources(sched, 1, out);
+	*ret_state = g_string_free(g_steal_pointer(&out), FALSE);
+	return true;
+}
+
+int vigil_wait_settled(const char *what)
+{
+	gint64 until = g_get_monotonic_time() + (gint64)vigil_wait_seconds * G_USEC_PER_SEC;
+	g_autofree char *state = NULL;
+
+	/* the DC needs a moment to see the change and plan */
+	g_usleep(200 * 1000);
+	while (!settled(&state)) {
+		if (g_get_monotonic_time() >= until) {
+			fprintf(stderr, "%s: the change is made, but the cluster did not settle within "
+				"%d s; 'vigil status' shows what it is doing.\n", what,
+				vigil_wait_seconds);
+			return VIGIL_EXIT_TIMEOUT;
+		}
+		g_usleep(100 * 1000);
+	}
+	printf("The cluster settled:\n%s", state);
+	return VIGIL_EXIT_OK;
+}
+
 int edit_commit(edit_session *s)
 {
 	g_autoptr(vigil_cib) cib = NULL;
@@ -172,8 +226,12 @@ int edit_commit(edit_session *s)
 
 	if (rc != 0)
 		return rc;
-	return s->file != NULL ? write_file(s, cib) :
-				 vigil_live_replace(s->what, &s->base, text, NULL);
+	if (s->file != NULL)
+		return write_file(s, cib);
+	rc = vigil_live_replace(s->what, &s->base, text, NULL);
+	if (rc == 0 && vigil_wait_seconds >= 0)
+		rc = vigil_wait_settled(s->what);
+	return rc;
 }
 
 /* ---- the XML ------------------------------------------------------------------------- */

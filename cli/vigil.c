@@ -4,6 +4,7 @@
 #include <locale.h>
 #include <malloc.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -35,7 +36,8 @@ static void usage(FILE *out)
 	      "  cluster setup NAME NODE[=ADDR]...  write corosync.conf (and its key)\n"
 	      "\n"
 	      "-f FILE: the configuration commands change FILE instead of the running cluster's\n"
-	      "CIB, as pcs -f does.\n"
+	      "CIB, as pcs -f does. --wait[=SECONDS]: after a change to the running cluster,\n"
+	      "wait until it settles (default 60 s) and say where the resources are.\n"
 	      "  help                      this text\n"
 	      "\n"
 	      "Run 'vigil COMMAND --help' for a command's options.\n", out);
@@ -69,6 +71,22 @@ int main(int argc, char **argv)
 		argv[2] = argv[0];
 		argc -= 2;
 		argv += 2;
+	}
+	/* --wait[=SECONDS], anywhere: for every command that changes the running cluster */
+	for (int i = 1; i < argc; i++) {
+		bool plain = strcmp(argv[i], "--wait") == 0;
+
+		if (!plain && strncmp(argv[i], "--wait=", 7) != 0)
+			continue;
+		vigil_wait_seconds = plain ? 60 : atoi(argv[i] + 7);
+		if (!plain && (vigil_wait_seconds <= 0 || strspn(argv[i] + 7, "0123456789") !=
+							    strlen(argv[i] + 7))) {
+			fprintf(stderr, "vigil: --wait=SECONDS needs a whole number of seconds.\n");
+			return VIGIL_EXIT_USAGE;
+		}
+		memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof(*argv));
+		argc--;
+		break;
 	}
 	if (argc < 2) {
 		usage(stderr);

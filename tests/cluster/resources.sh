@@ -87,10 +87,10 @@ check "and the fail-count is gone, the resource probed again and still on its no
 			  [ "$(where_running)" = "$second" ] && started_on $second $third'
 
 # the live CIB changed with pcs's commands
-node_exec "$third" "$VIGIL" resource disable dummy1 > "$tmp/disable.out" 2>&1
-check "'vigil resource disable' on the live cluster stops it" \
-	wait_for 20 eval '[ -z "$(where_running)" ] &&
-			  says $second "^  \* dummy1	\(ocf:heartbeat:Dummy\):	 Stopped \(disabled\)\$"'
+node_exec "$third" "$VIGIL" resource disable dummy1 --wait=30 > "$tmp/disable.out" 2>&1
+check "'vigil resource disable --wait' returns once it is stopped, and says so" \
+	eval '[ -z "$(where_running)" ] && grep -q "^The cluster settled:" "$tmp/disable.out" &&
+	      grep -Eq "dummy1.*Stopped \(disabled\)" "$tmp/disable.out"'
 node_exec "$second" "$VIGIL" resource enable dummy1 > "$tmp/enable.out" 2>&1
 check "'vigil resource enable' starts it again" \
 	wait_for 20 eval '[ -n "$(where_running)" ]'
