@@ -440,6 +440,34 @@ static int resource_role(int argc, char **argv, bool enable)
 	return finish(&s, rc, NULL);
 }
 
+/* 'resource restart RSC': stopped (target-role), then started again, as crm_resource
+ * --restart does it; each step waits until the cluster settles. Only on the live cluster. */
+static int resource_restart(int argc, char **argv)
+{
+	const char *what = "vigil resource restart";
+	int saved = vigil_wait_seconds, rc;
+	char disable[] = "disable", enable[] = "enable";
+	char *stop_argv[] = { disable, argv[1], NULL }, *start_argv[] = { enable, argv[1], NULL };
+
+	if (argc != 2) {
+		fprintf(stderr, "%s: usage: %s RESOURCE.\n", what, what);
+		return VIGIL_EXIT_USAGE;
+	}
+	if (vigil_cib_file != NULL) {
+		fprintf(stderr, "%s: a restart runs on the cluster; it has no meaning for a file "
+			"(-f).\n", what);
+		return VIGIL_EXIT_USAGE;
+	}
+	vigil_wait_seconds = saved >= 0 ? saved : 60;
+	rc = resource_role(2, stop_argv, false);
+	if (rc == 0)
+		rc = resource_role(2, start_argv, true);
+	vigil_wait_seconds = saved;
+	if (rc == 0)
+		printf("%s restarted.\n", argv[1]);
+	return rc;
+}
+
 static int group_add(int argc, char **argv)
 {
 	const char *what = "vigil resource group add";
@@ -497,6 +525,8 @@ int vigil_cmd_resource(int argc, char **argv)
 		return resource_delete(argc - 1, argv + 1);
 	if (strcmp(argv[1], "enable") == 0)
 		return resource_role(argc - 1, argv + 1, true);
+	if (strcmp(argv[1], "restart") == 0)
+		return resource_restart(argc - 1, argv + 1);
 	if (strcmp(argv[1], "disable") == 0)
 		return resource_role(argc - 1, argv + 1, false);
 	if (strcmp(argv[1], "group") == 0 && argc > 2 && strcmp(argv[2], "add") == 0)
@@ -519,12 +549,33 @@ int vigil_cmd_resource(int argc, char **argv)
 	return VIGIL_EXIT_USAGE;
 }
 
+/* The fence agents installed here (fence-agents' /usr/sbin/fence_*). */
+static int stonith_list(void)
+{
+	g_autoptr(GDir) d = g_dir_open("/usr/sbin", 0, NULL);
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	const char *n;
+
+	while (d != NULL && (n = g_dir_read_name(d)) != NULL)
+		if (g_str_has_prefix(n, "fence_"))
+			g_ptr_array_add(names, g_strdup(n));
+	g_ptr_array_sort(names, (GCompareFunc)strcmp_ptr);
+	for (guint i = 0; i < names->len; i++)
+		printf("%s\n", (char *)names->pdata[i]);
+	if (names->len == 0)
+		fprintf(stderr, "vigil stonith list: no fence agents in /usr/sbin; install "
+			"fence-agents (or fence-virt for fence_xvm).\n");
+	return VIGIL_EXIT_OK;
+}
+
 int vigil_cmd_stonith(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "create") == 0)
 		return create(argc - 1, argv + 1, true);
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return stonith_list();
 	fprintf(stderr, "vigil stonith: say what to do: 'vigil stonith create ID AGENT "
-		"[NAME=VALUE...]'.\n");
+		"[NAME=VALUE...]' or 'vigil stonith list'.\n");
 	return VIGIL_EXIT_USAGE;
 }
 

@@ -11,7 +11,7 @@ make_tmp cli-edit
 cib=$tmp/cib.xml
 test_cib 2 '' > "$cib"
 
-echo "1..24"
+echo "1..25"
 n=0
 t() { # t DESCRIPTION CMD...
 	local what=$1
@@ -105,6 +105,9 @@ t "resource list, agents, describe" \
 t "node maintenance and unmaintenance" \
 	eval 'v node maintenance node2 && grep -q "name=\"maintenance\" value=\"on\"" "$cib" && valid &&
 	      v node unmaintenance node2 && ! grep -q "name=\"maintenance\"" "$cib"'
+t "stonith list names the fence agents installed here" \
+	eval '"$VIGIL" stonith list > "$tmp/out" 2>/dev/null &&
+	      diff <(cd /usr/sbin && ls -1 fence_* 2>/dev/null | LC_ALL=C sort) "$tmp/out" > "$tmp/diff"'
 t "vigil simulate plans the result as crm_simulate does" \
 	eval '"$VIGIL" simulate -x "$cib" -R 2>&1 | sed -n "/^Transition Summary:/,\$p" > "$tmp/v" &&
 	      crm_simulate -x "$cib" -R 2>&1 | sed -n "/^Transition Summary:/,\$p" > "$tmp/c" &&

@@ -14,7 +14,7 @@ cluster_require
 require vigild "$VIGILD"
 require "ocf:heartbeat:Dummy (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/Dummy
 
-echo "1..12"
+echo "1..13"
 cluster_create 3
 cluster_up 3
 
@@ -94,3 +94,12 @@ check "'vigil resource disable --wait' returns once it is stopped, and says so" 
 node_exec "$second" "$VIGIL" resource enable dummy1 > "$tmp/enable.out" 2>&1
 check "'vigil resource enable' starts it again" \
 	wait_for 20 eval '[ -n "$(where_running)" ]'
+
+# resource restart: stopped, then started, each step waited for
+wait_for 20 eval '[ -n "$(where_running)" ]'
+node_exec "$second" "$VIGIL" resource restart dummy1 > "$tmp/restart.out" 2>&1
+check "'vigil resource restart' stops and starts it, and returns once it runs again" \
+	eval '[ -n "$(where_running)" ] && grep -q "^dummy1 restarted.$" "$tmp/restart.out" &&
+	      grep -q "Stopped (disabled)" "$tmp/restart.out" &&
+	      [ $(grep -c "stop dummy1: ok" "$(node_dir "$(where_running)")/vigild.log" \
+		  "$(node_dir "$second")/vigild.log" | awk -F: "{s+=\$2} END {print s}") -ge 1 ]'
