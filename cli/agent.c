@@ -18,20 +18,32 @@ void agent_name_clear(agent_name *a)
 	g_clear_pointer(&a->type, g_free);
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+GPtrArray *agent_dir_names(const char *dir, const char *prefix)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	const char *n;
+
+	while (d != NULL && (n = g_dir_read_name(d)) != NULL)
+		if (n[0] != '.' && g_str_has_prefix(n, prefix))
+			g_ptr_array_add(names, g_strdup(n));
+	g_ptr_array_sort(names, by_name);
+	return names;
+}
+
 /* The first provider that has TYPE: heartbeat, then the others in name order. */
 static char *find_provider(const char *type)
 {
 	g_autofree char *hb = g_build_filename(OCF_ROOT, "resource.d", "heartbeat", type, NULL);
-	g_autoptr(GDir) dir = NULL;
-	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-	const char *n;
+	g_autoptr(GPtrArray) names = agent_dir_names(OCF_ROOT "/resource.d", "");
 
 	if (access(hb, X_OK) == 0)
 		return g_strdup("heartbeat");
-	dir = g_dir_open(OCF_ROOT "/resource.d", 0, NULL);
-	while (dir != NULL && (n = g_dir_read_name(dir)) != NULL)
-		g_ptr_array_add(names, g_strdup(n));
-	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
 	for (guint i = 0; i < names->len; i++) {
 		g_autofree char *p = g_build_filename(OCF_ROOT, "resource.d",
 						      (char *)names->pdata[i], type, NULL);

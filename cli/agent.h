@@ -15,6 +15,10 @@ typedef struct agent_param {
 	bool required;
 } agent_param;
 
+/* The names in DIR that start with PREFIX ("" for any), hidden ones left out, in byte
+ * order (of char*); empty if DIR cannot be read. */
+GPtrArray *agent_dir_names(const char *dir, const char *prefix);
+
 void agent_name_clear(agent_name *a);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(agent_name, agent_name_clear)
 

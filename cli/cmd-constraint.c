@@ -9,44 +9,6 @@
 #include "cli/edit.h"
 #include "common/score.h"
 
-#define X(s) ((const xmlChar *)(s))
-
-static int finish(edit_session *s, int rc, const char *done)
-{
-	if (rc == 0)
-		rc = edit_commit(s);
-	if (rc == 0 && done != NULL)
-		printf("%s\n", done);
-	edit_close(s);
-	return rc;
-}
-
-static bool is_resource(edit_session *s, const char *what, const char *id)
-{
-	xmlNode *n = edit_find_id(s, id);
-
-	if (n != NULL && (xmlStrEqual(n->name, X("primitive")) || xmlStrEqual(n->name, X("group"))))
-		return true;
-	fprintf(stderr, "%s: no resource '%s' in the CIB; 'vigil config show' lists them.\n",
-		what, id);
-	return false;
-}
-
-static bool is_node(edit_session *s, const char *what, const char *uname)
-{
-	for (xmlNode *n = edit_section(s, "nodes")->children; n != NULL; n = n->next) {
-		xmlChar *u = n->type == XML_ELEMENT_NODE ? xmlGetProp(n, X("uname")) : NULL;
-		bool match = u != NULL && xmlStrEqual(u, X(uname));
-
-		xmlFree(u);
-		if (match)
-			return true;
-	}
-	fprintf(stderr, "%s: no node '%s' in the CIB; 'vigil status' lists the nodes.\n", what,
-		uname);
-	return false;
-}
-
 /* SCORE text checked (NULL: INFINITY); negated for avoids. NULL after a message. */
 static char *score_text(const char *what, const char *text, bool negate)
 {
@@ -99,8 +61,8 @@ static int location(int argc, char **argv)
 	avoids = strcmp(argv[2], "avoids") == 0;
 	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
 		return rc;
-	if (!is_resource(&s, what, argv[1]))
-		return finish(&s, VIGIL_EXIT_USAGE, NULL);
+	if (edit_find_resource(&s, argv[1]) == NULL)
+		return edit_finish(&s, VIGIL_EXIT_USAGE, NULL);
 	for (int i = 3; i < argc && rc == 0; i++) {
 		g_autofree char *node = g_strndup(argv[i], strcspn(argv[i], "="));
 		const char *eq = strchr(argv[i], '=');
@@ -108,7 +70,7 @@ static int location(int argc, char **argv)
 		g_autofree char *base = NULL, *id = NULL;
 		xmlNode *c;
 
-		if (score == NULL || !is_node(&s, what, node)) {
+		if (score == NULL || edit_find_node(&s, node) == NULL) {
 			rc = VIGIL_EXIT_USAGE;
 			break;
 		}
@@ -119,7 +81,7 @@ static int location(int argc, char **argv)
 		xmlNewProp(c, X("node"), X(node));
 		xmlNewProp(c, X("score"), X(score));
 	}
-	return finish(&s, rc, NULL);
+	return edit_finish(&s, rc, NULL);
 }
 
 static int colocation(int argc, char **argv)
@@ -138,15 +100,16 @@ static int colocation(int argc, char **argv)
 		return VIGIL_EXIT_USAGE;
 	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
 		return rc;
-	if (!is_resource(&s, what, argv[1]) || !is_resource(&s, what, argv[3]))
-		return finish(&s, VIGIL_EXIT_USAGE, NULL);
+	if (edit_find_resource(&s, argv[1]) == NULL ||
+	    edit_find_resource(&s, argv[3]) == NULL)
+		return edit_finish(&s, VIGIL_EXIT_USAGE, NULL);
 	base = g_strdup_printf("colocation-%s-%s-%s", argv[1], argv[3], score);
 	id = constraint_id(&s, base);
 	c = add_constraint(&s, "rsc_colocation", id);
 	xmlNewProp(c, X("rsc"), X(argv[1]));
 	xmlNewProp(c, X("with-rsc"), X(argv[3]));
 	xmlNewProp(c, X("score"), X(score));
-	return finish(&s, 0, NULL);
+	return edit_finish(&s, 0, NULL);
 }
 
 static bool is_action(const char *a)
@@ -182,8 +145,8 @@ static int order(int argc, char **argv)
 	}
 	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
 		return rc;
-	if (!is_resource(&s, what, first) || !is_resource(&s, what, then))
-		return finish(&s, VIGIL_EXIT_USAGE, NULL);
+	if (edit_find_resource(&s, first) == NULL || edit_find_resource(&s, then) == NULL)
+		return edit_finish(&s, VIGIL_EXIT_USAGE, NULL);
 	base = g_strdup_printf("order-%s-%s-mandatory", first, then);
 	id = constraint_id(&s, base);
 	c = add_constraint(&s, "rsc_order", id);
@@ -192,7 +155,7 @@ static int order(int argc, char **argv)
 	xmlNewProp(c, X("then"), X(then));
 	xmlNewProp(c, X("then-action"), X(then_action));
 	xmlNewProp(c, X("kind"), X("Mandatory"));
-	return finish(&s, 0, NULL);
+	return edit_finish(&s, 0, NULL);
 }
 
 static int list(void)
@@ -250,7 +213,7 @@ static int delete_constraint(int argc, char **argv)
 			xmlFreeNode(c);
 		}
 	}
-	return finish(&s, rc, NULL);
+	return edit_finish(&s, rc, NULL);
 }
 
 int vigil_cmd_constraint(int argc, char **argv)
@@ -309,8 +272,8 @@ int vigil_resource_move(int argc, char **argv, bool ban)
 	}
 	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
 		return rc;
-	if (!is_resource(&s, what, argv[1]) || !is_node(&s, what, argv[2]))
-		return finish(&s, VIGIL_EXIT_USAGE, NULL);
+	if (edit_find_resource(&s, argv[1]) == NULL || edit_find_node(&s, argv[2]) == NULL)
+		return edit_finish(&s, VIGIL_EXIT_USAGE, NULL);
 	if (!ban)
 		clear_moves(&s, argv[1]); /* one move at a time, as crm_resource does */
 	id = ban ? g_strdup_printf("cli-ban-%s-on-%s", argv[1], argv[2]) :
@@ -327,7 +290,7 @@ int vigil_resource_move(int argc, char **argv, bool ban)
 	done = g_strdup_printf("Created location constraint %s: %s %s %s. It stays until you run "
 			       "'vigil resource clear %s'.", id, argv[1],
 			       ban ? "may not run on" : "prefers", argv[2], argv[1]);
-	return finish(&s, 0, done);
+	return edit_finish(&s, 0, done);
 }
 
 int vigil_resource_clear(int argc, char **argv)
@@ -344,10 +307,10 @@ int vigil_resource_clear(int argc, char **argv)
 	}
 	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
 		return rc;
-	if (!is_resource(&s, what, argv[1]))
-		return finish(&s, VIGIL_EXIT_USAGE, NULL);
+	if (edit_find_resource(&s, argv[1]) == NULL)
+		return edit_finish(&s, VIGIL_EXIT_USAGE, NULL);
 	n = clear_moves(&s, argv[1]);
 	done = g_strdup_printf("Removed %u move or ban constraint%s of %s.", n, n == 1 ? "" : "s",
 			       argv[1]);
-	return finish(&s, 0, done);
+	return edit_finish(&s, 0, done);
 }

@@ -13,8 +13,6 @@
 #include "common/duration.h"
 #include "ipc/ipc.h"
 
-#define X(s) ((const xmlChar *)(s))
-
 const char *vigil_cib_file;
 
 /* The cluster options Pacemaker 2.1 knows; another name needs --force. */
@@ -71,21 +69,6 @@ static char *take_option(int *argc, char **argv, const char *name)
 	return NULL;
 }
 
-static int finish(edit_session *s, int rc, const char *done)
-{
-	if (rc == 0)
-		rc = edit_commit(s);
-	if (rc == 0 && done != NULL)
-		printf("%s\n", done);
-	edit_close(s);
-	return rc;
-}
-
-static int strcmp_ptr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int resource_update(int argc, char **argv);
 static int resource_info(int argc, char **argv);
 static int node_maintenance(int argc, char **argv, bool on);
@@ -130,7 +113,7 @@ static int property_set(int argc, char **argv, bool unset)
 			rc = VIGIL_EXIT_USAGE;
 		}
 	}
-	return finish(&s, rc, NULL);
+	return edit_finish(&s, rc, NULL);
 }
 
 static int property_list(void)
@@ -288,7 +271,7 @@ static int create(int argc, char **argv, bool stonith)
 		return rc;
 	if (!edit_id_free(&s, id)) {
 		fprintf(stderr, "%s: id '%s' is already used in the CIB; choose another.\n", what, id);
-		return finish(&s, VIGIL_EXIT_USAGE, NULL);
+		return edit_finish(&s, VIGIL_EXIT_USAGE, NULL);
 	}
 	parent = edit_section(&s, "resources");
 	if (group != NULL) {
@@ -296,7 +279,7 @@ static int create(int argc, char **argv, bool stonith)
 
 		if (g != NULL && !xmlStrEqual(g->name, X("group"))) {
 			fprintf(stderr, "%s: '%s' is not a group.\n", what, group);
-			return finish(&s, VIGIL_EXIT_USAGE, NULL);
+			return edit_finish(&s, VIGIL_EXIT_USAGE, NULL);
 		}
 		if (g == NULL) {
 			g = xmlNewChild(parent, NULL, X("group"), NULL);
@@ -337,7 +320,7 @@ static int create(int argc, char **argv, bool stonith)
 		edit_nvpair(edit_nvset(prim, "meta_attributes"), "target-role", "Stopped");
 	if (rc == 0)
 		rc = check_params(what, &a, prim, force);
-	return finish(&s, rc, NULL);
+	return edit_finish(&s, rc, NULL);
 }
 
 /* ---- resource delete / enable / disable / group add ----------------------------------- */
@@ -368,18 +351,6 @@ static unsigned drop_constraints(edit_session *s, const char *id)
 	return dropped;
 }
 
-static xmlNode *find_resource(edit_session *s, const char *what, const char *id)
-{
-	xmlNode *n = edit_find_id(s, id);
-
-	if (n == NULL || !(xmlStrEqual(n->name, X("primitive")) || xmlStrEqual(n->name, X("group")))) {
-		fprintf(stderr, "%s: no resource '%s' in %s; 'vigil resource list' shows the ids.\n",
-			what, id, s->file != NULL ? s->file : "the CIB");
-		return NULL;
-	}
-	return n;
-}
-
 static int resource_delete(int argc, char **argv)
 {
 	const char *what = "vigil resource delete";
@@ -395,8 +366,8 @@ static int resource_delete(int argc, char **argv)
 	}
 	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
 		return rc;
-	if ((n = find_resource(&s, what, argv[1])) == NULL)
-		return finish(&s, VIGIL_EXIT_USAGE, NULL);
+	if ((n = edit_find_resource(&s, argv[1])) == NULL)
+		return edit_finish(&s, VIGIL_EXIT_USAGE, NULL);
 	parent = n->parent;
 	dropped = drop_constraints(&s, argv[1]);
 	xmlUnlinkNode(n);
@@ -412,7 +383,7 @@ static int resource_delete(int argc, char **argv)
 	}
 	done = g_strdup_printf("Deleted %s%s", argv[1], dropped > 0 ?
 			       " and the constraints that named it" : "");
-	return finish(&s, 0, done);
+	return edit_finish(&s, 0, done);
 }
 
 static int resource_role(int argc, char **argv, bool enable)
@@ -428,7 +399,7 @@ static int resource_role(int argc, char **argv, bool enable)
 	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
 		return rc;
 	for (int i = 1; i < argc && rc == 0; i++) {
-		xmlNode *n = find_resource(&s, what, argv[i]);
+		xmlNode *n = edit_find_resource(&s, argv[i]);
 
 		if (n == NULL)
 			rc = VIGIL_EXIT_USAGE;
@@ -437,7 +408,7 @@ static int resource_role(int argc, char **argv, bool enable)
 		else
 			edit_nvpair(edit_nvset(n, "meta_attributes"), "target-role", "Stopped");
 	}
-	return finish(&s, rc, NULL);
+	return edit_finish(&s, rc, NULL);
 }
 
 /* 'resource restart RSC': stopped (target-role), then started again, as crm_resource
@@ -484,7 +455,7 @@ static int group_add(int argc, char **argv)
 	g = edit_find_id(&s, argv[1]);
 	if (g != NULL && !xmlStrEqual(g->name, X("group"))) {
 		fprintf(stderr, "%s: '%s' is already used, and not by a group.\n", what, argv[1]);
-		return finish(&s, VIGIL_EXIT_USAGE, NULL);
+		return edit_finish(&s, VIGIL_EXIT_USAGE, NULL);
 	}
 	if (g == NULL) {
 		g = xmlNewChild(edit_section(&s, "resources"), NULL, X("group"), NULL);
@@ -509,7 +480,7 @@ static int group_add(int argc, char **argv)
 			xmlFreeNode(old);
 		}
 	}
-	return finish(&s, rc, NULL);
+	return edit_finish(&s, rc, NULL);
 }
 
 int vigil_cmd_resource(int argc, char **argv)
@@ -552,14 +523,8 @@ int vigil_cmd_resource(int argc, char **argv)
 /* The fence agents installed here (fence-agents' /usr/sbin/fence_*). */
 static int stonith_list(void)
 {
-	g_autoptr(GDir) d = g_dir_open("/usr/sbin", 0, NULL);
-	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-	const char *n;
+	g_autoptr(GPtrArray) names = agent_dir_names("/usr/sbin", "fence_");
 
-	while (d != NULL && (n = g_dir_read_name(d)) != NULL)
-		if (g_str_has_prefix(n, "fence_"))
-			g_ptr_array_add(names, g_strdup(n));
-	g_ptr_array_sort(names, (GCompareFunc)strcmp_ptr);
 	for (guint i = 0; i < names->len; i++)
 		printf("%s\n", (char *)names->pdata[i]);
 	if (names->len == 0)
@@ -628,7 +593,7 @@ static int resource_update(int argc, char **argv)
 	if (prim == NULL || !xmlStrEqual(prim->name, X("primitive"))) {
 		fprintf(stderr, "%s: no primitive '%s' in the CIB; 'vigil resource list' shows "
 			"them.\n", what, argv[1]);
-		return finish(&s, VIGIL_EXIT_USAGE, NULL);
+		return edit_finish(&s, VIGIL_EXIT_USAGE, NULL);
 	}
 	for (int i = 2, meta = 0; i < argc && rc == 0; i++) {
 		g_autofree char *n = NULL, *v = NULL;
@@ -654,7 +619,7 @@ static int resource_update(int argc, char **argv)
 	xmlFree(type);
 	if (rc == 0 && a.class_ != NULL && strcmp(a.class_, "ocf") == 0)
 		rc = check_params(what, &a, prim, force);
-	return finish(&s, rc, NULL);
+	return edit_finish(&s, rc, NULL);
 }
 
 static int resource_list(void)
@@ -684,14 +649,8 @@ static int resource_list(void)
 /* 'resource standards', 'resource providers', 'resource agents [ocf:PROVIDER]' */
 static int list_dir(const char *dir, const char *prefix)
 {
-	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-	const char *n;
+	g_autoptr(GPtrArray) names = agent_dir_names(dir, "");
 
-	while (d != NULL && (n = g_dir_read_name(d)) != NULL)
-		if (n[0] != '.')
-			g_ptr_array_add(names, g_strdup(n));
-	g_ptr_array_sort(names, (GCompareFunc)strcmp_ptr);
 	for (guint i = 0; i < names->len; i++)
 		printf("%s%s\n", prefix, (char *)names->pdata[i]);
 	return VIGIL_EXIT_OK;
@@ -700,14 +659,9 @@ static int list_dir(const char *dir, const char *prefix)
 static int agents(int argc, char **argv)
 {
 	if (argc < 2) {
-		/* every OCF agent, then the fence agents */
-		g_autoptr(GDir) d = g_dir_open("/usr/lib/ocf/resource.d", 0, NULL);
-		g_autoptr(GPtrArray) provs = g_ptr_array_new_with_free_func(g_free);
-		const char *n;
+		/* every OCF agent */
+		g_autoptr(GPtrArray) provs = agent_dir_names("/usr/lib/ocf/resource.d", "");
 
-		while (d != NULL && (n = g_dir_read_name(d)) != NULL)
-			g_ptr_array_add(provs, g_strdup(n));
-		g_ptr_array_sort(provs, (GCompareFunc)strcmp_ptr);
 		for (guint i = 0; i < provs->len; i++) {
 			g_autofree char *dir = g_build_filename("/usr/lib/ocf/resource.d",
 								(char *)provs->pdata[i], NULL);
@@ -738,6 +692,7 @@ static int node_attr(const char *what, int argc, char **argv, const char *attr,
 		     const char *value)
 {
 	edit_session s;
+	xmlNode *n;
 	int rc;
 
 	if (argc != 2) {
@@ -746,19 +701,10 @@ static int node_attr(const char *what, int argc, char **argv, const char *attr,
 	}
 	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
 		return rc;
-	for (xmlNode *n = edit_section(&s, "nodes")->children; n != NULL; n = n->next) {
-		xmlChar *uname = n->type == XML_ELEMENT_NODE ? xmlGetProp(n, X("uname")) : NULL;
-		bool match = uname != NULL && xmlStrEqual(uname, X(argv[1]));
-
-		xmlFree(uname);
-		if (match) {
-			edit_nvpair(edit_nvset(n, "instance_attributes"), attr, value);
-			return finish(&s, 0, NULL);
-		}
-	}
-	fprintf(stderr, "%s: no node '%s' in the CIB; 'vigil status' lists the nodes.\n", what,
-		argv[1]);
-	return finish(&s, VIGIL_EXIT_USAGE, NULL);
+	if ((n = edit_find_node(&s, argv[1])) == NULL)
+		return edit_finish(&s, VIGIL_EXIT_USAGE, NULL);
+	edit_nvpair(edit_nvset(n, "instance_attributes"), attr, value);
+	return edit_finish(&s, 0, NULL);
 }
 
 /* 'resource cleanup [RSC]': forget its history and fail-counts (every resource's without

@@ -12,8 +12,6 @@
 #include "ipc/ipc.h"
 #include "sched/sched.h"
 
-#define X(s) ((const xmlChar *)(s))
-
 static const char *name_of(const edit_session *s)
 {
 	return s->file != NULL ? s->file : "the live CIB";
@@ -118,6 +116,16 @@ void edit_close(edit_session *s)
 {
 	g_clear_pointer(&s->doc, xmlFreeDoc);
 	g_clear_pointer(&s->cib, vigil_cib_free);
+}
+
+int edit_finish(edit_session *s, int rc, const char *done)
+{
+	if (rc == 0)
+		rc = edit_commit(s);
+	if (rc == 0 && done != NULL)
+		printf("%s\n", done);
+	edit_close(s);
+	return rc;
 }
 
 /* The changed document, read and checked: 0, or the exit code after the messages. */
@@ -276,6 +284,32 @@ xmlNode *edit_find_id(edit_session *s, const char *id)
 	xmlNode *conf = edit_child(xmlDocGetRootElement(s->doc), "configuration", false);
 
 	return conf != NULL ? find_id(conf->children, id) : NULL;
+}
+
+xmlNode *edit_find_resource(edit_session *s, const char *id)
+{
+	xmlNode *n = edit_find_id(s, id);
+
+	if (n != NULL && (xmlStrEqual(n->name, X("primitive")) || xmlStrEqual(n->name, X("group"))))
+		return n;
+	fprintf(stderr, "%s: no resource '%s' in %s; 'vigil resource list' shows the ids.\n",
+		s->what, id, s->file != NULL ? s->file : "the CIB");
+	return NULL;
+}
+
+xmlNode *edit_find_node(edit_session *s, const char *uname)
+{
+	for (xmlNode *n = edit_section(s, "nodes")->children; n != NULL; n = n->next) {
+		xmlChar *u = n->type == XML_ELEMENT_NODE ? xmlGetProp(n, X("uname")) : NULL;
+		bool match = u != NULL && xmlStrEqual(u, X(uname));
+
+		xmlFree(u);
+		if (match)
+			return n;
+	}
+	fprintf(stderr, "%s: no node '%s' in %s; 'vigil status' lists the nodes.\n", s->what,
+		uname, s->file != NULL ? s->file : "the CIB");
+	return NULL;
 }
 
 bool edit_id_free(edit_session *s, const char *id)

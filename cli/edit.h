@@ -9,6 +9,9 @@
 
 #include "cib/cib.h"
 
+/* A C string as libxml2's xmlChar string. */
+#define X(s) ((const xmlChar *)(s))
+
 typedef struct edit_session {
 	const char *what;        /* "vigil resource create", for messages */
 	const char *file;        /* -f FILE, or NULL: the live CIB */
@@ -23,6 +26,9 @@ int edit_open(edit_session *s, const char *what, const char *file);
  * CIB untouched). */
 int edit_commit(edit_session *s);
 void edit_close(edit_session *s);
+/* Ends a command: commits when RC is 0 (printing DONE, if any, once committed), closes the
+ * session, and returns the exit code. */
+int edit_finish(edit_session *s, int rc, const char *done);
 
 /* The first element NAME under PARENT (created, last, if CREATE). */
 xmlNode *edit_child(xmlNode *parent, const char *name, bool create);
@@ -30,6 +36,10 @@ xmlNode *edit_child(xmlNode *parent, const char *name, bool create);
 xmlNode *edit_section(edit_session *s, const char *name);
 /* The element with id ID anywhere in the configuration, or NULL. */
 xmlNode *edit_find_id(edit_session *s, const char *id);
+/* The primitive or group ID, or NULL after a one-line message. */
+xmlNode *edit_find_resource(edit_session *s, const char *id);
+/* The <node> whose uname is UNAME, or NULL after a one-line message. */
+xmlNode *edit_find_node(edit_session *s, const char *uname);
 /* Whether ID is free in the configuration. */
 bool edit_id_free(edit_session *s, const char *id);
 /* Sets NAME=VALUE in the nvset SET (creating the nvpair with id SETID-NAME), or removes
