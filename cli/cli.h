@@ -52,6 +52,13 @@ int vigil_monitor_text(GString *out);
  * one line starting with WHAT ("vigil status"). */
 int vigil_daemon_error(const char *what, int r);
 
+/* The running cluster's CIB text as the local vigild holds it, its version and whether
+ * that node holds the agreed copy (either may be NULL): 0 or the request's -errno, quiet
+ * (monitor.c). */
+int vigil_live_text(int timeout_ms, char **ret_text, vigil_cib_version *ret_version,
+		    bool *ret_synced);
+/* The same, read into structs: 0 or -errno. */
+int vigil_live_cib(vigil_cib **ret_cib);
 /* The running cluster's CIB, as the local vigild holds it, and its version: 0, or the exit
  * code after a one-line message starting with WHAT (edit.c). */
 int vigil_live_query(const char *what, char **ret_text, vigil_cib_version *ret_version);

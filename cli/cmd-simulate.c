@@ -253,11 +253,6 @@ static gint by_id(gconstpointer x, gconstpointer y)
 	return (a > b) - (a < b);
 }
 
-static bool in_graph(const vigil_action *a)
-{
-	return (a->flags & VIGIL_ACT_OPTIONAL) == 0 && (a->flags & VIGIL_ACT_RUNNABLE) != 0;
-}
-
 /* The graph's actions in an order that respects every ordering between them: in rounds,
  * each action whose predecessors ran in an earlier round, in creation order (Kahn's
  * algorithm, level by level). */
@@ -270,10 +265,11 @@ static GPtrArray *execution_order(const vigil_sched *s)
 	for (guint i = 0; i < s->actions->len; i++) {
 		const vigil_action *a = g_ptr_array_index(s->actions, i);
 
-		if (!in_graph(a))
+		if (!vigil_action_in_graph(a))
 			continue;
 		for (guint j = 0; j < a->before->len; j++)
-			if (in_graph(((const vigil_ordering *)g_ptr_array_index(a->before, j))->first))
+			if (vigil_action_in_graph(
+				    ((const vigil_ordering *)g_ptr_array_index(a->before, j))->first))
 				waiting[a->id]++;
 		if (waiting[a->id] == 0)
 			g_ptr_array_add(level, (gpointer)a);
@@ -289,7 +285,7 @@ static GPtrArray *execution_order(const vigil_sched *s)
 				const vigil_action *t =
 					((const vigil_ordering *)g_ptr_array_index(a->after, j))->then;
 
-				if (in_graph(t) && --waiting[t->id] == 0)
+				if (vigil_action_in_graph(t) && --waiting[t->id] == 0)
 					g_ptr_array_add(next, (gpointer)t);
 			}
 		}
@@ -381,7 +377,7 @@ static int save_graph(const vigil_sched *s, const GPtrArray *order, const char *
 		for (guint j = 0; j < a->before->len; j++) {
 			const vigil_ordering *o = g_ptr_array_index(a->before, j);
 
-			if (!in_graph(o->first))
+			if (!vigil_action_in_graph(o->first))
 				continue;
 			g_string_append(g, "      <trigger>\n");
 			graph_action_xml(g, "        ", o->first);

@@ -19,25 +19,14 @@ static const char *name_of(const edit_session *s)
 
 int vigil_live_query(const char *what, char **ret_text, vigil_cib_version *ret_version)
 {
-	g_autoptr(GVariant) reply = NULL;
-	vigil_cib_version v;
-	gboolean synced;
-	const char *text;
-	int r;
+	bool synced = true;
+	int r = vigil_live_text(10000, ret_text, ret_version, &synced);
 
-	r = vigil_ipc_call(VIGIL_IPC_SERVICE, VIGIL_IPC_CIB_QUERY, NULL, 10000, &reply);
-	if (r == 0 && !g_variant_is_of_type(reply, G_VARIANT_TYPE("(tttbs)")))
-		r = -EPROTO;
 	if (r < 0)
 		return vigil_daemon_error(what, r);
-	g_variant_get(reply, "(tttb&s)", &v.admin_epoch, &v.epoch, &v.num_updates, &synced,
-		      &text);
 	if (!synced)
 		fprintf(stderr, "%s: note: this node is still taking the cluster's copy of the "
 			"CIB; what follows may be older.\n", what);
-	*ret_text = g_strdup(text);
-	if (ret_version != NULL)
-		*ret_version = v;
 	return 0;
 }
 
@@ -179,26 +168,18 @@ int vigil_wait_seconds = -1;
  * plans no action. Sets *RET_STATE to the resources' lines. */
 static bool settled(char **ret_state)
 {
-	g_autoptr(GVariant) reply = NULL;
-	g_autoptr(GPtrArray) diags = vigil_diags_new();
 	g_autoptr(vigil_cib) cib = NULL;
 	g_autoptr(vigil_sched) sched = NULL;
 	g_autoptr(GString) out = g_string_new(NULL);
-	const char *text;
 
-	if (vigil_ipc_call(VIGIL_IPC_SERVICE, VIGIL_IPC_CIB_QUERY, NULL, 5000, &reply) < 0 ||
-	    !g_variant_is_of_type(reply, G_VARIANT_TYPE("(tttbs)")))
-		return false;
-	g_variant_get(reply, "(tttb&s)", NULL, NULL, NULL, NULL, &text);
-	if (vigil_cib_parse(text, strlen(text), "the live CIB", diags, &cib) < 0)
+	if (vigil_live_cib(&cib) < 0)
 		return false;
 	vigil_sched_unpack(cib, (int64_t)time(NULL), &sched);
 	vigil_sched_run(sched);
 	for (guint i = 0; i < sched->actions->len; i++) {
 		const vigil_action *a = g_ptr_array_index(sched->actions, i);
 
-		if (!(a->flags & VIGIL_ACT_OPTIONAL) && (a->flags & VIGIL_ACT_RUNNABLE) &&
-		    !(a->flags & VIGIL_ACT_PSEUDO))
+		if (vigil_action_in_graph(a) && !(a->flags & VIGIL_ACT_PSEUDO))
 			return false;
 	}
 	vigil_sched_format_resources(sched, 1, out);

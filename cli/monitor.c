@@ -110,20 +110,46 @@ static void print_failed(const vigil_cib *cib, GString *out)
 	}
 }
 
+int vigil_live_text(int timeout_ms, char **ret_text, vigil_cib_version *ret_version,
+		    bool *ret_synced)
+{
+	g_autoptr(GVariant) reply = NULL;
+	vigil_cib_version v;
+	gboolean synced;
+	const char *text;
+	int r;
+
+	r = vigil_ipc_call(VIGIL_IPC_SERVICE, VIGIL_IPC_CIB_QUERY, NULL, timeout_ms, &reply);
+	if (r == 0 && !g_variant_is_of_type(reply, G_VARIANT_TYPE("(tttbs)")))
+		r = -EPROTO;
+	if (r < 0)
+		return r;
+	g_variant_get(reply, "(tttb&s)", &v.admin_epoch, &v.epoch, &v.num_updates, &synced,
+		      &text);
+	*ret_text = g_strdup(text);
+	if (ret_version != NULL)
+		*ret_version = v;
+	if (ret_synced != NULL)
+		*ret_synced = synced;
+	return 0;
+}
+
+int vigil_live_cib(vigil_cib **ret_cib)
+{
+	g_autoptr(GPtrArray) diags = vigil_diags_new();
+	g_autofree char *text = NULL;
+	int r = vigil_live_text(5000, &text, NULL, NULL);
+
+	return r < 0 ? r : vigil_cib_parse(text, strlen(text), "the live CIB", diags, ret_cib);
+}
+
 /* The resources of the live CIB, where they run, as crm_mon lists them. */
 static void print_resources(GString *out)
 {
-	g_autoptr(GVariant) reply = NULL;
-	g_autoptr(GPtrArray) diags = vigil_diags_new();
 	g_autoptr(vigil_cib) cib = NULL;
 	g_autoptr(vigil_sched) s = NULL;
-	const char *text = NULL;
 
-	if (vigil_ipc_call(VIGIL_IPC_SERVICE, VIGIL_IPC_CIB_QUERY, NULL, 5000, &reply) < 0 ||
-	    !g_variant_is_of_type(reply, G_VARIANT_TYPE("(tttbs)")))
-		return;
-	g_variant_get(reply, "(tttb&s)", NULL, NULL, NULL, NULL, &text);
-	if (vigil_cib_parse(text, strlen(text), "the live CIB", diags, &cib) < 0)
+	if (vigil_live_cib(&cib) < 0)
 		return;
 	vigil_sched_unpack(cib, (int64_t)time(NULL), &s);
 	if (s->rscs->len == 0) {

@@ -13,6 +13,11 @@
 #include "common/score.h"
 #include "sched/sched-private.h"
 
+bool vigil_action_in_graph(const vigil_action *a)
+{
+	return (a->flags & VIGIL_ACT_OPTIONAL) == 0 && (a->flags & VIGIL_ACT_RUNNABLE) != 0;
+}
+
 const char *vigil_task_name(vigil_task task)
 {
 	switch (task) {

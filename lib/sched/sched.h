@@ -200,6 +200,8 @@ int vigil_sched_run(vigil_sched *s);
 /* The action of R for TASK on NODE (any node if NULL), or NULL. */
 vigil_action *vigil_find_action(const vigil_srsc *r, vigil_task task, const vigil_snode *node);
 const char *vigil_task_name(vigil_task task);
+/* Whether A is part of the transition graph: required and runnable (pseudo actions too). */
+bool vigil_action_in_graph(const vigil_action *a);
 
 /* Whether the stonith device CFG can fence NODE: pcmk_host_list names it, or pcmk_host_map
  * maps it ("node1:vm1;node2:vm2"); a device with neither can fence any node (it is asked). */
