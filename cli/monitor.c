@@ -27,7 +27,7 @@ int vigil_daemon_error(const char *what, int r)
 		return VIGIL_EXIT_TIMEOUT;
 	case -ECONNREFUSED:
 		fprintf(stderr, "%s: vigild is not running on this node; start it with "
-			"'vigil cluster start' (or 'systemctl start vigil').\n", what);
+			"'systemctl start vigil' (after corosync).\n", what);
 		return VIGIL_EXIT_UNAVAILABLE;
 	default:
 		fprintf(stderr, "%s: vigild on this node answered with an error: %s; its log says "
