@@ -225,23 +225,42 @@ static void add_pending(vigild *d, uint64_t request, pending *p)
 	g_hash_table_insert(d->cib->pending, g_memdup2(&request, sizeof(request)), p);
 }
 
-int vigild_cib_propose(vigild *d, const vigil_cib *next, vigild_cib_decided_fn fn, void *user)
+/* Proposes NEXT; P waits for the decision (freed here if nothing could be proposed). */
+static int propose(vigild *d, const vigil_cib *next, pending *p)
 {
 	g_autofree char *text = NULL;
 	size_t len = 0;
 	uint64_t request;
-	pending *p;
 	int r;
 
-	if ((r = vigil_cib_to_xml(next, &text, &len)) < 0)
+	if ((r = vigil_cib_to_xml(next, &text, &len)) < 0 ||
+	    (r = vigil_cibsync_propose(d->cib->sync, text, len, &next->version, &request)) < 0) {
+		pending_free(p);
 		return r;
-	if ((r = vigil_cibsync_propose(d->cib->sync, text, len, &next->version, &request)) < 0)
-		return r;
-	p = g_new0(pending, 1);
-	p->fn = fn;
-	p->user = user;
+	}
 	add_pending(d, request, p);
 	return 0;
+}
+
+int vigild_cib_propose(vigild *d, const vigil_cib *next, vigild_cib_decided_fn fn, void *user)
+{
+	pending *p = g_new0(pending, 1);
+
+	p->fn = fn;
+	p->user = user;
+	return propose(d, next, p);
+}
+
+/* A client's request waiting for the decision; REPLY (NULL: the new version) answers it. */
+static pending *client_pending(qb_ipcs_connection_t *c, int32_t ipc_id, GVariant *reply)
+{
+	pending *p = g_new0(pending, 1);
+
+	p->conn = c;
+	p->ipc_id = ipc_id;
+	p->reply = reply != NULL ? g_variant_ref_sink(reply) : NULL;
+	qb_ipcs_connection_ref(c);
+	return p;
 }
 
 /* ---- from local clients --------------------------------------------------------------- */
@@ -262,42 +281,26 @@ GVariant *vigild_cib_query(vigild *d)
 int vigild_cib_replace(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVariant *args)
 {
 	g_autoptr(vigil_cib) next = NULL, current = NULL;
-	g_autofree char *text = NULL;
 	vigil_cib_version base, now;
 	const char *xml;
-	size_t len = 0, cur_len;
-	const char *cur;
-	uint64_t request;
-	pending *p;
-	int r;
 
 	if (!g_variant_is_of_type(args, G_VARIANT_TYPE("(ttts)")))
 		return -EPROTO;
 	g_variant_get(args, "(ttt&s)", &base.admin_epoch, &base.epoch, &base.num_updates, &xml);
-	cur = vigil_cibsync_current(d->cib->sync, &cur_len, &now);
+	vigil_cibsync_current(d->cib->sync, NULL, &now);
 	if (vigil_cib_version_cmp(&base, &now) != 0)
 		return -ESTALE;
 	if (parse(xml, strlen(xml), "the new CIB", &next) < 0)
 		return -EINVAL;
 	/* the new configuration, the cluster's status, and the next epoch after both the
 	 * cluster's version and the file's (a Pacemaker CIB brought along keeps counting) */
-	if (parse(cur, cur_len, "the current CIB", &current) < 0)
+	if (vigild_cib_copy(d, &current) < 0)
 		return -EIO;
 	vigil_cib_swap_status(next, current);
 	if (vigil_cib_version_cmp(&next->version, &now) < 0)
 		next->version = now;
 	vigil_cib_bump_epoch(next);
-	if ((r = vigil_cib_to_xml(next, &text, &len)) < 0)
-		return r;
-	r = vigil_cibsync_propose(d->cib->sync, text, len, &next->version, &request);
-	if (r < 0)
-		return r;
-	p = g_new0(pending, 1);
-	p->conn = c;
-	p->ipc_id = ipc_id;
-	qb_ipcs_connection_ref(c);
-	add_pending(d, request, p);
-	return 0;
+	return propose(d, next, client_pending(c, ipc_id, NULL));
 }
 
 /* ARGS "(s)": forget a resource's history and fail-counts ("" for all); the reply comes
@@ -307,10 +310,6 @@ int vigild_cib_cleanup(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVari
 	g_autoptr(vigil_cib) next = NULL;
 	const char *rsc;
 	unsigned removed;
-	pending *p;
-	uint64_t request;
-	g_autofree char *text = NULL;
-	size_t len = 0;
 	int r;
 
 	if (!g_variant_is_of_type(args, G_VARIANT_TYPE("(s)")))
@@ -322,17 +321,9 @@ int vigild_cib_cleanup(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVari
 		return r;
 	removed = vigil_cib_cleanup(next, rsc);
 	vigil_cib_bump_num_updates(next);
-	if ((r = vigil_cib_to_xml(next, &text, &len)) < 0)
-		return r;
-	if ((r = vigil_cibsync_propose(d->cib->sync, text, len, &next->version, &request)) < 0)
-		return r;
-	qb_log(LOG_NOTICE, "cleanup of %s: %u history and fail-count entries forgotten",
-	       rsc[0] != '\0' ? rsc : "every resource", removed);
-	p = g_new0(pending, 1);
-	p->conn = c;
-	p->ipc_id = ipc_id;
-	p->reply = g_variant_ref_sink(g_variant_new("(u)", removed));
-	qb_ipcs_connection_ref(c);
-	add_pending(d, request, p);
-	return 0;
+	r = propose(d, next, client_pending(c, ipc_id, g_variant_new("(u)", removed)));
+	if (r == 0)
+		qb_log(LOG_NOTICE, "cleanup of %s: %u history and fail-count entries forgotten",
+		       rsc[0] != '\0' ? rsc : "every resource", removed);
+	return r;
 }

@@ -11,6 +11,7 @@
 #include <qb/qblog.h>
 
 #include "cib/inject.h"
+#include "cib/nodestate.h"
 #include "common/duration.h"
 #include "daemons/vigild/vigild.h"
 #include "exec/exec.h"
@@ -234,10 +235,9 @@ static bool apply_membership(vigild *d, vigil_cib *work, vigil_inject *in)
 static bool start_failure_forgiven(const vigil_cib *cib)
 {
 	const char *v = vigil_cib_property(cib, "start-failure-is-fatal");
+	bool fatal = true;
 
-	return v != NULL && (g_ascii_strcasecmp(v, "false") == 0 ||
-			     g_ascii_strcasecmp(v, "no") == 0 || strcmp(v, "0") == 0 ||
-			     g_ascii_strcasecmp(v, "off") == 0);
+	return v != NULL && vigil_str_to_bool(v, &fatal) == 0 && !fatal;
 }
 
 static void apply_results(struct vigild_ctl *c, vigil_cib *work, vigil_inject *in)
@@ -301,11 +301,6 @@ static void record(vigild *d, vigil_cib *work)
 }
 
 /* ---- carrying a transition out -------------------------------------------------------- */
-
-static bool in_graph(const vigil_action *a)
-{
-	return (a->flags & VIGIL_ACT_OPTIONAL) == 0 && (a->flags & VIGIL_ACT_RUNNABLE) != 0;
-}
 
 static uint32_t action_timeout(const vigil_rsc *cfg, const vigil_action *a)
 {
@@ -432,7 +427,7 @@ static void build_graph(struct vigild_ctl *c)
 	for (guint i = 0; i < c->sched->actions->len; i++) {
 		vigil_action *a = g_ptr_array_index(c->sched->actions, i);
 
-		if (!in_graph(a))
+		if (!vigil_action_in_graph(a))
 			continue;
 		g_ptr_array_add(c->graph, a);
 		g_hash_table_insert(c->pos, a, GUINT_TO_POINTER(c->graph->len));
