@@ -172,7 +172,7 @@ static int op_what_if(vigil_inject *doc, const char *spec, int64_t now)
 	if (task == NULL || task == copy)
 		goto bad;
 	*task++ = '\0';
-	r = vigil_inject_op(doc, copy, task, ms, at + 1, (int)rc, now, NULL);
+	r = vigil_inject_op(doc, copy, task, ms, at + 1, (int)rc, now, NULL, NULL);
 	if (r == -ESRCH)
 		fprintf(stderr, "vigil simulate: --op-fail %s: no primitive '%s' in the CIB.\n",
 			spec, copy);
@@ -340,7 +340,7 @@ static void record_execution(vigil_inject *doc, const GPtrArray *order, int64_t 
 			}
 		}
 		vigil_inject_op(doc, a->rsc->id, vigil_task_name(a->task), a->interval_ms,
-				a->node->name, probe ? 7 : 0, now, digest);
+				a->node->name, probe ? 7 : 0, now, digest, NULL);
 	}
 }
 

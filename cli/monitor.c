@@ -99,11 +99,14 @@ static void print_failed(const vigil_cib *cib, GString *out)
 					g_string_append(out, "\nFailed Resource Actions:\n");
 				any = true;
 				g_string_append_printf(out, "  * %s_%s_%" G_GINT64_FORMAT " on %s '%s' (%d): "
-						       "call=%s, last-rc-change='%s'\n", lr->id,
+						       "call=%s, %s%s%slast-rc-change='%s'\n", lr->id,
 						       op->operation != NULL ? op->operation : "?",
 						       op->interval_ms_v, st->uname != NULL ? st->uname : "?",
 						       vigil_ocf_rc_text(op->rc_code_v), op->rc_code_v,
 						       op->call_id != NULL ? op->call_id : "?",
+						       op->exit_reason != NULL ? "exitreason='" : "",
+						       op->exit_reason != NULL ? op->exit_reason : "",
+						       op->exit_reason != NULL ? "', " : "",
 						       op->last_rc_change != NULL ? op->last_rc_change : "?");
 			}
 		}

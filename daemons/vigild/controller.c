@@ -25,7 +25,7 @@
 typedef enum { A_WAITING, A_RUNNING, A_DONE, A_FAILED } action_state;
 
 typedef struct reported {
-	char *rsc, *task, *node;
+	char *rsc, *task, *node, *reason;
 	uint64_t interval_ms;
 	int rc;
 	int64_t when;
@@ -57,6 +57,7 @@ static void reported_free(reported *r)
 {
 	g_free(r->rsc);
 	g_free(r->task);
+	g_free(r->reason);
 	g_free(r->node);
 	g_free(r);
 }
@@ -249,15 +250,13 @@ static void apply_results(struct vigild_ctl *c, vigil_cib *work, vigil_inject *i
 
 		if (cfg != NULL && cfg->kind == VIGIL_RSC_PRIMITIVE && r->interval_ms == 0)
 			digest = vigil_rsc_param_digest(cfg);
-		vigil_inject_op(in, r->rsc, r->task, r->interval_ms, r->node, r->rc, r->when, digest);
+		vigil_inject_op(in, r->rsc, r->task, r->interval_ms, r->node, r->rc, r->when, digest,
+				r->reason);
 		/* a failed start bans the node at once (start-failure-is-fatal, on by default),
 		 * as Pacemaker's controller records it */
 		if (strcmp(r->task, "start") == 0 && r->rc != VIGIL_OCF_SUCCESS &&
-		    !start_failure_forgiven(work)) {
-			g_autofree char *name = g_strdup_printf("fail-count-%s#start_0", r->rsc);
-
-			vigil_inject_node_attr(in, r->node, name, "INFINITY");
-		}
+		    !start_failure_forgiven(work))
+			vigil_inject_failcount(in, r->node, r->rsc, "start_0", "INFINITY", r->when);
 	}
 }
 
@@ -532,6 +531,7 @@ void vigild_ctl_result(vigild *d, const vigil_wire_op *op)
 	r->rsc = g_strdup(op->rsc);
 	r->task = g_strdup(op->task);
 	r->node = g_strdup(vn->name);
+	r->reason = g_strdup(op->reason);
 	r->interval_ms = op->interval_ms;
 	c->news = true;
 	/* a timeout or an agent that could not run counts as a failure */

@@ -10,6 +10,7 @@
 #include "cluster/wire.h"
 #include "daemons/vigild/vigild.h"
 #include "exec/exec.h"
+#include "exec/unit.h"
 
 /* A recurring monitor of one resource on this node. */
 typedef struct recurring {
@@ -20,7 +21,9 @@ typedef struct recurring {
 	uint32_t timeout_ms;
 	uint32_t transition, action;
 	guint timer;
-	vigil_exec *running;
+	vigil_exec *running;           /* a run of an OCF agent, */
+	vigil_unit_action *running_unit; /* or of a systemd unit's monitor */
+	guint unit_watch;              /* of a systemd unit's state */
 	int last_rc;         /* what was last reported; -1 before the first run */
 	bool cancelled;      /* stopped while an instance was running */
 } recurring;
@@ -129,6 +132,8 @@ static void recurring_free(recurring *r)
 {
 	if (r->timer != 0)
 		g_source_remove(r->timer);
+	if (r->unit_watch != 0)
+		vigil_unit_unwatch(r->unit_watch);
 	g_free(r->key);
 	g_free(r->rsc);
 	g_free(r->task);
@@ -160,6 +165,7 @@ static void one_shot_done(const vigil_exec_result *res, gpointer user)
 		send_result(o->d, &o->op, res);
 	} else {
 		r->running = NULL;
+		r->running_unit = NULL;
 		if (r->cancelled) {
 			recurring_free(r);
 		} else {
@@ -183,8 +189,10 @@ static void one_shot_done(const vigil_exec_result *res, gpointer user)
 	g_free(o);
 }
 
-/* The request for RSC's TASK: its agent, instance and meta attributes. */
-static bool build_request(const vigil_rsc *cfg, const vigil_wire_op *op,
+typedef enum rsc_class { CLASS_OTHER, CLASS_OCF, CLASS_SYSTEMD } rsc_class;
+
+/* The request for RSC's TASK: its agent, instance and meta attributes; and its class. */
+static rsc_class build_request(const vigil_rsc *cfg, const vigil_wire_op *op,
 			  vigil_exec_request *req, GHashTable *params, GHashTable *meta)
 {
 	for (guint i = 0; i < cfg->nvsets->len; i++) {
@@ -206,7 +214,11 @@ static bool build_request(const vigil_rsc *cfg, const vigil_wire_op *op,
 				     .rsc_id = cfg->id, .action = op->task,
 				     .interval_ms = op->interval_ms, .timeout_ms = op->timeout_ms,
 				     .params = params, .meta = meta };
-	return cfg->class_ != NULL && strcmp(cfg->class_, "ocf") == 0;
+	if (g_strcmp0(cfg->class_, "ocf") == 0)
+		return CLASS_OCF;
+	if (g_strcmp0(cfg->class_, "systemd") == 0)
+		return CLASS_SYSTEMD;
+	return CLASS_OTHER;
 }
 
 static void start_one(vigild *d, const vigil_wire_op *op, recurring *rec)
@@ -217,6 +229,7 @@ static void start_one(vigild *d, const vigil_wire_op *op, recurring *rec)
 	g_autoptr(GHashTable) meta = g_hash_table_new(g_str_hash, g_str_equal);
 	one_shot *o = g_new0(one_shot, 1);
 	vigil_exec_request req;
+	rsc_class cls;
 
 	o->d = d;
 	o->rsc = g_strdup(op->rsc);
@@ -234,7 +247,8 @@ static void start_one(vigild *d, const vigil_wire_op *op, recurring *rec)
 		one_shot_done(&r, o);
 		return;
 	}
-	if (!build_request(cfg, op, &req, params, meta)) {
+	cls = build_request(cfg, op, &req, params, meta);
+	if (cls == CLASS_OTHER) {
 		g_autofree char *why = g_strdup_printf("resource class '%s' is not run by this "
 						       "version of vigild",
 						       cfg->class_ != NULL ? cfg->class_ : "");
@@ -244,10 +258,32 @@ static void start_one(vigild *d, const vigil_wire_op *op, recurring *rec)
 		one_shot_done(&r, o);
 		return;
 	}
+	if (cls == CLASS_SYSTEMD) {
+		vigil_unit_action *a = vigil_unit_start(&req, NULL, one_shot_done, o);
+
+		if (rec != NULL)
+			rec->running_unit = a;
+		return;
+	}
 	if (rec != NULL)
 		rec->running = vigil_exec_start(&req, NULL, one_shot_done, o);
 	else
 		vigil_exec_start(&req, NULL, one_shot_done, o);
+}
+
+static bool recurring_busy(const recurring *r)
+{
+	return r->running != NULL || r->running_unit != NULL;
+}
+
+/* Ends the run in progress of R; its callback comes later, with status CANCELLED. */
+static void recurring_cancel_run(recurring *r)
+{
+	r->cancelled = true;
+	if (r->running != NULL)
+		vigil_exec_cancel(r->running);
+	if (r->running_unit != NULL)
+		vigil_unit_cancel(r->running_unit);
 }
 
 static void run_recurring(recurring *r)
@@ -270,12 +306,10 @@ static void cancel_recurring(vigild *d, const char *rsc)
 		if (strcmp(r->rsc, rsc) != 0)
 			continue;
 		g_hash_table_iter_steal(&it);
-		if (r->running != NULL) {
-			r->cancelled = true;
-			vigil_exec_cancel(r->running);
-		} else {
+		if (recurring_busy(r))
+			recurring_cancel_run(r);
+		else
 			recurring_free(r);
-		}
 	}
 }
 
@@ -293,7 +327,7 @@ void vigild_exec_check_param(vigild *d, const char *name, const char *value, con
 		const char *v = cfg != NULL ? vigil_nvsets_get(cfg->nvsets, "instance_attributes",
 							       name) : NULL;
 
-		if (v == NULL || strcmp(v, value) != 0 || r->running != NULL)
+		if (v == NULL || strcmp(v, value) != 0 || recurring_busy(r))
 			continue;
 		qb_log(LOG_NOTICE, "%s %s=%s: %s; running its monitor now", r->rsc, name, value,
 		       why);
@@ -302,6 +336,37 @@ void vigild_exec_check_param(vigild *d, const char *name, const char *value, con
 		r->timer = 0;
 		run_recurring(r);
 	}
+}
+
+/* A systemd unit with a recurring monitor changed state: when it is no longer running,
+ * its monitor runs now rather than at its next interval. */
+static void unit_state_changed(const char *unit, const char *state, gpointer user)
+{
+	recurring *r = user;
+
+	if (vigil_unit_rc_of_state(state) == VIGIL_OCF_SUCCESS || recurring_busy(r))
+		return;
+	qb_log(LOG_NOTICE, "%s: systemd says %s is now %s; running its monitor now", r->rsc,
+	       unit, state);
+	if (r->timer != 0)
+		g_source_remove(r->timer);
+	r->timer = 0;
+	run_recurring(r);
+}
+
+/* Follows the state of R's unit when R monitors a systemd resource. */
+static void watch_unit(vigild *d, recurring *r)
+{
+	const vigil_cib *cib = vigild_cib_current(d);
+	const vigil_rsc *cfg = cib != NULL ? vigil_cib_find_rsc(cib, r->rsc) : NULL;
+	g_autofree char *unit = NULL;
+
+	if (cfg == NULL || g_strcmp0(cfg->class_, "systemd") != 0 ||
+	    strcmp(r->task, "monitor") != 0)
+		return;
+	unit = vigil_unit_name(cfg->type);
+	if (unit != NULL)
+		r->unit_watch = vigil_unit_watch(unit, unit_state_changed, r);
 }
 
 void vigild_exec_action(vigild *d, const vigil_wire_op *op)
@@ -333,14 +398,13 @@ void vigild_exec_action(vigild *d, const vigil_wire_op *op)
 		recurring *old = g_hash_table_lookup(d->exec->recurring, r->key);
 
 		g_hash_table_steal(d->exec->recurring, r->key);
-		if (old->running != NULL) {
-			old->cancelled = true;
-			vigil_exec_cancel(old->running);
-		} else {
+		if (recurring_busy(old))
+			recurring_cancel_run(old);
+		else
 			recurring_free(old);
-		}
 	}
 	g_hash_table_insert(d->exec->recurring, r->key, r);
+	watch_unit(d, r);
 	run_recurring(r);
 }
 
@@ -361,9 +425,13 @@ void vigild_exec_stop(vigild *d)
 		return;
 	g_hash_table_iter_init(&it, d->exec->recurring);
 	while (g_hash_table_iter_next(&it, NULL, (gpointer *)&r)) {
+		/* their callbacks never come: we are done */
 		if (r->running != NULL)
-			vigil_exec_cancel(r->running); /* its callback never comes: we are done */
+			vigil_exec_cancel(r->running);
+		if (r->running_unit != NULL)
+			vigil_unit_cancel(r->running_unit);
 		r->running = NULL;
+		r->running_unit = NULL;
 		recurring_free(r);
 	}
 	g_hash_table_unref(d->exec->recurring);

@@ -251,8 +251,10 @@ int vigil_inject_node_attr(vigil_inject *in, const char *uname, const char *name
 	return 0;
 }
 
-static void bump_failcount(vigil_node_state *st, const char *rsc, const char *key_suffix,
-			   int64_t now)
+/* Sets RSC's fail-count for KEY_SUFFIX ("monitor_30000") in ST's transient attributes to
+ * VALUE, or one more than it was when VALUE is NULL, and its last-failure time to NOW. */
+static void set_failcount(vigil_node_state *st, const char *rsc, const char *key_suffix,
+			  const char *value, int64_t now)
 {
 	g_autofree char *fc = g_strdup_printf("fail-count-%s#%s", rsc, key_suffix);
 	g_autofree char *lf = g_strdup_printf("last-failure-%s#%s", rsc, key_suffix);
@@ -268,10 +270,14 @@ static void bump_failcount(vigil_node_state *st, const char *rsc, const char *ke
 	if (ia->id == NULL)
 		set(&ia->id, set_id);
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		g_autofree char *id = g_strdup_printf("status-%s-%s", st->id, names[i]);
+		/* an XML id has no '#': Pacemaker writes '.' there */
+		g_autofree char *id = g_strdelimit(g_strdup_printf("status-%s-%s", st->id,
+								   names[i]), "#", '.');
 		vigil_nvpair *p = nvpair_of(ia, names[i], id);
 
-		if (i == 0) {
+		if (i == 0 && value != NULL) {
+			set(&p->value, value);
+		} else if (i == 0) {
 			g_autofree char *count = g_strdup_printf("%d", p->value != NULL ?
 								 atoi(p->value) + 1 : 1);
 
@@ -383,7 +389,7 @@ static const char *decimal(char *buf, size_t size, int64_t value)
 }
 
 typedef struct op_fields {
-	const char *rsc, *task, *iv, *call, *rc, *expected, *when, *uname, *digest;
+	const char *rsc, *task, *iv, *call, *rc, *expected, *when, *uname, *digest, *reason;
 } op_fields;
 
 /* Writes F's strings into OP from T->next on; when that is NULL, only measures them. */
@@ -404,15 +410,17 @@ static void op_strings(vigil_lrm_op *op, op_text *t, const op_fields *f)
 	op->on_node = put(t, (const char *const[]){ f->uname, NULL });
 	op->op_digest = f->digest != NULL ? put(t, (const char *const[]){ f->digest, NULL })
 					  : NULL;
+	op->exit_reason = f->reason != NULL && f->reason[0] != '\0' ?
+				  put(t, (const char *const[]){ f->reason, NULL }) : NULL;
 }
 
 static vigil_lrm_op *op_new(vigil_inject *in, const char *rsc, const char *task,
 			    uint64_t interval_ms, const char *uname, int rc, int expected,
-			    int call_id, int64_t now, const char *digest)
+			    int call_id, int64_t now, const char *digest, const char *reason)
 {
 	char b_iv[24], b_call[24], b_rc[24], b_exp[24], b_when[24];
 	const op_fields f = {
-		.rsc = rsc, .task = task, .uname = uname, .digest = digest,
+		.rsc = rsc, .task = task, .uname = uname, .digest = digest, .reason = reason,
 		.iv = decimal(b_iv, sizeof(b_iv), (int64_t)MIN(interval_ms, (uint64_t)G_MAXINT64)),
 		.call = decimal(b_call, sizeof(b_call), call_id),
 		.rc = decimal(b_rc, sizeof(b_rc), rc),
@@ -434,7 +442,8 @@ static vigil_lrm_op *op_new(vigil_inject *in, const char *rsc, const char *task,
 }
 
 int vigil_inject_op(vigil_inject *in, const char *rsc, const char *task, uint64_t interval_ms,
-		    const char *uname, int rc, int64_t now, const char *digest)
+		    const char *uname, int rc, int64_t now, const char *digest,
+		    const char *exit_reason)
 {
 	bool probe = interval_ms == 0 && strcmp(task, "monitor") == 0;
 	int expected = probe ? 7 : 0;
@@ -446,13 +455,25 @@ int vigil_inject_op(vigil_inject *in, const char *rsc, const char *task, uint64_
 		return r;
 	call_id = next_call_id(n, lr);
 	g_ptr_array_add(lr->ops, op_new(in, rsc, task, interval_ms, uname, rc, expected, call_id,
-					now, digest));
+					now, digest, exit_reason));
 	if (rc != expected && !(probe && rc == 0)) {
 		g_autofree char *suffix = g_strdup_printf("%s_%" G_GUINT64_FORMAT, task,
 							  interval_ms);
 
-		bump_failcount(n->st, rsc, suffix, now);
+		set_failcount(n->st, rsc, suffix, NULL, now);
 	}
+	return 0;
+}
+
+int vigil_inject_failcount(vigil_inject *in, const char *uname, const char *rsc,
+			   const char *key_suffix, const char *value, int64_t now)
+{
+	inject_node *n;
+	int r;
+
+	if ((r = node_state(in, uname, &n)) < 0)
+		return r;
+	set_failcount(n->st, rsc, key_suffix, value, now);
 	return 0;
 }
 

@@ -29,10 +29,15 @@ int vigil_inject_node(vigil_inject *in, const char *uname, vigil_inject_node_kin
 int vigil_inject_node_attr(vigil_inject *in, const char *uname, const char *name,
 			   const char *value);
 /* Records TASK (interval INTERVAL_MS) of RSC on UNAME with exit code RC at NOW, with the
- * parameters' DIGEST (may be NULL); a result other than the expected one raises the
- * fail-count, as the cluster would. */
+ * parameters' DIGEST and the agent's EXIT_REASON (each may be NULL); a result other than
+ * the expected one raises the fail-count, as the cluster would. */
 int vigil_inject_op(vigil_inject *in, const char *rsc, const char *task, uint64_t interval_ms,
-		    const char *uname, int rc, int64_t now, const char *digest);
+		    const char *uname, int rc, int64_t now, const char *digest,
+		    const char *exit_reason);
+/* RSC's fail-count for KEY_SUFFIX ("start_0") on UNAME set to VALUE ("INFINITY"), with
+ * its last-failure time NOW, in UNAME's transient attributes. */
+int vigil_inject_failcount(vigil_inject *in, const char *uname, const char *rsc,
+			   const char *key_suffix, const char *value, int64_t now);
 /* UNAME's operation history is forgotten (its executor restarted and knows nothing: probes
  * find out what runs there). */
 int vigil_inject_forget(vigil_inject *in, const char *uname);

@@ -17,6 +17,8 @@
 #   corosync_start I             corosync on node I; corosync_wait_quorate I waits for it
 #   link_down I / link_up I      cut or restore node I's link to the others
 #   node_kill I                  everything node I runs, killed by pid (SIGKILL)
+#   node_boot_systemd I          systemd as PID 1 of node I (node-init.sh), in a cgroup of the
+#                                run's own; node_unit_state I UNIT tells a unit's ActiveState
 #
 # VIGIL_KEEP_CLUSTER_LOGS=DIR keeps each node's logs (vigild, corosync) in DIR/nodeI.
 
@@ -24,6 +26,7 @@ cluster_nodes=0
 cluster_id=""
 declare -a cluster_pids=()
 declare -a cluster_pid_node=()
+declare -a cluster_cgroups=()
 
 # cluster_require: skips (or fails under CI) when this machine cannot run a cluster.
 cluster_require() {
@@ -53,6 +56,9 @@ cluster_cleanup() {
 	for i in "${!cluster_pids[@]}"; do
 		pid=${cluster_pids[$i]}
 		kill -TERM "$pid" 2>/dev/null
+	done
+	for h in "${cluster_cgroups[@]}"; do
+		cgroup_remove "$h"
 	done
 	for i in "${!cluster_pids[@]}"; do
 		pid=${cluster_pids[$i]}
@@ -183,11 +189,79 @@ link_up() { ip -n "$(ns_hub)" link set "v$1" up; }
 
 node_kill() {
 	local i
+	[ -d "$(node_cgroup "$1")" ] && cgroup_kill "$(node_cgroup "$1")"
 	for i in "${!cluster_pids[@]}"; do
 		[ "${cluster_pid_node[$i]}" = "$1" ] || continue
 		kill -KILL "${cluster_pids[$i]}" 2>/dev/null
 		wait "${cluster_pids[$i]}" 2>/dev/null
 	done
+}
+
+# --- nodes with systemd as PID 1 (for systemd-class resources) ---------------------------
+# Each runs in a cgroup of its own under the machine's cgroup2 hierarchy, in a cgroup
+# namespace: systemd makes its slices there, and the whole node (every process systemd
+# started) is killed at once through cgroup.kill, then the cgroups are removed.
+cgroup2_root() {
+	local m
+	for m in /sys/fs/cgroup/unified /sys/fs/cgroup; do
+		[ "$(stat -f -c %T "$m" 2>/dev/null)" = cgroup2fs ] && { echo "$m"; return 0; }
+	done
+	return 1
+}
+node_cgroup() { echo "$(cgroup2_root)/vigil-$cluster_id-n$1"; }
+cgroup_kill() { # cgroup_kill DIR: every process in DIR and below, killed; waits for them
+	echo 1 > "$1/cgroup.kill" 2>/dev/null || return 0
+	for _ in $(seq 50); do
+		grep -q '^populated 0' "$1/cgroup.events" 2>/dev/null && return 0
+		sleep 0.1
+	done
+}
+cgroup_remove() {
+	[ -d "$1" ] || return 0
+	cgroup_kill "$1"
+	find "$1" -depth -type d -exec rmdir {} \; 2>/dev/null
+}
+
+node_boot_systemd() {
+	local i=$1 d cg
+	d=$(node_dir "$i")
+	cgroup2_root > /dev/null || bail "this machine has no cgroup2 hierarchy for systemd nodes"
+	cg=$(node_cgroup "$i")
+	mkdir "$cg" || bail "cannot create the cgroup $cg"
+	cluster_cgroups+=("$cg")
+	mkdir -p "$d/run/systemd" "$d/run/haproxy"
+	(echo "$BASHPID" > "$cg/cgroup.procs" &&
+	 exec ip netns exec "$(ns_node "$i")" unshare --cgroup --pid --mount --uts --ipc --fork \
+		--mount-proc --propagation private bash "$top_srcdir/tests/cluster/node-init.sh" "$d") \
+		> "$d/systemd.log" 2>&1 &
+	cluster_pids+=("$!")
+	cluster_pid_node+=("$i")
+	wait_for 30 node_unit_state "$i" dbus.service > /dev/null ||
+		bail "systemd on node$i did not start its system bus (see $d/systemd.log)"
+}
+
+# node_unit_state I UNIT: prints UNIT's ActiveState in node I, asked over D-Bus (not
+# systemctl); succeeds when it is "active"
+node_unit_state() {
+	local out
+	out=$(node_exec "$1" busctl --system get-property org.freedesktop.systemd1 \
+		"/org/freedesktop/systemd1/unit/$(unit_label "$2")" \
+		org.freedesktop.systemd1.Unit ActiveState 2>/dev/null) || return 1
+	out=${out#s \"}
+	echo "${out%\"}"
+	[ "${out%\"}" = active ]
+}
+unit_label() { # systemd's escaping of a unit name in an object path
+	local s=$1 out="" c
+	for ((k = 0; k < ${#s}; k++)); do
+		c=${s:k:1}
+		if [[ $c =~ [A-Za-z] ]] || { [[ $c =~ [0-9] ]] && [ "$k" -gt 0 ]; }; then
+			out+=$c
+		else
+			out+=$(printf '_%02x' "'$c")
+		fi
+	done
+	echo "$out"
 }
 
 # wait_for SECONDS CMD...: runs CMD every 0.1 s until it succeeds; fails after SECONDS.
