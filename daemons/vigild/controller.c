@@ -207,10 +207,34 @@ static const vigil_view_node *view_node_named(const vigil_view *v, const char *n
 	return NULL;
 }
 
+/* Adds the nodes of corosync's nodelist that WORK's configuration lacks, as Pacemaker's
+ * controller does: a CIB made with the CLI from nothing knows its nodes. True if it did. */
+static bool add_nodes(vigild *d, vigil_cib *work, vigil_inject *in)
+{
+	bool added = false;
+
+	for (guint i = 0; i < d->view->nodes->len; i++) {
+		const vigil_view_node *n = g_ptr_array_index(d->view->nodes, i);
+		g_autofree char *id = g_strdup_printf("%" PRIu32, n->nodeid);
+		int r = vigil_inject_add_node(in, id, n->name);
+
+		if (r == -EEXIST)
+			qb_log(LOG_WARNING, "node %s: the CIB gives its id %s to another node; "
+			       "fix the nodes section (vigil config show)", n->name, id);
+		if (r == 1) {
+			qb_log(LOG_NOTICE, "node %s (id %s) added to the CIB's nodes", n->name, id);
+			added = true;
+		}
+	}
+	if (added)
+		vigil_cib_bump_epoch(work);
+	return added;
+}
+
 /* Brings WORK's node states and quorum in line with the membership. True if it changed. */
 static bool apply_membership(vigild *d, vigil_cib *work, vigil_inject *in)
 {
-	bool changed = false;
+	bool changed = add_nodes(d, work, in);
 
 	for (guint i = 0; i < work->nodes->len; i++) {
 		const vigil_node *node = g_ptr_array_index(work->nodes, i);
@@ -469,6 +493,8 @@ static gboolean replan(gpointer user)
 	if (!is_dc(d) || c->proposing)
 		return G_SOURCE_REMOVE; /* the decision kicks again */
 	if (!vigild_cib_synced(d) || !all_joined(d)) {
+		qb_log(LOG_DEBUG, "not planning yet: %s", !vigild_cib_synced(d) ?
+		       "the CIB is not synchronized" : "a member has not joined");
 		kick(d, RETRY_MS);
 		return G_SOURCE_REMOVE;
 	}

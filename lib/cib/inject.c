@@ -172,6 +172,27 @@ static int node_state(vigil_inject *in, const char *uname, inject_node **ret)
 	return 0;
 }
 
+int vigil_inject_add_node(vigil_inject *in, const char *id, const char *uname)
+{
+	vigil_node *node;
+
+	for (guint i = 0; i < in->cib->nodes->len; i++) {
+		const vigil_node *n = g_ptr_array_index(in->cib->nodes, i);
+
+		if (g_strcmp0(n->uname, uname) == 0)
+			return 0;
+		if (g_strcmp0(n->id, id) == 0)
+			return -EEXIST;
+	}
+	node = g_new0(vigil_node, 1);
+	node->nvsets = VIGIL_PTR_ARRAY(vigil_nvset_free);
+	node->id = g_strdup(id);
+	node->uname = g_strdup(uname);
+	g_ptr_array_add(in->cib->nodes, node);
+	in->cib->has_configuration = in->cib->has_nodes = true;
+	return 1;
+}
+
 int vigil_inject_node(vigil_inject *in, const char *uname, vigil_inject_node_kind kind)
 {
 	static const char *const states[][4] = {

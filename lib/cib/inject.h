@@ -24,6 +24,11 @@ vigil_inject *vigil_inject_new(vigil_cib *cib);
 void vigil_inject_free(vigil_inject *in);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(vigil_inject, vigil_inject_free)
 
+/* Adds node UNAME with ID to the configuration's nodes (what Pacemaker's controller does
+ * for a node of corosync's nodelist): 1 if added, 0 if UNAME is there already, -EEXIST if
+ * another node has ID. */
+int vigil_inject_add_node(vigil_inject *in, const char *id, const char *uname);
+
 /* Each returns 0, -ENOENT for an unknown node, or -ESRCH for an unknown resource. */
 int vigil_inject_node(vigil_inject *in, const char *uname, vigil_inject_node_kind kind);
 int vigil_inject_node_attr(vigil_inject *in, const char *uname, const char *name,

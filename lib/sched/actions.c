@@ -429,7 +429,7 @@ static void create_recurring(vigil_sched *s, vigil_srsc *r)
 		a->interval_ms = ms;
 		evaluate_runnable(s, a);
 		if (start != NULL)
-			order_actions(s, start, a, VIGIL_ORD_OPTIONAL | VIGIL_ORD_RUNNABLE_LEFT);
+			order_actions(s, start, a, VIGIL_ORD_IMPLIES_THEN | VIGIL_ORD_RUNNABLE_LEFT);
 	}
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's first command, less the install and build steps that the test run itself
-# has done: it must name these exact commands, and they must do what the README says.
+# The README's first command must be install, build, 'scripts/seed-cluster up' (which
+# tests/cluster/seed-cluster.sh runs); the seed CIB the README then shows offline must
+# verify, show and simulate as the README says.
 set -u
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -9,12 +10,12 @@ seed=$top_srcdir/examples/seed-cib.xml
 
 echo "1..5"
 first=$(grep -m1 '^scripts/install-deps' "$readme")
-if [[ "$first" == *"cli/vigil config verify -x examples/seed-cib.xml"* &&
-      "$first" == *"cli/vigil config show -x examples/seed-cib.xml"* &&
-      "$first" == *"cli/vigil simulate -x examples/seed-cib.xml -S"* ]]; then
-	echo "ok 1 - README's first command verifies, shows and simulates the seed CIB"
+if [ "$first" = "scripts/install-deps && scripts/build && scripts/seed-cluster up" ] &&
+   grep -q 'cli/vigil config verify -x examples/seed-cib.xml' "$readme" &&
+   grep -q 'cli/vigil simulate -x' "$readme"; then
+	echo "ok 1 - README's first command runs the seed scenario; it names the offline checks"
 else
-	echo "not ok 1 - README's first command verifies, shows and simulates the seed CIB"
+	echo "not ok 1 - README's first command runs the seed scenario; it names the offline checks"
 	echo "# found: $first"
 fi
 

@@ -17,6 +17,9 @@
 #   corosync_start I             corosync on node I; corosync_wait_quorate I waits for it
 #   link_down I / link_up I      cut or restore node I's link to the others
 #   node_kill I                  everything node I runs, killed by pid (SIGKILL)
+#   host_create NAME I           a plain host (no cluster software) on the same bridge, address
+#                                198.18.0.I; host_spawn NAME LOG CMD... runs CMD there in the
+#                                background; host_exec NAME CMD... in the foreground
 #   node_boot_systemd I          systemd as PID 1 of node I (node-init.sh), in a cgroup of the
 #                                run's own; node_unit_state I UNIT tells a unit's ActiveState
 #
@@ -27,6 +30,7 @@ cluster_id=""
 declare -a cluster_pids=()
 declare -a cluster_pid_node=()
 declare -a cluster_cgroups=()
+declare -a cluster_hosts=()
 
 # cluster_require: skips (or fails under CI) when this machine cannot run a cluster.
 cluster_require() {
@@ -76,6 +80,9 @@ cluster_cleanup() {
 			cp "$(node_dir "$i")"/*.log "$(node_dir "$i")"/run/corosync.log \
 				"$VIGIL_KEEP_CLUSTER_LOGS/node$i/" 2>/dev/null
 		fi
+	done
+	for h in "${cluster_hosts[@]}"; do
+		ip netns del "$(ns_host "$h")" 2>/dev/null
 	done
 	[ -n "$cluster_id" ] && ip netns del "$(ns_hub)" 2>/dev/null
 	rm -rf "$tmp"
@@ -186,6 +193,7 @@ corosync_wait_quorate() {
 
 link_down() { ip -n "$(ns_hub)" link set "v$1" down; }
 link_up() { ip -n "$(ns_hub)" link set "v$1" up; }
+link_is_up() { ip -n "$(ns_hub)" -o link show "v$1" 2>/dev/null | grep -q '[<,]UP[,>]'; }
 
 node_kill() {
 	local i
@@ -195,6 +203,32 @@ node_kill() {
 		kill -KILL "${cluster_pids[$i]}" 2>/dev/null
 		wait "${cluster_pids[$i]}" 2>/dev/null
 	done
+}
+
+ns_host() { echo "vg${cluster_id}$1"; }
+host_create() {
+	local name=$1 i=$2
+	ip netns add "$(ns_host "$name")" || bail "cannot create network namespace $(ns_host "$name")"
+	cluster_hosts+=("$name")
+	ip link add eth0 netns "$(ns_host "$name")" type veth peer name "h$name" \
+		netns "$(ns_hub)" || bail "cannot create host $name's veth pair"
+	ip -n "$(ns_hub)" link set "h$name" master br0 up
+	ip -n "$(ns_host "$name")" link set lo up
+	ip -n "$(ns_host "$name")" addr add "198.18.0.$i/24" dev eth0
+	ip -n "$(ns_host "$name")" link set eth0 up
+}
+host_exec() {
+	local name=$1
+	shift
+	ip netns exec "$(ns_host "$name")" "$@"
+}
+host_spawn() {
+	local name=$1 log=$2
+	shift 2
+	(exec ip netns exec "$(ns_host "$name")" "$@") > "$log" 2>&1 &
+	spawned_pid=$!
+	cluster_pids+=("$spawned_pid")
+	cluster_pid_node+=("host-$name")
 }
 
 # --- nodes with systemd as PID 1 (for systemd-class resources) ---------------------------
@@ -296,7 +330,7 @@ dump_logs() {
 	done
 }
 vigild_start() { # vigild_start I: vigild on node I, its pid in vigild_pid[I]
-	node_spawn "$1" "$(node_dir "$1")/vigild.log" "$VIGILD" --wait-corosync 30
+	node_spawn "$1" "$(node_dir "$1")/vigild.log" "$VIGILD" --wait-corosync 30 ${VIGILD_ARGS:-}
 	vigild_pid[$1]=$spawned_pid
 }
 vigild_kill() { # vigild_kill I SIGNAL
