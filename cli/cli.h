@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "cib/cib.h"
+#include "cluster/view.h"
 
 /* Exit codes, as Pacemaker's crm_verify uses them (crm_exit_t). */
 enum {
@@ -47,6 +48,10 @@ int vigil_cmd_status(int argc, char **argv);
 /* The cluster as the local vigild sees it, in crm_mon's layout: summary, nodes, resources,
  * failed actions (monitor.c). 0, or the -errno of the request. */
 int vigil_monitor_text(GString *out);
+/* CIB's state (with VIEW, the local vigild's membership, when live; NULL for a file) as
+ * crm_mon's XML, or as the same tree in JSON (cli/mon-output.c). 0 or -errno. */
+int vigil_monitor_structured(const vigil_cib *cib, const vigil_view *view, bool json,
+			     GString *out);
 
 /* Exit code for a failed request to the local vigild (-errno R), after printing why, in
  * one line starting with WHAT ("vigil status"). */

@@ -123,12 +123,59 @@ static int one_shot(void)
 	return VIGIL_EXIT_OK;
 }
 
+/* --output-as=xml|json, once: of the live cluster, or of the CIB in FILE */
+static int structured(const char *format, const char *file)
+{
+	g_autoptr(GPtrArray) diags = vigil_diags_new();
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autoptr(vigil_cib) cib = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(vigil_view) v = NULL;
+	g_autofree char *text = NULL;
+	g_autoptr(GError) err = NULL;
+	gsize len = 0;
+	int r;
+
+	if (file != NULL) {
+		if (!g_file_get_contents(file, &text, &len, &err)) {
+			fprintf(stderr, "vigil-mon: cannot read %s: %s.\n", file, err->message);
+			return VIGIL_EXIT_ERROR;
+		}
+		if (vigil_cib_parse(text, len, file, diags, &cib) < 0) {
+			fprintf(stderr, "vigil-mon: %s is not a valid CIB: 'vigil config verify -x "
+				"%s' says why.\n", file, file);
+			return VIGIL_EXIT_CONFIG;
+		}
+	} else {
+		r = vigil_ipc_call(VIGIL_IPC_SERVICE, VIGIL_IPC_STATUS, NULL, 5000, &reply);
+		if (r == 0)
+			r = vigil_view_from_variant(reply, &v);
+		if (r == 0)
+			r = vigil_live_cib(&cib);
+		if (r < 0)
+			return vigil_daemon_error("vigil-mon", r);
+	}
+	r = vigil_monitor_structured(cib, v, strcmp(format, "json") == 0, out);
+	if (r < 0) {
+		fprintf(stderr, "vigil-mon: cannot work out the cluster's state: %s.\n",
+			g_strerror(-r));
+		return VIGIL_EXIT_ERROR;
+	}
+	fputs(out->str, stdout);
+	return VIGIL_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	gboolean once = FALSE;
+	g_autofree char *format = NULL, *file = NULL;
 	const GOptionEntry entries[] = {
 		{ "one-shot", '1', 0, G_OPTION_ARG_NONE, &once,
 		  "show the cluster once and exit", NULL },
+		{ "output-as", 0, 0, G_OPTION_ARG_STRING, &format,
+		  "text (default), xml (crm_mon's) or json; xml and json show it once", "FORMAT" },
+		{ "xml-file", 'x', 0, G_OPTION_ARG_FILENAME, &file,
+		  "a CIB file instead of the live cluster (as crm_mon with CIB_file)", "FILE" },
 		{ NULL }
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("- the cluster, as crm_mon shows it");
@@ -144,6 +191,17 @@ int main(int argc, char **argv)
 	if (argc > 1) {
 		fprintf(stderr, "vigil-mon: unexpected argument '%s'; see 'vigil-mon --help'.\n",
 			argv[1]);
+		return VIGIL_EXIT_USAGE;
+	}
+	if (format != NULL && strcmp(format, "text") != 0 && strcmp(format, "xml") != 0 &&
+	    strcmp(format, "json") != 0) {
+		fprintf(stderr, "vigil-mon: --output-as=%s: use text, xml or json.\n", format);
+		return VIGIL_EXIT_USAGE;
+	}
+	if (format != NULL && strcmp(format, "text") != 0)
+		return structured(format, file);
+	if (file != NULL) {
+		fprintf(stderr, "vigil-mon: -x FILE goes with --output-as=xml or json.\n");
 		return VIGIL_EXIT_USAGE;
 	}
 	if (once)

@@ -14,7 +14,11 @@ require crm_verify "$CRM_VERIFY"
 echo "1..11"
 cluster_create 3
 cluster_up 3
-seed=$top_srcdir/examples/seed-cib.xml
+# the seed CIB with the third node: the DC adds the nodes of corosync's nodelist that a CIB
+# lacks (a change of its own, which would shift the epochs counted below)
+seed=$tmp/seed-cib.xml
+sed 's|<node id="2" uname="node2"/>|&<node id="3" uname="node3"/>|' \
+	"$top_srcdir/examples/seed-cib.xml" > "$seed"
 
 export_of() { node_exec "$1" "$VIGIL" config export 2>/dev/null; }
 # same_everywhere [memory]: every node exports the same CIB, and has it on disk
@@ -33,8 +37,9 @@ with_property() {
 	sed "s|<cluster_property_set id=\"cib-bootstrap-options\">|&<nvpair id=\"opt-$2\" name=\"$2\" value=\"$3\"/>|" "$1"
 }
 
-check "the nodes start from the same empty CIB" \
-	wait_for 20 eval 'same_everywhere memory && [ "$(epoch_of 1)" = 0 ]'
+check "the nodes start from the same CIB: empty, but for the nodes the DC added" \
+	wait_for 20 eval 'same_everywhere memory && [ "$(epoch_of 1)" = 1 ] &&
+			  [ "$(export_of 1 | grep -c "<node id=\"[123]\" uname=\"node[123]\"/>")" = 3 ]'
 out=$(node_exec 2 "$VIGIL" config import "$seed" 2>&1)
 check "'vigil config import' on node2 says the new version" \
 	grep -q "^The cluster's configuration is now .*seed-cib.xml's (CIB version 0.13.0)." <<<"$out"
