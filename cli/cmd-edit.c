@@ -483,11 +483,71 @@ static int group_add(int argc, char **argv)
 	return edit_finish(&s, rc, NULL);
 }
 
+/* 'resource group remove GROUP [RESOURCE...]': the resources leave the group for the top
+ * level, after it (all of them without RESOURCE); a group left empty goes, with the
+ * constraints that named it, and the command says so. */
+static int group_remove(int argc, char **argv)
+{
+	const char *what = "vigil resource group remove";
+	g_autofree char *done = NULL;
+	unsigned dropped = 0;
+	edit_session s;
+	xmlNode *g, *after;
+	int rc;
+
+	if (argc < 2) {
+		fprintf(stderr, "%s: usage: %s GROUP [RESOURCE...].\n", what, what);
+		return VIGIL_EXIT_USAGE;
+	}
+	if ((rc = edit_open(&s, what, vigil_cib_file)) != 0)
+		return rc;
+	g = edit_find_id(&s, argv[1]);
+	if (g == NULL || !xmlStrEqual(g->name, X("group"))) {
+		fprintf(stderr, "%s: no group '%s' in the CIB; 'vigil resource list' shows them.\n",
+			what, argv[1]);
+		return edit_finish(&s, VIGIL_EXIT_USAGE, NULL);
+	}
+	for (int i = 2; i < argc; i++) {
+		xmlNode *p = edit_find_id(&s, argv[i]);
+
+		if (p == NULL || p->parent != g) {
+			fprintf(stderr, "%s: '%s' is not a member of group '%s'.\n", what, argv[i],
+				argv[1]);
+			return edit_finish(&s, VIGIL_EXIT_USAGE, NULL);
+		}
+	}
+	after = g;
+	for (xmlNode *p = g->children, *next; p != NULL; p = next) {
+		bool chosen = argc == 2;
+
+		next = p->next;
+		for (int i = 2; i < argc && !chosen; i++) {
+			xmlChar *id = xmlGetProp(p, X("id"));
+
+			chosen = id != NULL && strcmp((const char *)id, argv[i]) == 0;
+			xmlFree(id);
+		}
+		if (!chosen || !xmlStrEqual(p->name, X("primitive")))
+			continue;
+		xmlUnlinkNode(p);
+		after = xmlAddNextSibling(after, p);
+	}
+	if (edit_child(g, "primitive", false) == NULL) {
+		dropped = drop_constraints(&s, argv[1]);
+		xmlUnlinkNode(g);
+		xmlFreeNode(g);
+		done = g_strdup_printf("Group %s removed%s", argv[1],
+				       dropped > 0 ? ", with the constraints that named it" : "");
+	}
+	return edit_finish(&s, 0, done);
+}
+
 int vigil_cmd_resource(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "vigil resource: say what to do: create, delete, enable, disable, "
-			"group add, move, ban, clear.\n");
+		fprintf(stderr, "vigil resource: say what to do: create, delete, update, enable, "
+			"disable, restart, group add|remove, move, ban, clear, cleanup, list, "
+			"standards, providers, agents or describe.\n");
 		return VIGIL_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "create") == 0)
@@ -502,6 +562,8 @@ int vigil_cmd_resource(int argc, char **argv)
 		return resource_role(argc - 1, argv + 1, false);
 	if (strcmp(argv[1], "group") == 0 && argc > 2 && strcmp(argv[2], "add") == 0)
 		return group_add(argc - 2, argv + 2);
+	if (strcmp(argv[1], "group") == 0 && argc > 2 && strcmp(argv[2], "remove") == 0)
+		return group_remove(argc - 2, argv + 2);
 	if (strcmp(argv[1], "update") == 0)
 		return resource_update(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "show") == 0 ||
@@ -515,8 +577,9 @@ int vigil_cmd_resource(int argc, char **argv)
 		return vigil_resource_move(argc - 1, argv + 1, true);
 	if (strcmp(argv[1], "clear") == 0)
 		return vigil_resource_clear(argc - 1, argv + 1);
-	fprintf(stderr, "vigil resource: unknown subcommand '%s'; use create, delete, enable, "
-		"disable, group add, move, ban or clear.\n", argv[1]);
+	fprintf(stderr, "vigil resource: unknown subcommand '%s'; use create, delete, update, "
+		"enable, disable, restart, group add|remove, move, ban, clear, cleanup, list, "
+		"standards, providers, agents or describe.\n", argv[1]);
 	return VIGIL_EXIT_USAGE;
 }
 
@@ -656,8 +719,49 @@ static int list_dir(const char *dir, const char *prefix)
 	return VIGIL_EXIT_OK;
 }
 
+static gint by_string(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The systemd services installed here, by name (what systemd:NAME runs): the unit files
+ * of systemd's unit directories, templates left out. */
+static GPtrArray *systemd_units(void)
+{
+	static const char *const dirs[] = { "/etc/systemd/system", "/run/systemd/system",
+					    "/lib/systemd/system", "/usr/lib/systemd/system" };
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+
+	for (size_t i = 0; i < G_N_ELEMENTS(dirs); i++) {
+		g_autoptr(GPtrArray) files = agent_dir_names(dirs[i], "");
+
+		for (guint j = 0; j < files->len; j++) {
+			const char *f = files->pdata[j];
+			g_autofree char *path = g_build_filename(dirs[i], f, NULL);
+			char *name;
+
+			if (!g_str_has_suffix(f, ".service") || strchr(f, '@') != NULL ||
+			    !g_file_test(path, G_FILE_TEST_IS_REGULAR))
+				continue;
+			name = g_strndup(f, strlen(f) - strlen(".service"));
+			if (g_hash_table_add(seen, name))
+				g_ptr_array_add(names, g_strdup(name));
+		}
+	}
+	g_ptr_array_sort(names, by_string);
+	return names;
+}
+
 static int agents(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "systemd") == 0) {
+		g_autoptr(GPtrArray) units = systemd_units();
+
+		for (guint i = 0; i < units->len; i++)
+			printf("%s\n", (char *)units->pdata[i]);
+		return VIGIL_EXIT_OK;
+	}
 	if (argc < 2) {
 		/* every OCF agent */
 		g_autoptr(GPtrArray) provs = agent_dir_names("/usr/lib/ocf/resource.d", "");
@@ -668,6 +772,12 @@ static int agents(int argc, char **argv)
 			g_autofree char *prefix = g_strdup_printf("ocf:%s:", (char *)provs->pdata[i]);
 
 			list_dir(dir, prefix);
+		}
+		{
+			g_autoptr(GPtrArray) units = systemd_units();
+
+			for (guint i = 0; i < units->len; i++)
+				printf("systemd:%s\n", (char *)units->pdata[i]);
 		}
 		return VIGIL_EXIT_OK;
 	}
@@ -683,7 +793,7 @@ static int agents(int argc, char **argv)
 		return list_dir(dir, "");
 	}
 	fprintf(stderr, "vigil resource agents: give ocf:PROVIDER (as 'vigil resource providers' "
-		"lists them), or nothing for all.\n");
+		"lists them), systemd, or nothing for all.\n");
 	return VIGIL_EXIT_USAGE;
 }
 

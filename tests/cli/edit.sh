@@ -11,7 +11,7 @@ make_tmp cli-edit
 cib=$tmp/cib.xml
 test_cib 2 '' > "$cib"
 
-echo "1..25"
+echo "1..28"
 n=0
 t() { # t DESCRIPTION CMD...
 	local what=$1
@@ -102,6 +102,23 @@ t "resource list, agents, describe" \
 	eval 'v resource list && grep -q "^hagroup (group): vip$" "$tmp/out" &&
 	      v resource agents ocf:heartbeat && grep -q "^IPaddr2$" "$tmp/out" &&
 	      v resource describe ocf:heartbeat:IPaddr2 && grep -q "^  ip (required)$" "$tmp/out"'
+t "resource agents systemd lists the services installed here (haproxy among them)" \
+	eval 'v resource agents systemd && grep -qx haproxy "$tmp/out" &&
+	      v resource agents && grep -qx "systemd:haproxy" "$tmp/out" &&
+	      grep -qx "ocf:heartbeat:IPaddr2" "$tmp/out"'
+t "resource group remove RESOURCE: it leaves the group, after it" \
+	eval 'v resource create g1 ocf:heartbeat:Dummy --group gg && v resource create g2 ocf:heartbeat:Dummy --group gg &&
+	      v resource group remove gg g1 && valid &&
+	      tr -d "\n" < "$cib" | sed "s/>[[:space:]]*</></g" |
+	      grep -q "<group id=\"gg\"><primitive id=\"g2\".*</group><primitive id=\"g1\"" &&
+	      refused 64 "is not a member of group .gg." resource group remove gg vip &&
+	      refused 64 "no group .nogroup." resource group remove nogroup'
+t "resource group remove GROUP: ungrouped, the group and its constraints gone, and said" \
+	eval 'v constraint location gg prefers node1 && v resource group remove gg && valid &&
+	      grep -q "Group gg removed, with the constraints that named it" "$tmp/out" &&
+	      ! grep -q "id=\"gg\"" "$cib" && ! grep -q "rsc=\"gg\"" "$cib" &&
+	      grep -q "<primitive id=\"g2\"" "$cib" &&
+	      v resource delete g1 && v resource delete g2 && valid'
 t "node maintenance and unmaintenance" \
 	eval 'v node maintenance node2 && grep -q "name=\"maintenance\" value=\"on\"" "$cib" && valid &&
 	      v node unmaintenance node2 && ! grep -q "name=\"maintenance\"" "$cib"'
