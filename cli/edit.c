@@ -293,17 +293,20 @@ xmlNode *edit_find_node(edit_session *s, const char *uname)
 	return NULL;
 }
 
+/* Only the configuration's ids count: the status keeps the history of a resource deleted
+ * a moment ago under its id, and it may be created again. */
 bool edit_id_free(edit_session *s, const char *id)
 {
-	return find_id(xmlDocGetRootElement(s->doc), id) == NULL;
+	return edit_find_id(s, id) == NULL;
 }
 
-/* ID, or ID-2, ID-3...: the first that is free. */
+/* ID, or ID-2, ID-3...: the first that is free in the configuration. */
 static char *free_id(xmlDoc *doc, const char *id)
 {
+	xmlNode *conf = edit_child(xmlDocGetRootElement(doc), "configuration", false);
 	char *candidate = g_strdup(id);
 
-	for (int i = 2; find_id(xmlDocGetRootElement(doc), candidate) != NULL; i++) {
+	for (int i = 2; conf != NULL && find_id(conf->children, candidate) != NULL; i++) {
 		g_free(candidate);
 		candidate = g_strdup_printf("%s-%d", id, i);
 	}

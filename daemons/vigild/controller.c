@@ -25,6 +25,7 @@
 typedef enum { A_WAITING, A_RUNNING, A_DONE, A_FAILED } action_state;
 
 typedef struct reported {
+	bool replay;             /* history replayed after a membership change */
 	char *rsc, *task, *node, *reason;
 	uint64_t interval_ms;
 	int rc;
@@ -36,6 +37,8 @@ struct vigild_ctl {
 	bool proposing;          /* a status update is being decided */
 	GPtrArray *results;      /* of reported*: not yet in the agreed CIB */
 	GHashTable *joined;      /* node ids that said they joined since the last membership */
+	GHashTable *replaying;   /* node id -> how many RESULTs of its replayed history are
+				  * still to come */
 	GPtrArray *forget;       /* names of nodes whose vigild restarted: history to erase */
 	guint recorded;          /* how many of them the update being decided carries */
 	guint forgotten;         /* how many of forget it carries */
@@ -137,8 +140,10 @@ static void arm_recheck(vigild *d, const vigil_cib *cib)
 
 void vigild_ctl_membership(vigild *d)
 {
-	if (d->ctl != NULL)
+	if (d->ctl != NULL) {
 		g_hash_table_remove_all(d->ctl->joined);
+		g_hash_table_remove_all(d->ctl->replaying);
+	}
 }
 
 void vigild_ctl_joined(vigild *d, uint32_t nodeid, uint32_t flags)
@@ -149,8 +154,12 @@ void vigild_ctl_joined(vigild *d, uint32_t nodeid, uint32_t flags)
 	if (c == NULL || vn == NULL)
 		return;
 	g_hash_table_add(c->joined, GUINT_TO_POINTER(nodeid));
-	/* a vigild that has run nothing: whatever the CIB says ran there is stale (its
-	 * resources may still run, if only vigild restarted: probes find out) */
+	/* what the CIB says of the node's history gives way to what its vigild knows, which
+	 * follows (nothing, if it just started: its resources may still run, if only vigild
+	 * restarted, and probes find out) */
+	if (flags >> VIGIL_JOINED_REPLAY_SHIFT)
+		g_hash_table_insert(c->replaying, GUINT_TO_POINTER(nodeid),
+				    GUINT_TO_POINTER(flags >> VIGIL_JOINED_REPLAY_SHIFT));
 	if ((flags & VIGIL_JOINED_FRESH) && is_dc(d))
 		g_ptr_array_add(c->forget, g_strdup(vn->name));
 	kick(d, COALESCE_MS);
@@ -162,8 +171,10 @@ static bool all_joined(const vigild *d)
 	for (guint i = 0; i < d->view->nodes->len; i++) {
 		const vigil_view_node *n = g_ptr_array_index(d->view->nodes, i);
 
-		if (n->in_group && !g_hash_table_contains(d->ctl->joined,
-							  GUINT_TO_POINTER(n->nodeid)))
+		if (n->in_group && (!g_hash_table_contains(d->ctl->joined,
+							   GUINT_TO_POINTER(n->nodeid)) ||
+				    g_hash_table_contains(d->ctl->replaying,
+							  GUINT_TO_POINTER(n->nodeid))))
 			return false;
 	}
 	return true;
@@ -274,11 +285,17 @@ static void apply_results(struct vigild_ctl *c, vigil_cib *work, vigil_inject *i
 
 		if (cfg != NULL && cfg->kind == VIGIL_RSC_PRIMITIVE && r->interval_ms == 0)
 			digest = vigil_rsc_param_digest(cfg);
-		vigil_inject_op(in, r->rsc, r->task, r->interval_ms, r->node, r->rc, r->when, digest,
-				r->reason);
+		(r->replay ? vigil_inject_history_op : vigil_inject_op)(in, r->rsc, r->task,
+									 r->interval_ms, r->node,
+									 r->rc, r->when, digest,
+									 r->reason);
+		/* a resource deleted from the configuration and now stopped there: its history
+		 * there goes too, as Pacemaker's controller deletes an orphan's */
+		if (cfg == NULL && strcmp(r->task, "stop") == 0 && r->rc == VIGIL_OCF_SUCCESS)
+			vigil_inject_forget_rsc(in, r->node, r->rsc);
 		/* a failed start bans the node at once (start-failure-is-fatal, on by default),
 		 * as Pacemaker's controller records it */
-		if (strcmp(r->task, "start") == 0 && r->rc != VIGIL_OCF_SUCCESS &&
+		if (!r->replay && strcmp(r->task, "start") == 0 && r->rc != VIGIL_OCF_SUCCESS &&
 		    !start_failure_forgiven(work))
 			vigil_inject_failcount(in, r->node, r->rsc, "start_0", "INFINITY", r->when);
 	}
@@ -549,11 +566,21 @@ void vigild_ctl_result(vigild *d, const vigil_wire_op *op)
 {
 	struct vigild_ctl *c = d->ctl;
 	const vigil_view_node *vn = vigil_view_node_find(d->view, op->target);
+	guint left = c != NULL ? GPOINTER_TO_UINT(g_hash_table_lookup(c->replaying,
+						 GUINT_TO_POINTER(op->target))) : 0;
 	reported *r;
 
+	if (left > 0) {
+		if (left > 1)
+			g_hash_table_insert(c->replaying, GUINT_TO_POINTER(op->target),
+					    GUINT_TO_POINTER(left - 1));
+		else
+			g_hash_table_remove(c->replaying, GUINT_TO_POINTER(op->target));
+	}
 	if (c == NULL || !is_dc(d) || vn == NULL)
 		return;
 	r = g_new0(reported, 1);
+	r->replay = left > 0;
 	r->rsc = g_strdup(op->rsc);
 	r->task = g_strdup(op->task);
 	r->node = g_strdup(vn->name);
@@ -565,8 +592,10 @@ void vigild_ctl_result(vigild *d, const vigil_wire_op *op)
 		op->rc != VIGIL_OCF_SUCCESS ? op->rc : VIGIL_OCF_ERR_GENERIC;
 	r->when = g_get_real_time() / G_USEC_PER_SEC;
 	g_ptr_array_add(c->results, r);
-	if (c->graph != NULL && op->transition == c->transition && op->action < c->graph->len &&
-	    c->state[op->action] == A_RUNNING) {
+	if (r->replay) {
+		/* history already known to its node: recorded, nothing of a transition */
+	} else if (c->graph != NULL && op->transition == c->transition &&
+		   op->action < c->graph->len && c->state[op->action] == A_RUNNING) {
 		const vigil_action *a = g_ptr_array_index(c->graph, op->action);
 		bool ok = expected(a, r->rc);
 
@@ -589,6 +618,7 @@ void vigild_ctl_start(vigild *d)
 	d->ctl = g_new0(struct vigild_ctl, 1);
 	d->ctl->results = g_ptr_array_new_with_free_func((GDestroyNotify)reported_free);
 	d->ctl->joined = g_hash_table_new(NULL, NULL);
+	d->ctl->replaying = g_hash_table_new(NULL, NULL);
 	d->ctl->forget = g_ptr_array_new_with_free_func(g_free);
 }
 
@@ -603,6 +633,7 @@ void vigild_ctl_stop(vigild *d)
 	end_transition(d->ctl);
 	g_ptr_array_unref(d->ctl->results);
 	g_hash_table_unref(d->ctl->joined);
+	g_hash_table_unref(d->ctl->replaying);
 	g_ptr_array_unref(d->ctl->forget);
 	g_clear_pointer(&d->ctl, g_free);
 }

@@ -35,12 +35,19 @@ typedef struct last_result {
 	char *rsc, *task, *reason;
 } last_result;
 
+/* What a resource was last run with here: a resource deleted from the CIB is still stopped
+ * (and its monitors cancelled) with the agent and parameters it was started with, as
+ * Pacemaker's executor remembers them. */
+typedef struct known_rsc {
+	char *class_, *provider, *type;
+	GHashTable *params, *meta; /* owned strings */
+} known_rsc;
+
 struct vigild_exec {
+	GHashTable *known;     /* rsc id -> known_rsc* */
 	GHashTable *recurring; /* key -> recurring* */
 	GQueue history;        /* of last_result*, oldest first: what a new DC must learn */
 	GHashTable *last;      /* key -> its GList link in history */
-	bool ran;              /* this vigild has reported a result */
-	uint32_t dc;           /* the DC when the membership last changed */
 };
 
 static void last_result_free(last_result *l)
@@ -76,7 +83,6 @@ static void remember(vigild *d, const vigil_wire_op *op)
 	l->op.reason = l->reason;
 	g_queue_push_tail(&x->history, l);
 	g_hash_table_insert(x->last, l->key, x->history.tail);
-	x->ran = true;
 }
 
 static void send_msg(vigild *d, const vigil_wire_msg *m)
@@ -91,21 +97,23 @@ static void send_msg(vigild *d, const vigil_wire_msg *m)
 void vigild_exec_membership(vigild *d)
 {
 	struct vigild_exec *x = d->exec;
+	guint n = MIN(g_queue_get_length(&x->history), 0xFFFFu);
 	vigil_wire_msg joined = { .type = VIGIL_WIRE_JOINED,
-				  .flags = x->ran ? 0 : VIGIL_JOINED_FRESH };
+				  .flags = VIGIL_JOINED_FRESH | (n << VIGIL_JOINED_REPLAY_SHIFT) };
+	GList *l = x->history.head;
 
-	/* a new DC may not have recorded the last results the old one got: tell it again,
-	 * in the order they happened */
-	if (x->dc != d->view->dc_nodeid) {
-		for (GList *l = x->history.head; l != NULL; l = l->next) {
-			vigil_wire_msg m = { .type = VIGIL_WIRE_RESULT,
-					     .op = ((last_result *)l->data)->op };
-
-			send_msg(d, &m);
-		}
-		x->dc = d->view->dc_nodeid;
-	}
+	/* after every membership change the DC replaces this node's history with what this
+	 * vigild knows, in the order it happened: a copy of the CIB that won a merge, or a
+	 * DC that missed results, cannot leave a stale history behind */
 	send_msg(d, &joined);
+	for (guint skip = g_queue_get_length(&x->history) - n; skip > 0; skip--)
+		l = l->next;
+	for (; l != NULL; l = l->next) {
+		vigil_wire_msg m = { .type = VIGIL_WIRE_RESULT,
+				     .op = ((last_result *)l->data)->op };
+
+		send_msg(d, &m);
+	}
 }
 
 typedef struct one_shot {
@@ -191,6 +199,50 @@ static void one_shot_done(const vigil_exec_result *res, gpointer user)
 
 typedef enum rsc_class { CLASS_OTHER, CLASS_OCF, CLASS_SYSTEMD } rsc_class;
 
+static void known_rsc_free(known_rsc *k)
+{
+	g_free(k->class_);
+	g_free(k->provider);
+	g_free(k->type);
+	g_hash_table_unref(k->params);
+	g_hash_table_unref(k->meta);
+	g_free(k);
+}
+
+static GHashTable *copy_table(GHashTable *from)
+{
+	GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, from);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		g_hash_table_insert(t, g_strdup(k), g_strdup(v));
+	return t;
+}
+
+static rsc_class class_of(const char *class_)
+{
+	if (g_strcmp0(class_, "ocf") == 0)
+		return CLASS_OCF;
+	if (g_strcmp0(class_, "systemd") == 0)
+		return CLASS_SYSTEMD;
+	return CLASS_OTHER;
+}
+
+/* Remembers what RSC runs with (its configuration now). */
+static void remember_rsc(vigild *d, const vigil_rsc *cfg, GHashTable *params, GHashTable *meta)
+{
+	known_rsc *k = g_new0(known_rsc, 1);
+
+	k->class_ = g_strdup(cfg->class_);
+	k->provider = g_strdup(cfg->provider);
+	k->type = g_strdup(cfg->type);
+	k->params = copy_table(params);
+	k->meta = copy_table(meta);
+	g_hash_table_replace(d->exec->known, g_strdup(cfg->id), k);
+}
+
 /* The request for RSC's TASK: its agent, instance and meta attributes; and its class. */
 static rsc_class build_request(const vigil_rsc *cfg, const vigil_wire_op *op,
 			  vigil_exec_request *req, GHashTable *params, GHashTable *meta)
@@ -214,20 +266,27 @@ static rsc_class build_request(const vigil_rsc *cfg, const vigil_wire_op *op,
 				     .rsc_id = cfg->id, .action = op->task,
 				     .interval_ms = op->interval_ms, .timeout_ms = op->timeout_ms,
 				     .params = params, .meta = meta };
-	if (g_strcmp0(cfg->class_, "ocf") == 0)
-		return CLASS_OCF;
-	if (g_strcmp0(cfg->class_, "systemd") == 0)
-		return CLASS_SYSTEMD;
-	return CLASS_OTHER;
+	return class_of(cfg->class_);
+}
+
+static void fail_now(one_shot *o, int rc, vigil_exec_status status, char *why)
+{
+	vigil_exec_result r = { .rc = rc, .status = status, .exit_reason = why };
+
+	one_shot_done(&r, o);
+	g_free(why);
 }
 
 static void start_one(vigild *d, const vigil_wire_op *op, recurring *rec)
 {
 	const vigil_cib *cib = vigild_cib_current(d);
 	const vigil_rsc *cfg = cib != NULL ? vigil_cib_find_rsc(cib, op->rsc) : NULL;
+	const known_rsc *k = g_hash_table_lookup(d->exec->known, op->rsc);
 	g_autoptr(GHashTable) params = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) meta = g_hash_table_new(g_str_hash, g_str_equal);
 	one_shot *o = g_new0(one_shot, 1);
+	bool stop = strcmp(op->task, "stop") == 0;
+	const char *class_;
 	vigil_exec_request req;
 	rsc_class cls;
 
@@ -239,36 +298,44 @@ static void start_one(vigild *d, const vigil_wire_op *op, recurring *rec)
 	o->op.task = o->task;
 	o->op.reason = "";
 	o->rec = rec;
-	if (cfg == NULL || cfg->kind != VIGIL_RSC_PRIMITIVE) {
-		char why[] = "no such primitive in this node's CIB";
-		vigil_exec_result r = { .rc = VIGIL_OCF_ERR_CONFIGURED, .status = VIGIL_EXEC_ERROR,
-					.exit_reason = why };
-
-		one_shot_done(&r, o);
+	if (cfg != NULL && cfg->kind == VIGIL_RSC_PRIMITIVE) {
+		cls = build_request(cfg, op, &req, params, meta);
+		class_ = cfg->class_;
+		if (cls != CLASS_OTHER && !stop)
+			remember_rsc(d, cfg, params, meta);
+	} else if (k != NULL && (stop || strcmp(op->task, "monitor") == 0)) {
+		/* deleted from the CIB: stopped (or probed) as it was started */
+		req = (vigil_exec_request){ .provider = k->provider, .type = k->type,
+					    .rsc_id = o->rsc, .action = o->task,
+					    .interval_ms = op->interval_ms,
+					    .timeout_ms = op->timeout_ms, .params = k->params,
+					    .meta = k->meta };
+		cls = class_of(k->class_);
+		class_ = k->class_;
+	} else {
+		fail_now(o, VIGIL_OCF_ERR_CONFIGURED, VIGIL_EXEC_ERROR,
+			 g_strdup("no such primitive in this node's CIB, and never run here"));
 		return;
 	}
-	cls = build_request(cfg, op, &req, params, meta);
 	if (cls == CLASS_OTHER) {
-		g_autofree char *why = g_strdup_printf("resource class '%s' is not run by this "
-						       "version of vigild",
-						       cfg->class_ != NULL ? cfg->class_ : "");
-		vigil_exec_result r = { .rc = VIGIL_OCF_ERR_UNIMPLEMENTED,
-					.status = VIGIL_EXEC_NOT_SUPPORTED, .exit_reason = why };
-
-		one_shot_done(&r, o);
+		fail_now(o, VIGIL_OCF_ERR_UNIMPLEMENTED, VIGIL_EXEC_NOT_SUPPORTED,
+			 g_strdup_printf("resource class '%s' is not run by this version of vigild",
+					 class_ != NULL ? class_ : ""));
 		return;
 	}
+	/* both runners copy what they need of REQ before they return */
 	if (cls == CLASS_SYSTEMD) {
 		vigil_unit_action *a = vigil_unit_start(&req, NULL, one_shot_done, o);
 
 		if (rec != NULL)
 			rec->running_unit = a;
-		return;
-	}
-	if (rec != NULL)
+	} else if (rec != NULL) {
 		rec->running = vigil_exec_start(&req, NULL, one_shot_done, o);
-	else
+	} else {
 		vigil_exec_start(&req, NULL, one_shot_done, o);
+	}
+	if (stop && cfg == NULL)
+		g_hash_table_remove(d->exec->known, op->rsc);
 }
 
 static bool recurring_busy(const recurring *r)
@@ -327,8 +394,13 @@ void vigild_exec_check_param(vigild *d, const char *name, const char *value, con
 		const char *v = cfg != NULL ? vigil_nvsets_get(cfg->nvsets, "instance_attributes",
 							       name) : NULL;
 
-		if (v == NULL || strcmp(v, value) != 0 || recurring_busy(r))
+		if (v == NULL || strcmp(v, value) != 0)
 			continue;
+		if (recurring_busy(r)) {
+			qb_log(LOG_NOTICE, "%s %s=%s: %s; its monitor, running now, will tell",
+			       r->rsc, name, value, why);
+			continue;
+		}
 		qb_log(LOG_NOTICE, "%s %s=%s: %s; running its monitor now", r->rsc, name, value,
 		       why);
 		if (r->timer != 0)
@@ -344,8 +416,13 @@ static void unit_state_changed(const char *unit, const char *state, gpointer use
 {
 	recurring *r = user;
 
-	if (vigil_unit_rc_of_state(state) == VIGIL_OCF_SUCCESS || recurring_busy(r))
+	if (vigil_unit_rc_of_state(state) == VIGIL_OCF_SUCCESS)
 		return;
+	if (recurring_busy(r)) {
+		qb_log(LOG_NOTICE, "%s: systemd says %s is now %s; its monitor, running now, "
+		       "will tell", r->rsc, unit, state);
+		return;
+	}
 	qb_log(LOG_NOTICE, "%s: systemd says %s is now %s; running its monitor now", r->rsc,
 	       unit, state);
 	if (r->timer != 0)
@@ -411,6 +488,8 @@ void vigild_exec_action(vigild *d, const vigil_wire_op *op)
 void vigild_exec_start(vigild *d)
 {
 	d->exec = g_new0(struct vigild_exec, 1);
+	d->exec->known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					       (GDestroyNotify)known_rsc_free);
 	d->exec->recurring = g_hash_table_new(g_str_hash, g_str_equal);
 	d->exec->last = g_hash_table_new(g_str_hash, g_str_equal);
 	g_queue_init(&d->exec->history);
@@ -435,6 +514,7 @@ void vigild_exec_stop(vigild *d)
 		recurring_free(r);
 	}
 	g_hash_table_unref(d->exec->recurring);
+	g_hash_table_unref(d->exec->known);
 	g_hash_table_unref(d->exec->last);
 	g_queue_clear_full(&d->exec->history, (GDestroyNotify)last_result_free);
 	g_clear_pointer(&d->exec, g_free);

@@ -462,9 +462,9 @@ static vigil_lrm_op *op_new(vigil_inject *in, const char *rsc, const char *task,
 	return op;
 }
 
-int vigil_inject_op(vigil_inject *in, const char *rsc, const char *task, uint64_t interval_ms,
-		    const char *uname, int rc, int64_t now, const char *digest,
-		    const char *exit_reason)
+static int inject_op(vigil_inject *in, const char *rsc, const char *task, uint64_t interval_ms,
+		     const char *uname, int rc, int64_t now, const char *digest,
+		     const char *exit_reason, bool count_failure)
 {
 	bool probe = interval_ms == 0 && strcmp(task, "monitor") == 0;
 	int expected = probe ? 7 : 0;
@@ -477,13 +477,27 @@ int vigil_inject_op(vigil_inject *in, const char *rsc, const char *task, uint64_
 	call_id = next_call_id(n, lr);
 	g_ptr_array_add(lr->ops, op_new(in, rsc, task, interval_ms, uname, rc, expected, call_id,
 					now, digest, exit_reason));
-	if (rc != expected && !(probe && rc == 0)) {
+	if (count_failure && rc != expected && !(probe && rc == 0)) {
 		g_autofree char *suffix = g_strdup_printf("%s_%" G_GUINT64_FORMAT, task,
 							  interval_ms);
 
 		set_failcount(n->st, rsc, suffix, NULL, now);
 	}
 	return 0;
+}
+
+int vigil_inject_op(vigil_inject *in, const char *rsc, const char *task, uint64_t interval_ms,
+		    const char *uname, int rc, int64_t now, const char *digest,
+		    const char *exit_reason)
+{
+	return inject_op(in, rsc, task, interval_ms, uname, rc, now, digest, exit_reason, true);
+}
+
+int vigil_inject_history_op(vigil_inject *in, const char *rsc, const char *task,
+			    uint64_t interval_ms, const char *uname, int rc, int64_t now,
+			    const char *digest, const char *exit_reason)
+{
+	return inject_op(in, rsc, task, interval_ms, uname, rc, now, digest, exit_reason, false);
 }
 
 int vigil_inject_failcount(vigil_inject *in, const char *uname, const char *rsc,
@@ -514,6 +528,30 @@ int vigil_inject_forget(vigil_inject *in, const char *uname)
 		memset(n->histories.slots, 0, n->histories.size * sizeof(*n->histories.slots));
 	n->histories.held = 0;
 	g_hash_table_remove_all(n->calls);
+	return 0;
+}
+
+int vigil_inject_forget_rsc(vigil_inject *in, const char *uname, const char *rsc)
+{
+	inject_node *n;
+	int r = node_state(in, uname, &n);
+	bool found = false;
+
+	if (r < 0)
+		return r;
+	for (guint i = n->st->lrm_rscs->len; i-- > 0;) {
+		vigil_lrm_rsc *l = g_ptr_array_index(n->st->lrm_rscs, i);
+
+		if (g_strcmp0(l->id, rsc) != 0)
+			continue;
+		g_hash_table_remove(n->calls, l);
+		g_ptr_array_add(in->forgotten, g_ptr_array_steal_index(n->st->lrm_rscs, i));
+		found = true;
+	}
+	if (!found)
+		return -ESRCH;
+	g_free(n->histories.slots);
+	index_histories(n);
 	return 0;
 }
 

@@ -39,6 +39,10 @@ int vigil_inject_node_attr(vigil_inject *in, const char *uname, const char *name
 int vigil_inject_op(vigil_inject *in, const char *rsc, const char *task, uint64_t interval_ms,
 		    const char *uname, int rc, int64_t now, const char *digest,
 		    const char *exit_reason);
+/* The same, as history already counted: a result replayed, no fail-count raised. */
+int vigil_inject_history_op(vigil_inject *in, const char *rsc, const char *task,
+			    uint64_t interval_ms, const char *uname, int rc, int64_t now,
+			    const char *digest, const char *exit_reason);
 /* RSC's fail-count for KEY_SUFFIX ("start_0") on UNAME set to VALUE ("INFINITY"), with
  * its last-failure time NOW, in UNAME's transient attributes. */
 int vigil_inject_failcount(vigil_inject *in, const char *uname, const char *rsc,
@@ -46,6 +50,9 @@ int vigil_inject_failcount(vigil_inject *in, const char *uname, const char *rsc,
 /* UNAME's operation history is forgotten (its executor restarted and knows nothing: probes
  * find out what runs there). */
 int vigil_inject_forget(vigil_inject *in, const char *uname);
+/* UNAME's history of RSC is forgotten (a resource deleted from the configuration, once
+ * stopped there); -ESRCH if it had none. */
+int vigil_inject_forget_rsc(vigil_inject *in, const char *uname, const char *rsc);
 /* UNAME was fenced: down, and nothing runs there. */
 int vigil_inject_fenced(vigil_inject *in, const char *uname);
 int vigil_inject_quorum(vigil_inject *in, bool quorum);

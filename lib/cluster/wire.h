@@ -29,13 +29,17 @@ typedef enum vigil_wire_type {
 	VIGIL_WIRE_ACTION = 4,
 	/* from the node that ran it, to all: how an action ended */
 	VIGIL_WIRE_RESULT = 5,
-	/* from every member after a membership change, once it has re-sent what the DC must
-	 * know: "I am here"; flags VIGIL_JOINED_FRESH */
+	/* from every member after a membership change: "I am here"; then the RESULTs of its
+	 * history, replayed (see VIGIL_JOINED_REPLAY_SHIFT) */
 	VIGIL_WIRE_JOINED = 6,
 } vigil_wire_type;
 
-/* JOINED: this vigild has run nothing yet (it just started): its node's history is stale */
+/* JOINED: what the CIB holds of this node's history is to be forgotten: the RESULTs that
+ * follow are all this vigild knows (nothing, when it just started) */
 #define VIGIL_JOINED_FRESH 1u
+/* JOINED: flags >> 16 is the number of RESULT messages that follow from the sender: its
+ * history, replayed in order (the DC records them without counting failures again) */
+#define VIGIL_JOINED_REPLAY_SHIFT 16
 
 /* ACTION and RESULT: one resource action. Strings travel as u32 length (with the NUL) and
  * bytes ending in their only NUL, so the decoded pointers are C strings. */

@@ -157,6 +157,9 @@ static GDBusConnection *get_bus(GError **err)
 
 /* --- one action --------------------------------------------------------------------- */
 
+static void defer(vigil_unit_action *a, int rc, vigil_exec_status status, char *reason,
+		  bool run_meta);
+
 static vigil_unit_action *action_ref(vigil_unit_action *a)
 {
 	a->refs++;
@@ -296,10 +299,10 @@ static void queue_job(vigil_unit_action *a)
 	GDBusConnection *c = get_bus(&err);
 
 	if (c == NULL) {
-		finish(a, VIGIL_OCF_ERR_GENERIC, VIGIL_EXEC_ERROR,
+		defer(a, VIGIL_OCF_ERR_GENERIC, VIGIL_EXEC_ERROR,
 		       g_strdup_printf("cannot reach systemd on the system bus: %s",
 				       err->message),
-		       NULL);
+		       false);
 		return;
 	}
 	g_dbus_connection_call(c, SYSTEMD_BUS, SYSTEMD_PATH, MANAGER_IFACE, method,
@@ -355,10 +358,10 @@ static void start_job(vigil_unit_action *a)
 	if (strcmp(a->action, "start") == 0)
 		r = write_override(a->unit);
 	if (r < 0) {
-		finish(a, VIGIL_OCF_ERR_GENERIC, VIGIL_EXEC_ERROR,
+		defer(a, VIGIL_OCF_ERR_GENERIC, VIGIL_EXEC_ERROR,
 		       g_strdup_printf("cannot write %s/%s.d/" OVERRIDE_FILE ": %s",
 				       RUNTIME_UNITS, a->unit, g_strerror(-r)),
-		       NULL);
+		       false);
 		return;
 	}
 	if (r == 0) {
@@ -367,10 +370,10 @@ static void start_job(vigil_unit_action *a)
 	}
 	c = get_bus(&err);
 	if (c == NULL) {
-		finish(a, VIGIL_OCF_ERR_GENERIC, VIGIL_EXEC_ERROR,
+		defer(a, VIGIL_OCF_ERR_GENERIC, VIGIL_EXEC_ERROR,
 		       g_strdup_printf("cannot reach systemd on the system bus: %s",
 				       err->message),
-		       NULL);
+		       false);
 		return;
 	}
 	g_dbus_connection_call(c, SYSTEMD_BUS, SYSTEMD_PATH, MANAGER_IFACE, "Reload", NULL,
@@ -459,10 +462,10 @@ static void read_state(vigil_unit_action *a)
 	GDBusConnection *c = get_bus(&err);
 
 	if (c == NULL) {
-		finish(a, VIGIL_OCF_ERR_GENERIC, VIGIL_EXEC_ERROR,
+		defer(a, VIGIL_OCF_ERR_GENERIC, VIGIL_EXEC_ERROR,
 		       g_strdup_printf("cannot reach systemd on the system bus: %s",
 				       err->message),
-		       NULL);
+		       false);
 		return;
 	}
 	g_dbus_connection_call(c, SYSTEMD_BUS, SYSTEMD_PATH, MANAGER_IFACE, "LoadUnit",
@@ -506,6 +509,13 @@ static gboolean run_deferred(gpointer user)
 	deferred *f = user;
 	g_autofree char *out = NULL;
 
+	/* cancelled meanwhile: the cancellation's own answer is the one that counts */
+	if (f->a->cancelled && f->status != VIGIL_EXEC_CANCELLED) {
+		g_free(f->reason);
+		action_unref(f->a);
+		g_free(f);
+		return G_SOURCE_REMOVE;
+	}
 	if (f->run_meta)
 		out = meta_data(f->a->unit);
 	finish(f->a, f->rc, f->status, g_steal_pointer(&f->reason), out);
@@ -578,6 +588,8 @@ vigil_unit_action *vigil_unit_start(const vigil_exec_request *req, GMainContext 
 	a->timeout = g_timeout_source_new((guint)MIN(a->timeout_ms, G_MAXUINT));
 	g_source_set_callback(a->timeout, timed_out, a, NULL);
 	g_source_attach(a->timeout, a->ctx);
+	/* the calls' replies come to A's context; nothing here ends A (failures are
+	 * deferred to the main loop, as exec.h promises) */
 	g_main_context_push_thread_default(a->ctx);
 	if (strcmp(a->action, "start") == 0 || strcmp(a->action, "stop") == 0)
 		start_job(a);

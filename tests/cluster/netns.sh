@@ -77,7 +77,7 @@ cluster_cleanup() {
 		ip netns del "$(ns_node "$i")" 2>/dev/null
 		if [ -n "${VIGIL_KEEP_CLUSTER_LOGS:-}" ]; then
 			mkdir -p "$VIGIL_KEEP_CLUSTER_LOGS/node$i"
-			cp "$(node_dir "$i")"/*.log "$(node_dir "$i")"/run/corosync.log \
+			cp "$(node_dir "$i")"/*.log "$(node_dir "$i")"/run/corosync.log "$(node_dir "$i")"/vigil/cib.xml \
 				"$VIGIL_KEEP_CLUSTER_LOGS/node$i/" 2>/dev/null
 		fi
 	done

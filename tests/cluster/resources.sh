@@ -14,7 +14,7 @@ cluster_require
 require vigild "$VIGILD"
 require "ocf:heartbeat:Dummy (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/Dummy
 
-echo "1..13"
+echo "1..14"
 cluster_create 3
 cluster_up 3
 
@@ -103,3 +103,11 @@ check "'vigil resource restart' stops and starts it, and returns once it runs ag
 	      grep -q "Stopped (disabled)" "$tmp/restart.out" &&
 	      [ $(grep -c "stop dummy1: ok" "$(node_dir "$(where_running)")/vigild.log" \
 		  "$(node_dir "$second")/vigild.log" | awk -F: "{s+=\$2} END {print s}") -ge 1 ]'
+
+# deleted from the live CIB: stopped where it runs, with what it was started with
+wait_for 20 eval '[ -n "$(where_running)" ]'
+node_exec "$second" "$VIGIL" resource delete dummy1 > /dev/null 2>&1
+check "'vigil resource delete' on the live cluster stops it (its agent and parameters remembered)" \
+	wait_for 20 eval '[ -z "$(where_running)" ] &&
+			  ! ls "$(node_dir 1)/run/resource-agents" "$(node_dir 2)/run/resource-agents" \
+			    "$(node_dir 3)/run/resource-agents" | grep -q Dummy-dummy1'

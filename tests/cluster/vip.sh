@@ -54,7 +54,7 @@ ip -n "$(ns_node "$holder")" addr del "$vip/24" dev eth0
 check "deleted by hand, it is back at once (its monitor runs every 30 s)" \
 	wait_for 5 eval '[ -n "$(vip_on)" ]'
 check "vigild says why it looked" \
-	grep -q "vip ip=$vip: its address was removed; running its monitor now" \
+	grep -q "vip ip=$vip: its address was removed; \(running its monitor now\|its monitor, running now, will tell\)" \
 	"$(node_dir "$holder")/vigild.log"
 check "the failure is counted" \
 	wait_for 10 eval 'node_exec 1 "$VIGIL" config export | grep -q "fail-count-vip#monitor_30000"'
