@@ -236,32 +236,9 @@ typedef struct mon_state {
 	const vigil_view *view; /* NULL: a CIB file */
 } mon_state;
 
-/* Names as crm_mon orders them: runs of digits by their value ("node9" < "node10"),
- * the rest without regard to case. */
-static int natural_cmp(const char *a, const char *b)
-{
-	while (*a != '\0' && *b != '\0') {
-		if (g_ascii_isdigit(*a) && g_ascii_isdigit(*b)) {
-			char *ea, *eb;
-			guint64 x = g_ascii_strtoull(a, &ea, 10), y = g_ascii_strtoull(b, &eb, 10);
-
-			if (x != y)
-				return x < y ? -1 : 1;
-			a = ea;
-			b = eb;
-			continue;
-		}
-		if (g_ascii_tolower(*a) != g_ascii_tolower(*b))
-			return g_ascii_tolower(*a) < g_ascii_tolower(*b) ? -1 : 1;
-		a++;
-		b++;
-	}
-	return (*a != '\0') - (*b != '\0');
-}
-
 static gint by_name(gconstpointer a, gconstpointer b)
 {
-	return natural_cmp((*(vigil_snode *const *)a)->name, (*(vigil_snode *const *)b)->name);
+	return vigil_natural_cmp((*(vigil_snode *const *)a)->name, (*(vigil_snode *const *)b)->name);
 }
 
 /* The nodes by name, as crm_mon lists them. */
@@ -595,7 +572,7 @@ static void collect_attributes(GPtrArray *sets, GPtrArray *into)
 
 static gint pair_by_name(gconstpointer a, gconstpointer b)
 {
-	return natural_cmp((*(vigil_nvpair *const *)a)->name, (*(vigil_nvpair *const *)b)->name);
+	return vigil_natural_cmp((*(vigil_nvpair *const *)a)->name, (*(vigil_nvpair *const *)b)->name);
 }
 
 /* Each node's attributes, permanent and transient, by name, but the cluster's own

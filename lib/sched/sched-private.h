@@ -34,10 +34,6 @@ void vigil_check_definitions(vigil_sched *s, vigil_digest_fn changed);
 bool vigil_failure_params_changed(const vigil_sched *s, const vigil_srsc *r,
 				  const vigil_lrm_op *op);
 
-/* format.c: Pacemaker's node name order (digits compared as numbers), the order of its
- * node list. */
-int vigil_natural_cmp(const char *a, const char *b);
-
 /* sched.c: a boolean cluster property, DFLT if unset or not a boolean. */
 bool vigil_sched_property_bool(const vigil_sched *s, const char *name, bool dflt);
 

@@ -221,5 +221,8 @@ void vigil_sched_format_header(const vigil_sched *s, GString *out);
 /* Appends the "Node List" and "Full List of Resources" blocks as crm_simulate prints them
  * (the lines under "Current cluster status:"). */
 void vigil_sched_format_status(const vigil_sched *s, GString *out);
+/* Pacemaker's order of node names (pcmk__numeric_strcasecmp()): case-insensitive, runs of
+ * digits by value ("node9" before "node10"). */
+int vigil_natural_cmp(const char *a, const char *b);
 /* Appends the resource lines of that list (groups with their members), at DEPTH. */
 void vigil_sched_format_resources(const vigil_sched *s, int depth, GString *out);

@@ -118,7 +118,7 @@ for f in "${files[@]}"; do
 			echo "ok $n - $c: crm_mon's XML"
 		fi
 	elif [ -n "$reason" ]; then
-		echo "ok $n - $c: differs from crm_mon's XML # TODO known difference: $reason"
+		echo "not ok $n - $c: differs from crm_mon's XML # TODO known difference: $reason"
 	else
 		echo "not ok $n - $c: crm_mon's XML"
 		diff "$tmp/want" "$tmp/got" | head -10 | sed 's/^/#   /'
