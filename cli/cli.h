@@ -48,6 +48,9 @@ int vigil_cmd_status(int argc, char **argv);
 /* The cluster as the local vigild sees it, in crm_mon's layout: summary, nodes, resources,
  * failed actions (monitor.c). 0, or the -errno of the request. */
 int vigil_monitor_text(GString *out);
+/* Whether OP's result was not the one expected of it: a failure that status and vigil-mon
+ * list (cli/monitor.c). */
+bool vigil_op_failed(const vigil_lrm_op *op);
 /* CIB's state (with VIEW, the local vigild's membership, when live; NULL for a file) as
  * crm_mon's XML, or as the same tree in JSON (cli/mon-output.c). 0 or -errno. */
 int vigil_monitor_structured(const vigil_cib *cib, const vigil_view *view, bool json,

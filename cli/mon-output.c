@@ -789,9 +789,7 @@ static void write_failures(emitter *e, const mon_state *m)
 				const vigil_lrm_op *op = g_ptr_array_index(lr->ops, k);
 				g_autofree char *key = NULL;
 
-				if (op->target_rc_v < 0 || op->rc_code_v == op->target_rc_v ||
-				    (op->interval_ms_v == 0 && op->rc_code_v == 0 &&
-				     op->target_rc_v == 7))
+				if (!vigil_op_failed(op))
 					continue;
 				key = g_strdup_printf("%s_%s_%" G_GINT64_FORMAT, lr->id,
 						      op->operation != NULL ? op->operation : "?",

@@ -76,6 +76,13 @@ static void print_view(const vigil_view *v, GString *out)
 	print_nodes(v, out);
 }
 
+bool vigil_op_failed(const vigil_lrm_op *op)
+{
+	/* a probe that found the resource running is news, not a failure */
+	return op->target_rc_v >= 0 && op->rc_code_v != op->target_rc_v &&
+	       !(op->interval_ms_v == 0 && op->rc_code_v == 0 && op->target_rc_v == 7);
+}
+
 /* "Failed Resource Actions", as crm_mon lists them: the operations whose result was not
  * the expected one. */
 static void print_failed(const vigil_cib *cib, GString *out)
@@ -91,9 +98,7 @@ static void print_failed(const vigil_cib *cib, GString *out)
 			for (guint k = 0; k < lr->ops->len; k++) {
 				const vigil_lrm_op *op = g_ptr_array_index(lr->ops, k);
 
-				if (op->target_rc_v < 0 || op->rc_code_v == op->target_rc_v ||
-				    (op->interval_ms_v == 0 && op->rc_code_v == 0 &&
-				     op->target_rc_v == 7))
+				if (!vigil_op_failed(op))
 					continue;
 				if (!any)
 					g_string_append(out, "\nFailed Resource Actions:\n");
