@@ -39,6 +39,18 @@ int vigil_cmd_constraint(int argc, char **argv);
 int vigil_resource_move(int argc, char **argv, bool ban);
 int vigil_resource_clear(int argc, char **argv);
 
+/* 'vigil stonith fence|history ...' (cmd-stonith.c): ARGV[0] is the subcommand. */
+int vigil_stonith_admin(int argc, char **argv);
+/* The "Fencing History" block of vigil status and vigil-mon, newest first; nothing when
+ * there is none or vigild does not answer (fence-history.c). */
+void vigil_fence_history_text(GString *out);
+/* The local vigild's fencing history (VIGIL_FENCE_HISTORY_TYPE in a tuple): 0 or -errno. */
+int vigil_fence_history_fetch(GVariant **ret_reply);
+/* Appends REPLY's entries about NODE (NULL: all), newest first, one line each after
+ * PREFIX; returns how many. */
+guint vigil_fence_history_lines(GVariant *reply, const char *node, const char *prefix,
+				GString *out);
+
 /* 'vigil cluster setup ...' */
 int vigil_cmd_cluster(int argc, char **argv);
 

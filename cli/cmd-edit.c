@@ -602,8 +602,11 @@ int vigil_cmd_stonith(int argc, char **argv)
 		return create(argc - 1, argv + 1, true);
 	if (argc >= 2 && strcmp(argv[1], "list") == 0)
 		return stonith_list();
+	if (argc >= 2 && (strcmp(argv[1], "fence") == 0 || strcmp(argv[1], "history") == 0))
+		return vigil_stonith_admin(argc - 1, argv + 1);
 	fprintf(stderr, "vigil stonith: say what to do: 'vigil stonith create ID AGENT "
-		"[NAME=VALUE...]' or 'vigil stonith list'.\n");
+		"[NAME=VALUE...]', 'vigil stonith list', 'vigil stonith fence NODE [--off]' or "
+		"'vigil stonith history [NODE]'.\n");
 	return VIGIL_EXIT_USAGE;
 }
 

@@ -182,6 +182,7 @@ int vigil_monitor_text(GString *out)
 		return r;
 	print_view(v, out);
 	print_resources(out);
+	vigil_fence_history_text(out);
 	return 0;
 }
 

@@ -40,8 +40,14 @@ struct vigild_ctl {
 	GHashTable *replaying;   /* node id -> how many RESULTs of its replayed history are
 				  * still to come */
 	GPtrArray *forget;       /* names of nodes whose vigild restarted: history to erase */
+	GPtrArray *fenced;       /* names of nodes fenced: to record down, their history gone */
+	GHashTable *fenced_members; /* names of nodes fenced while still in the group: not
+				     * members any more, until they leave it */
+	GHashTable *attempts;    /* node name -> failed fencings since it was last seen */
 	guint recorded;          /* how many of them the update being decided carries */
 	guint forgotten;         /* how many of forget it carries */
+	guint fenced_recorded;   /* how many of fenced it carries */
+	uint64_t admin_epoch, epoch; /* of the configuration last seen */
 	/* the transition in progress */
 	uint32_t transition;
 	vigil_cib *work;         /* the CIB it was planned from */
@@ -104,6 +110,7 @@ void vigild_ctl_trigger(vigild *d, const char *why)
 		end_transition(c);
 		g_ptr_array_set_size(c->results, 0);
 		g_ptr_array_set_size(c->forget, 0);
+		g_ptr_array_set_size(c->fenced, 0);
 		return;
 	}
 	if (c->graph != NULL && !c->aborted) {
@@ -140,9 +147,21 @@ static void arm_recheck(vigild *d, const vigil_cib *cib)
 
 void vigild_ctl_membership(vigild *d)
 {
-	if (d->ctl != NULL) {
-		g_hash_table_remove_all(d->ctl->joined);
-		g_hash_table_remove_all(d->ctl->replaying);
+	struct vigild_ctl *c = d->ctl;
+
+	if (c == NULL)
+		return;
+	g_hash_table_remove_all(c->joined);
+	g_hash_table_remove_all(c->replaying);
+	for (guint i = 0; i < d->view->nodes->len; i++) {
+		const vigil_view_node *n = g_ptr_array_index(d->view->nodes, i);
+
+		/* a fenced node that left is no member until it comes back; one that is here
+		 * again may be fenced again, from the first attempt */
+		if (!n->in_group)
+			g_hash_table_remove(c->fenced_members, n->name);
+		else if (!g_hash_table_contains(c->fenced_members, n->name))
+			g_hash_table_remove(c->attempts, n->name);
 	}
 }
 
@@ -182,6 +201,16 @@ static bool all_joined(const vigild *d)
 
 void vigild_ctl_cib_changed(vigild *d)
 {
+	const vigil_cib *cib = vigild_cib_current(d);
+
+	/* a new configuration (a device added, a host map fixed) is worth fencing again */
+	if (d->ctl != NULL && cib != NULL &&
+	    (cib->version.admin_epoch != d->ctl->admin_epoch ||
+	     cib->version.epoch != d->ctl->epoch)) {
+		d->ctl->admin_epoch = cib->version.admin_epoch;
+		d->ctl->epoch = cib->version.epoch;
+		g_hash_table_remove_all(d->ctl->attempts);
+	}
 	/* this DC's own status update is being decided: its decision says what to do */
 	if (d->ctl != NULL && d->ctl->proposing)
 		return;
@@ -251,7 +280,8 @@ static bool apply_membership(vigild *d, vigil_cib *work, vigil_inject *in)
 		const vigil_node *node = g_ptr_array_index(work->nodes, i);
 		const vigil_view_node *vn = view_node_named(d->view, node->uname);
 		const vigil_node_state *st = state_of(work, node->uname);
-		bool member = vn != NULL && vn->in_group;
+		bool member = vn != NULL && vn->in_group &&
+			      !g_hash_table_contains(d->ctl->fenced_members, node->uname);
 
 		if (member && (st == NULL || !node_up_in(st))) {
 			changed |= vigil_inject_node(in, node->uname, VIGIL_INJECT_UP) == 0;
@@ -309,8 +339,9 @@ static void status_decided(vigild *d, int result, void *user)
 	if (result == 0) {
 		g_ptr_array_remove_range(c->results, 0, c->recorded);
 		g_ptr_array_remove_range(c->forget, 0, c->forgotten);
+		g_ptr_array_remove_range(c->fenced, 0, c->fenced_recorded);
 	}
-	c->recorded = c->forgotten = 0;
+	c->recorded = c->forgotten = c->fenced_recorded = 0;
 	if (result == 0) {
 		kick(d, 0);
 	} else {
@@ -329,12 +360,13 @@ static void record(vigild *d, vigil_cib *work)
 	vigil_cib_bump_num_updates(work);
 	c->recorded = c->results->len;
 	c->forgotten = c->forget->len;
+	c->fenced_recorded = c->fenced->len;
 	r = vigild_cib_propose(d, work, status_decided, NULL);
 	if (r == 0) {
 		c->proposing = true;
 		return;
 	}
-	c->recorded = c->forgotten = 0;
+	c->recorded = c->forgotten = c->fenced_recorded = 0;
 	if (r != -EAGAIN)
 		qb_log(LOG_ERR, "cannot propose a status update: %s", g_strerror(-r));
 	kick(d, RETRY_MS);
@@ -381,6 +413,38 @@ static void action_over(vigild *d, unsigned pos, bool ok)
 	}
 }
 
+static unsigned max_attempts(const vigil_cib *cib)
+{
+	const char *v = vigil_cib_property(cib, "stonith-max-attempts");
+	int64_t n = v != NULL ? g_ascii_strtoll(v, NULL, 10) : 0;
+
+	return n > 0 && n < 1000 ? (unsigned)n : 10; /* Pacemaker's default */
+}
+
+/* Has the node of fencing action A (at POS) fenced; false if it cannot be tried. */
+static bool send_fence(vigild *d, unsigned pos, const vigil_action *a)
+{
+	struct vigild_ctl *c = d->ctl;
+	unsigned tried = GPOINTER_TO_UINT(g_hash_table_lookup(c->attempts, a->node->name));
+	vigil_wire_op req = { .origin = d->view->local_nodeid, .transition = c->transition,
+			      .action = pos, .rsc = a->device != NULL ? a->device->id : "",
+			      .task = c->sched->stonith_action != NULL ? c->sched->stonith_action :
+								      "reboot",
+			      .node = a->node->name,
+			      .reason = a->reason != NULL ? a->reason : "node is unclean" };
+
+	if (tried >= max_attempts(c->work)) {
+		qb_log(LOG_ERR, "fencing %s failed %u times (stonith-max-attempts): no more "
+		       "tries until it rejoins or 'vigil stonith fence %s' succeeds; its resources "
+		       "stay stopped.", a->node->name, tried, a->node->name);
+		return false;
+	}
+	vigild_fencing_dispatch(d, &req);
+	c->state[pos] = A_RUNNING;
+	c->in_flight++;
+	return true;
+}
+
 /* Sends action A (at POS) to its node; false if it cannot run. */
 static bool send_action(vigild *d, unsigned pos, const vigil_action *a)
 {
@@ -390,11 +454,8 @@ static bool send_action(vigild *d, unsigned pos, const vigil_action *a)
 	g_autofree uint8_t *buf = NULL;
 	size_t len;
 
-	if (a->task == VIGIL_TASK_FENCE) {
-		qb_log(LOG_ERR, "node %s must be fenced before its resources are recovered, and "
-		       "this version of vigild cannot fence: they stay stopped.", a->node->name);
-		return false;
-	}
+	if (a->task == VIGIL_TASK_FENCE)
+		return send_fence(d, pos, a);
 	if (vn == NULL || !vn->in_group) {
 		qb_log(LOG_WARNING, "cannot run %s %s on %s: the node is not a member",
 		       vigil_task_name(a->task), a->rsc->id, a->node != NULL ? a->node->name : "?");
@@ -486,14 +547,26 @@ static void build_graph(struct vigild_ctl *c)
 	}
 }
 
-/* A line for the log: what the plan does. */
-static void log_plan(const struct vigild_ctl *c)
+/* The log's lines for the plan: one per decision, with its cause ("DC node1 planned: move
+ * vip node2 -> node3 (node2 lost; fencing it first)"); the whole Transition Summary at
+ * debug level. */
+static void log_plan(vigild *d)
 {
+	struct vigild_ctl *c = d->ctl;
+	const vigil_view_node *self = vigil_view_node_find(d->view, d->view->local_nodeid);
+	g_autofree char *who = g_strdup_printf("DC %s", self != NULL ? self->name : "?");
+	g_autoptr(GString) lines = g_string_new(NULL);
 	g_autoptr(GString) summary = g_string_new(NULL);
+	g_auto(GStrv) each = NULL;
 
+	vigil_sched_format_decisions(c->sched, who, lines);
+	each = g_strsplit(lines->str, "\n", -1);
+	for (char **l = each; *l != NULL; l++)
+		if (**l != '\0')
+			qb_log(LOG_NOTICE, "%s", *l);
 	vigil_sched_format_summary(c->sched, summary);
 	g_strchomp(summary->str);
-	qb_log(LOG_NOTICE, "transition %" PRIu32 ": %u actions%s%s", c->transition,
+	qb_log(LOG_INFO, "transition %" PRIu32 ": %u actions%s%s", c->transition,
 	       c->graph->len, summary->len > 0 ? "\n" : "", summary->str);
 }
 
@@ -522,6 +595,8 @@ static gboolean replan(gpointer user)
 	changed = apply_membership(d, work, in);
 	for (guint i = 0; i < c->forget->len; i++)
 		changed |= vigil_inject_forget(in, g_ptr_array_index(c->forget, i)) == 0;
+	for (guint i = 0; i < c->fenced->len; i++)
+		changed |= vigil_inject_fenced(in, g_ptr_array_index(c->fenced, i)) == 0;
 	if (c->results->len > 0) {
 		apply_results(c, work, in);
 		changed = true;
@@ -548,7 +623,7 @@ static gboolean replan(gpointer user)
 		end_transition(c);
 		return G_SOURCE_REMOVE;
 	}
-	log_plan(c);
+	log_plan(d);
 	dispatch_ready(d);
 	return G_SOURCE_REMOVE;
 }
@@ -613,6 +688,37 @@ void vigild_ctl_result(vigild *d, const vigil_wire_op *op)
 	kick(d, COALESCE_MS); /* record it */
 }
 
+void vigild_ctl_fenced(vigild *d, const vigil_wire_op *op, bool ok)
+{
+	struct vigild_ctl *c = d->ctl;
+	const vigil_view_node *vn;
+
+	if (c == NULL || !is_dc(d) || strcmp(op->task, "on") == 0)
+		return;
+	if (ok) {
+		vn = view_node_named(d->view, op->node);
+		g_ptr_array_add(c->fenced, g_strdup(op->node));
+		g_hash_table_remove(c->attempts, op->node);
+		if (vn != NULL && vn->in_group)
+			g_hash_table_add(c->fenced_members, g_strdup(op->node));
+	} else {
+		unsigned n = GPOINTER_TO_UINT(g_hash_table_lookup(c->attempts, op->node));
+
+		g_hash_table_insert(c->attempts, g_strdup(op->node), GUINT_TO_POINTER(n + 1));
+	}
+	c->news = true;
+	if (c->graph != NULL && op->origin == d->view->local_nodeid &&
+	    op->transition == c->transition && op->action < c->graph->len &&
+	    c->state[op->action] == A_RUNNING) {
+		c->in_flight--;
+		action_over(d, op->action, ok);
+		dispatch_ready(d);
+	} else if (ok) {
+		vigild_ctl_trigger(d, "a node was fenced");
+	}
+	kick(d, COALESCE_MS); /* record it */
+}
+
 void vigild_ctl_start(vigild *d)
 {
 	d->ctl = g_new0(struct vigild_ctl, 1);
@@ -620,6 +726,9 @@ void vigild_ctl_start(vigild *d)
 	d->ctl->joined = g_hash_table_new(NULL, NULL);
 	d->ctl->replaying = g_hash_table_new(NULL, NULL);
 	d->ctl->forget = g_ptr_array_new_with_free_func(g_free);
+	d->ctl->fenced = g_ptr_array_new_with_free_func(g_free);
+	d->ctl->fenced_members = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	d->ctl->attempts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
 
 void vigild_ctl_stop(vigild *d)
@@ -635,5 +744,8 @@ void vigild_ctl_stop(vigild *d)
 	g_hash_table_unref(d->ctl->joined);
 	g_hash_table_unref(d->ctl->replaying);
 	g_ptr_array_unref(d->ctl->forget);
+	g_ptr_array_unref(d->ctl->fenced);
+	g_hash_table_unref(d->ctl->fenced_members);
+	g_hash_table_unref(d->ctl->attempts);
 	g_clear_pointer(&d->ctl, g_free);
 }

@@ -83,11 +83,20 @@ static void cpg_deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t n
 	}
 	switch (m.type) {
 	case VIGIL_WIRE_ACTION:
+		if (m.op.node[0] != '\0')
+			vigild_fencing_seen(d, nodeid, &m.op, false);
 		vigild_exec_action(d, &m.op);
 		break;
 	case VIGIL_WIRE_RESULT:
+		if (m.op.node[0] != '\0') {
+			vigild_fencing_seen(d, nodeid, &m.op, true);
+			break;
+		}
 		m.op.target = nodeid; /* who ran it: the sender, whatever it says */
 		vigild_ctl_result(d, &m.op);
+		break;
+	case VIGIL_WIRE_FENCE:
+		vigild_fencing_asked(d, nodeid, &m.op);
 		break;
 	case VIGIL_WIRE_JOINED:
 		vigild_ctl_joined(d, nodeid, m.flags);

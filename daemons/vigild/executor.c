@@ -10,6 +10,7 @@
 #include "cluster/wire.h"
 #include "daemons/vigild/vigild.h"
 #include "exec/exec.h"
+#include "exec/fence.h"
 #include "exec/unit.h"
 
 /* A recurring monitor of one resource on this node. */
@@ -45,9 +46,13 @@ typedef struct known_rsc {
 
 struct vigild_exec {
 	GHashTable *known;     /* rsc id -> known_rsc* */
+	GHashTable *devices;   /* ids of the stonith devices started here (Pacemaker's
+				* "registered with the fencer") */
 	GHashTable *recurring; /* key -> recurring* */
 	GQueue history;        /* of last_result*, oldest first: what a new DC must learn */
 	GHashTable *last;      /* key -> its GList link in history */
+	bool fenced;           /* this node was fenced: it stops everything and exits */
+	unsigned stopping;     /* stops still running since */
 };
 
 static void last_result_free(last_result *l)
@@ -81,6 +86,7 @@ static void remember(vigild *d, const vigil_wire_op *op)
 	l->op.rsc = l->rsc;
 	l->op.task = l->task;
 	l->op.reason = l->reason;
+	l->op.node = "";
 	g_queue_push_tail(&x->history, l);
 	g_hash_table_insert(x->last, l->key, x->history.tail);
 }
@@ -119,8 +125,9 @@ void vigild_exec_membership(vigild *d)
 typedef struct one_shot {
 	vigild *d;
 	vigil_wire_op op;    /* strings owned below */
-	char *rsc, *task;
+	char *rsc, *task, *node;
 	recurring *rec;      /* when it is a run of a recurring monitor */
+	bool device;         /* of a stonith device */
 } one_shot;
 
 static void send_result(vigild *d, const vigil_wire_op *op, const vigil_exec_result *r)
@@ -132,7 +139,9 @@ static void send_result(vigild *d, const vigil_wire_op *op, const vigil_exec_res
 	m.op.status = (uint32_t)r->status;
 	m.op.exec_ms = (uint32_t)MIN(r->exec_ms, (int64_t)G_MAXUINT32);
 	m.op.reason = r->exit_reason != NULL ? r->exit_reason : "";
-	remember(d, &m.op);
+	/* fencing is no resource's history: the fencing history keeps it (fencing.c) */
+	if (m.op.node[0] == '\0')
+		remember(d, &m.op);
 	send_msg(d, &m);
 }
 
@@ -164,12 +173,14 @@ static void one_shot_done(const vigil_exec_result *res, gpointer user)
 	one_shot *o = user;
 	recurring *r = o->rec;
 
-	if (r == NULL) {
+	if (r == NULL && !o->device) {
 		qb_log(res->rc == 0 || (res->rc == 7 && strcmp(o->task, "monitor") == 0) ?
 			       LOG_INFO : LOG_WARNING,
 		       "%s %s: %s%s%s", o->task, o->rsc, vigil_ocf_rc_text(res->rc),
 		       res->exit_reason != NULL ? " - " : "",
 		       res->exit_reason != NULL ? res->exit_reason : "");
+		send_result(o->d, &o->op, res);
+	} else if (r == NULL) {
 		send_result(o->d, &o->op, res);
 	} else {
 		r->running = NULL;
@@ -194,10 +205,33 @@ static void one_shot_done(const vigil_exec_result *res, gpointer user)
 	}
 	g_free(o->rsc);
 	g_free(o->task);
+	g_free(o->node);
 	g_free(o);
 }
 
-typedef enum rsc_class { CLASS_OTHER, CLASS_OCF, CLASS_SYSTEMD } rsc_class;
+/* A stonith device's action ended: a fence agent exits 0 or fails, whatever the code; a
+ * device that started (or monitors fine) is registered here, one that stopped is not. */
+static void device_done(const vigil_exec_result *res, gpointer user)
+{
+	one_shot *o = user;
+	vigil_exec_result r = *res;
+	GHashTable *devices = o->d->exec->devices;
+
+	if (r.rc != VIGIL_OCF_SUCCESS)
+		r.rc = VIGIL_OCF_ERR_GENERIC;
+	if (o->op.node[0] != '\0') {
+		qb_log(r.rc == VIGIL_OCF_SUCCESS ? LOG_NOTICE : LOG_ERR,
+		       "%s of %s with %s: %s%s%s (%" PRId64 " ms)", o->task, o->node, o->rsc,
+		       r.rc == VIGIL_OCF_SUCCESS ? "done" : "failed",
+		       r.exit_reason != NULL ? " - " : "",
+		       r.exit_reason != NULL ? r.exit_reason : "", r.exec_ms);
+	} else if (strcmp(o->task, "start") == 0 && r.rc == VIGIL_OCF_SUCCESS) {
+		g_hash_table_add(devices, g_strdup(o->rsc));
+	}
+	one_shot_done(&r, o);
+}
+
+typedef enum rsc_class { CLASS_OTHER, CLASS_OCF, CLASS_SYSTEMD, CLASS_STONITH } rsc_class;
 
 static void known_rsc_free(known_rsc *k)
 {
@@ -227,6 +261,8 @@ static rsc_class class_of(const char *class_)
 		return CLASS_OCF;
 	if (g_strcmp0(class_, "systemd") == 0)
 		return CLASS_SYSTEMD;
+	if (g_strcmp0(class_, "stonith") == 0)
+		return CLASS_STONITH;
 	return CLASS_OTHER;
 }
 
@@ -277,6 +313,51 @@ static void fail_now(one_shot *o, int rc, vigil_exec_status status, char *why)
 	g_free(why);
 }
 
+/* What a stonith device's action is, as Pacemaker's executor and fencer run it: a start
+ * checks the device (the agent's monitor) and registers it; a stop unregisters it; a
+ * probe asks whether it is registered; a recurring monitor runs the agent's monitor; a
+ * fencing action runs the agent against its target. */
+static void run_device(vigild *d, one_shot *o, vigil_exec_request *req)
+{
+	bool registered = g_hash_table_contains(d->exec->devices, o->rsc);
+	bool fencing = o->node[0] != '\0';
+	g_autofree char *path = vigil_fence_agent_path(req->type);
+	g_autofree char *input = NULL;
+	vigil_exec *e;
+
+	o->device = true;
+	if (!fencing && strcmp(o->task, "stop") == 0) {
+		g_hash_table_remove(d->exec->devices, o->rsc);
+		fail_now(o, VIGIL_OCF_SUCCESS, VIGIL_EXEC_DONE, NULL);
+		return;
+	}
+	if (!fencing && strcmp(o->task, "monitor") == 0 && (!registered || o->op.interval_ms == 0)) {
+		fail_now(o, registered ? VIGIL_OCF_SUCCESS : VIGIL_OCF_NOT_RUNNING,
+			 VIGIL_EXEC_DONE, NULL);
+		return;
+	}
+	if (!fencing && strcmp(o->task, "start") != 0 && strcmp(o->task, "monitor") != 0) {
+		fail_now(o, VIGIL_OCF_ERR_UNIMPLEMENTED, VIGIL_EXEC_NOT_SUPPORTED,
+			 g_strdup_printf("a stonith device has no '%s' action", o->task));
+		return;
+	}
+	if (path == NULL) {
+		fail_now(o, VIGIL_OCF_ERR_INSTALLED, VIGIL_EXEC_NOT_INSTALLED,
+			 g_strdup_printf("no fence agent '%s' installed here (looked in %s)",
+					 req->type != NULL ? req->type : "",
+					 g_getenv("VIGIL_FENCE_PATH") != NULL ?
+						 g_getenv("VIGIL_FENCE_PATH") : SBINDIR ":/usr/sbin"));
+		return;
+	}
+	input = vigil_fence_input(req->params, fencing ? o->task : "monitor",
+				  fencing ? o->node : NULL);
+	req->program = path;
+	req->input = input;
+	e = vigil_exec_start(req, NULL, device_done, o);
+	if (o->rec != NULL)
+		o->rec->running = e;
+}
+
 static void start_one(vigild *d, const vigil_wire_op *op, recurring *rec)
 {
 	const vigil_cib *cib = vigild_cib_current(d);
@@ -297,6 +378,8 @@ static void start_one(vigild *d, const vigil_wire_op *op, recurring *rec)
 	o->op.rsc = o->rsc;
 	o->op.task = o->task;
 	o->op.reason = "";
+	o->node = g_strdup(op->node != NULL ? op->node : "");
+	o->op.node = o->node;
 	o->rec = rec;
 	if (cfg != NULL && cfg->kind == VIGIL_RSC_PRIMITIVE) {
 		cls = build_request(cfg, op, &req, params, meta);
@@ -321,6 +404,10 @@ static void start_one(vigild *d, const vigil_wire_op *op, recurring *rec)
 		fail_now(o, VIGIL_OCF_ERR_UNIMPLEMENTED, VIGIL_EXEC_NOT_SUPPORTED,
 			 g_strdup_printf("resource class '%s' is not run by this version of vigild",
 					 class_ != NULL ? class_ : ""));
+		return;
+	}
+	if (cls == CLASS_STONITH) {
+		run_device(d, o, &req);
 		return;
 	}
 	/* both runners copy what they need of REQ before they return */
@@ -450,8 +537,14 @@ void vigild_exec_action(vigild *d, const vigil_wire_op *op)
 {
 	recurring *r;
 
-	if (op->target != d->view->local_nodeid)
+	if (op->target != d->view->local_nodeid || d->exec->fenced)
 		return;
+	if (op->node[0] != '\0') {
+		qb_log(LOG_NOTICE, "fencing %s (%s) with %s, for %s", op->node, op->task, op->rsc,
+		       op->reason);
+		start_one(d, op, NULL);
+		return;
+	}
 	qb_log(LOG_INFO, "running %s %s (interval %" PRIu64 " ms) for transition %" PRIu32,
 	       op->task, op->rsc, op->interval_ms, op->transition);
 	if (strcmp(op->task, "stop") == 0)
@@ -485,12 +578,74 @@ void vigild_exec_action(vigild *d, const vigil_wire_op *op)
 	run_recurring(r);
 }
 
+/* ---- fenced: stop everything, then exit ----------------------------------------------- */
+
+typedef struct last_stop {
+	vigild *d;
+	char *rsc;
+} last_stop;
+
+static void last_stop_done(const vigil_exec_result *res, gpointer user)
+{
+	last_stop *l = user;
+
+	qb_log(res->rc == VIGIL_OCF_SUCCESS ? LOG_NOTICE : LOG_ERR, "stop %s: %s%s%s", l->rsc,
+	       vigil_ocf_rc_text(res->rc), res->exit_reason != NULL ? " - " : "",
+	       res->exit_reason != NULL ? res->exit_reason : "");
+	if (--l->d->exec->stopping == 0)
+		vigild_quit(l->d, VIGILD_EXIT_FENCED);
+	g_free(l->rsc);
+	g_free(l);
+}
+
+void vigild_exec_fenced(vigild *d)
+{
+	struct vigild_exec *x = d->exec;
+	GHashTableIter it;
+	gpointer id;
+	known_rsc *k;
+	recurring *r;
+
+	if (x->fenced)
+		return;
+	x->fenced = true;
+	g_hash_table_iter_init(&it, x->recurring);
+	while (g_hash_table_iter_next(&it, NULL, (gpointer *)&r)) {
+		g_hash_table_iter_steal(&it);
+		if (recurring_busy(r))
+			recurring_cancel_run(r);
+		else
+			recurring_free(r);
+	}
+	x->stopping = 1; /* until every stop is under way */
+	g_hash_table_iter_init(&it, x->known);
+	while (g_hash_table_iter_next(&it, &id, (gpointer *)&k)) {
+		vigil_exec_request req = { .provider = k->provider, .type = k->type, .rsc_id = id,
+					   .action = "stop", .params = k->params, .meta = k->meta };
+		last_stop *l;
+
+		if (class_of(k->class_) != CLASS_OCF && class_of(k->class_) != CLASS_SYSTEMD)
+			continue;
+		l = g_new0(last_stop, 1);
+		l->d = d;
+		l->rsc = g_strdup(id);
+		x->stopping++;
+		if (class_of(k->class_) == CLASS_SYSTEMD)
+			vigil_unit_start(&req, NULL, last_stop_done, l);
+		else
+			vigil_exec_start(&req, NULL, last_stop_done, l);
+	}
+	if (--x->stopping == 0)
+		vigild_quit(d, VIGILD_EXIT_FENCED);
+}
+
 void vigild_exec_start(vigild *d)
 {
 	d->exec = g_new0(struct vigild_exec, 1);
 	d->exec->known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					       (GDestroyNotify)known_rsc_free);
 	d->exec->recurring = g_hash_table_new(g_str_hash, g_str_equal);
+	d->exec->devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	d->exec->last = g_hash_table_new(g_str_hash, g_str_equal);
 	g_queue_init(&d->exec->history);
 }
@@ -515,6 +670,7 @@ void vigild_exec_stop(vigild *d)
 	}
 	g_hash_table_unref(d->exec->recurring);
 	g_hash_table_unref(d->exec->known);
+	g_hash_table_unref(d->exec->devices);
 	g_hash_table_unref(d->exec->last);
 	g_queue_clear_full(&d->exec->history, (GDestroyNotify)last_result_free);
 	g_clear_pointer(&d->exec, g_free);

@@ -59,6 +59,16 @@ static int32_t on_message(qb_ipcs_connection_t *c, void *data, size_t size)
 			vigil_ipc_reply(c, id, r, NULL);
 		break;
 	}
+	case VIGIL_IPC_FENCE: {
+		int r = vigild_fencing_request(the_daemon, c, id, args);
+
+		if (r < 0)
+			vigil_ipc_reply(c, id, r, NULL);
+		break;
+	}
+	case VIGIL_IPC_FENCE_HISTORY:
+		vigil_ipc_reply(c, id, 0, vigild_fencing_history(the_daemon));
+		break;
 	case VIGIL_IPC_CIB_REPLACE: {
 		int r = vigild_cib_replace(the_daemon, c, id, args);
 

@@ -180,6 +180,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	qb_log(LOG_NOTICE, "starting vigild %s", PACKAGE_VERSION);
 	vigild_exec_start(&d);
+	vigild_fencing_start(&d);
 	vigild_ctl_start(&d);
 	vigild_events_start(&d);
 	if (vigild_cib_start(&d) < 0 || vigild_ipc_start(&d) < 0 ||
@@ -191,6 +192,7 @@ int main(int argc, char **argv)
 	vigild_events_stop(&d);
 	vigild_ctl_stop(&d);
 	vigild_exec_stop(&d);
+	vigild_fencing_stop(&d);
 	vigild_cib_stop(&d);
 	vigild_ipc_stop(&d);
 	vigil_view_free(d.view);

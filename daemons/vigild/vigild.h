@@ -24,6 +24,7 @@ typedef struct vigild {
 	struct vigild_exec *exec;
 	struct vigild_ctl *ctl;
 	struct vigild_events *events;
+	struct vigild_fencing *fencing;
 } vigild;
 
 /* Stops the daemon with CODE (0, or 1 after a fatal error already logged). */
@@ -77,6 +78,29 @@ void vigild_exec_membership(vigild *d);
  * VALUE (WHY, for the log): an event said they may have failed. */
 void vigild_exec_check_param(vigild *d, const char *name, const char *value, const char *why);
 
+/* This node was fenced: stop every resource it knows, then exit (VIGILD_EXIT_FENCED). */
+void vigild_exec_fenced(vigild *d);
+/* vigild's exit code after it learnt it was fenced: not restarted (the unit's
+ * RestartPreventExitStatus) until someone looks at the node. */
+#define VIGILD_EXIT_FENCED 100
+
+/* fencing.c: requests for fencing, the DC's choice of device and member, the history. */
+void vigild_fencing_start(vigild *d);
+void vigild_fencing_stop(vigild *d);
+/* On the DC: has REQ's target (op.node) fenced (op.task) with op.rsc ("" for the first
+ * device that can), by a member other than the target; REQ's origin, transition and
+ * action identify the request in the results. */
+void vigild_fencing_dispatch(vigild *d, const vigil_wire_op *req);
+/* A local client's "(ss)" (target, reboot|off|on): 0 when asked (the reply, "(bsss)":
+ * success, who ran it, the device, the reason, follows), else -errno. */
+int vigild_fencing_request(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVariant *args);
+/* From the group: a FENCE request SENDER made. */
+void vigild_fencing_asked(vigild *d, uint32_t sender, const vigil_wire_op *op);
+/* From the group: the ACTION (RESULT false) or the RESULT of a fencing, from SENDER. */
+void vigild_fencing_seen(vigild *d, uint32_t sender, const vigil_wire_op *op, bool result);
+/* The history, oldest first, as VIGIL_FENCE_HISTORY_TYPE in a tuple. */
+GVariant *vigild_fencing_history(vigild *d);
+
 /* events.c: failures the platform reports as they happen (address removal). */
 void vigild_events_start(vigild *d);
 void vigild_events_stop(vigild *d);
@@ -94,3 +118,5 @@ void vigild_ctl_membership(vigild *d);
 void vigild_ctl_joined(vigild *d, uint32_t nodeid, uint32_t flags);
 /* A node reported how an action ended. */
 void vigild_ctl_result(vigild *d, const vigil_wire_op *op);
+/* A fencing ended (OK: the target is down); on the DC: recorded, and the plan goes on. */
+void vigild_ctl_fenced(vigild *d, const vigil_wire_op *op, bool ok);

@@ -11,7 +11,7 @@
 #define FULL_FIXED (ID_LEN + 4)
 #define UPDATE_FIXED (ID_LEN + 3 * 8 + 8 + 4)
 /* an ACTION or RESULT: the numbers, then three strings (each at least its length and NUL) */
-#define OP_NUMBERS (4 * 4 + 8 + 3 * 4)
+#define OP_NUMBERS (4 * 4 + 8 + 4 * 4)
 
 void vigil_cib_id_of(const char *data, size_t len, const vigil_cib_version *v,
 		     vigil_cib_id *ret_id)
@@ -109,8 +109,8 @@ static const char *op_str(const char *s)
 
 static size_t op_len(const vigil_wire_op *op)
 {
-	return OP_NUMBERS + 3 * 4 + strlen(op_str(op->rsc)) + 1 + strlen(op_str(op->task)) + 1 +
-	       strlen(op_str(op->reason)) + 1;
+	return OP_NUMBERS + 4 * 4 + strlen(op_str(op->rsc)) + 1 + strlen(op_str(op->task)) + 1 +
+	       strlen(op_str(op->reason)) + 1 + strlen(op_str(op->node)) + 1;
 }
 
 static size_t payload_len(const vigil_wire_msg *m)
@@ -119,7 +119,8 @@ static size_t payload_len(const vigil_wire_msg *m)
 	case VIGIL_WIRE_CIB_OFFER: return OFFER_LEN;
 	case VIGIL_WIRE_CIB_FULL: return FULL_FIXED + m->len;
 	case VIGIL_WIRE_CIB_UPDATE: return UPDATE_FIXED + m->len;
-	case VIGIL_WIRE_ACTION: case VIGIL_WIRE_RESULT: return op_len(&m->op);
+	case VIGIL_WIRE_ACTION: case VIGIL_WIRE_RESULT: case VIGIL_WIRE_FENCE:
+		return op_len(&m->op);
 	case VIGIL_WIRE_JOINED: return 4;
 	}
 	g_assert_not_reached();
@@ -144,9 +145,11 @@ static void put_op(uint8_t *p, const vigil_wire_op *op)
 	p = put_u32(p, (uint32_t)op->rc);
 	p = put_u32(p, op->status);
 	p = put_u32(p, op->exec_ms);
+	p = put_u32(p, op->origin);
 	p = put_str(p, op->rsc);
 	p = put_str(p, op->task);
-	put_str(p, op->reason);
+	p = put_str(p, op->reason);
+	put_str(p, op->node);
 }
 
 /* A string at *P (before END): its length, its bytes, one NUL at their end. */
@@ -177,11 +180,16 @@ static int get_op(const uint8_t *p, const uint8_t *end, vigil_wire_op *op)
 	op->rc = (int32_t)get_u32(p + 24);
 	op->status = get_u32(p + 28);
 	op->exec_ms = get_u32(p + 32);
+	op->origin = get_u32(p + 36);
 	p += OP_NUMBERS;
 	op->rsc = get_str(&p, end);
 	op->task = op->rsc != NULL ? get_str(&p, end) : NULL;
 	op->reason = op->task != NULL ? get_str(&p, end) : NULL;
-	if (op->reason == NULL || p != end || op->rsc[0] == '\0' || op->task[0] == '\0')
+	op->node = op->reason != NULL ? get_str(&p, end) : NULL;
+	/* a resource action names its resource; fencing names its target (and maybe no
+	 * device, when it asks the DC to choose one) */
+	if (op->node == NULL || p != end || op->task[0] == '\0' ||
+	    (op->rsc[0] == '\0' && op->node[0] == '\0'))
 		return -EPROTO;
 	return 0;
 }
@@ -203,7 +211,8 @@ uint8_t *vigil_wire_encode(const vigil_wire_msg *m, size_t *ret_len)
 		*ret_len = VIGIL_WIRE_HEADER + plen;
 		return buf;
 	}
-	if (m->type == VIGIL_WIRE_ACTION || m->type == VIGIL_WIRE_RESULT) {
+	if (m->type == VIGIL_WIRE_ACTION || m->type == VIGIL_WIRE_RESULT ||
+	    m->type == VIGIL_WIRE_FENCE) {
 		put_op(p, &m->op);
 		*ret_len = VIGIL_WIRE_HEADER + plen;
 		return buf;
@@ -243,7 +252,8 @@ int vigil_wire_decode(const uint8_t *buf, size_t len, vigil_wire_msg *ret_msg)
 		*ret_msg = m;
 		return 0;
 	}
-	if (m.type == VIGIL_WIRE_ACTION || m.type == VIGIL_WIRE_RESULT) {
+	if (m.type == VIGIL_WIRE_ACTION || m.type == VIGIL_WIRE_RESULT ||
+	    m.type == VIGIL_WIRE_FENCE) {
 		if (get_op(buf + VIGIL_WIRE_HEADER, buf + len, &m.op) < 0)
 			return -EPROTO;
 		*ret_msg = m;

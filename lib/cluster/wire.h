@@ -32,6 +32,11 @@ typedef enum vigil_wire_type {
 	/* from every member after a membership change: "I am here"; then the RESULTs of its
 	 * history, replayed (see VIGIL_JOINED_REPLAY_SHIFT) */
 	VIGIL_WIRE_JOINED = 6,
+	/* from any member to all: "fence op.node" (op.task: reboot, off, on; op.rsc: the
+	 * device, or "" for the DC to choose; op.action: the sender's request number). The DC
+	 * answers with an ACTION to the member that is to run the device, whose RESULT says
+	 * how it went, or with a RESULT of its own when nobody can. */
+	VIGIL_WIRE_FENCE = 7,
 } vigil_wire_type;
 
 /* JOINED: what the CIB holds of this node's history is to be forgotten: the RESULTs that
@@ -52,8 +57,10 @@ typedef struct vigil_wire_op {
 	int32_t rc;            /* RESULT: the OCF code */
 	uint32_t status;       /* RESULT: vigil_exec_status */
 	uint32_t exec_ms;      /* RESULT */
+	uint32_t origin;       /* fencing: the node id that asked for it (0: the DC's plan) */
 	const char *rsc, *task;
-	const char *reason;    /* RESULT: the exit reason, "" if none */
+	const char *reason;    /* RESULT: the exit reason, "" if none; fencing: why */
+	const char *node;      /* fencing: the node fenced ("" for a resource action) */
 } vigil_wire_op;
 
 /* The identity of one CIB copy: its version and the SHA-256 of its bytes. */
@@ -69,7 +76,7 @@ typedef struct vigil_wire_msg {
 	uint64_t request;    /* UPDATE: the sender's number for the request */
 	const char *data;    /* FULL, UPDATE: the CIB's bytes (into the decoded buffer) */
 	size_t len;
-	vigil_wire_op op;    /* ACTION, RESULT */
+	vigil_wire_op op;    /* ACTION, RESULT, FENCE */
 	uint32_t flags;      /* JOINED */
 } vigil_wire_msg;
 

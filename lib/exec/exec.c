@@ -27,6 +27,7 @@ struct vigil_exec {
 	GString *err_text;    /* stderr alone, for the exit reason */
 	gint64 started;
 	bool timed_out, cancelled;
+	bool fence;           /* a fence agent: no OCF exit reason; its last error line */
 };
 
 int vigil_ocf_rc_from_exit(int exit_code)
@@ -91,6 +92,11 @@ static char **ocf_env(const vigil_exec_request *req, const char *root, uint64_t 
 
 	g_ptr_array_add(env, g_strconcat("PATH=", path != NULL ? path :
 					 "/usr/sbin:/usr/bin:/sbin:/bin", NULL));
+	if (req->program != NULL) {
+		/* a fence agent takes everything on its standard input */
+		g_ptr_array_add(env, NULL);
+		return (char **)g_ptr_array_free(env, FALSE);
+	}
 	g_ptr_array_add(env, g_strconcat("OCF_ROOT=", root, NULL));
 	g_ptr_array_add(env, g_strdup("OCF_RA_VERSION_MAJOR=1"));
 	g_ptr_array_add(env, g_strdup("OCF_RA_VERSION_MINOR=1"));
@@ -122,6 +128,19 @@ static char *exit_reason(const char *text)
 	if (found == NULL)
 		return NULL;
 	return g_strstrip(g_strndup(found, strcspn(found, "\n")));
+}
+
+/* The last line of TEXT that is not blank, stripped; NULL if none. */
+static char *last_line(const char *text)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+
+	for (guint i = g_strv_length(lines); i > 0; i--) {
+		g_strstrip(lines[i - 1]);
+		if (lines[i - 1][0] != '\0')
+			return g_strdup(lines[i - 1]);
+	}
+	return NULL;
 }
 
 static void keep_output(vigil_exec *e, const char *buf, gssize n, bool is_err)
@@ -212,7 +231,9 @@ static void child_exited(GPid pid, gint wait_status, gpointer user)
 	} else if (WIFEXITED(wait_status)) {
 		r.status = VIGIL_EXEC_DONE;
 		r.rc = vigil_ocf_rc_from_exit(WEXITSTATUS(wait_status));
-		r.exit_reason = exit_reason(e->err_text->str);
+		r.exit_reason = e->fence ? (WEXITSTATUS(wait_status) != 0 ?
+					    last_line(e->err_text->str) : NULL) :
+					   exit_reason(e->err_text->str);
 	} else {
 		r.status = VIGIL_EXEC_ERROR;
 		r.exit_reason = g_strdup_printf("the agent was killed by signal %d",
@@ -300,16 +321,68 @@ static vigil_exec *fail_start(vigil_exec *e, vigil_exec_status status, int rc, c
 	return e;
 }
 
+/* Writes INPUT to the child's standard input FD and closes it. A fence agent's options are
+ * a few hundred bytes: the pipe holds them without waiting. */
+static void feed(int fd, const char *input)
+{
+	size_t left = strlen(input);
+
+	while (left > 0) {
+		ssize_t n = write(fd, input, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break; /* it exited without reading: its exit code tells */
+		input += n;
+		left -= (size_t)n;
+	}
+	close(fd);
+}
+
+/* The program and arguments of REQ, or NULL with E ended (not installed). */
+static char **argv_of(const vigil_exec_request *req, const char *root, vigil_exec *e)
+{
+	g_autofree char *path = NULL;
+	char **argv;
+
+	if (req->program != NULL) {
+		if (!g_path_is_absolute(req->program) || access(req->program, X_OK) != 0) {
+			fail_start(e, VIGIL_EXEC_NOT_INSTALLED, VIGIL_OCF_ERR_INSTALLED,
+				   g_strdup_printf("no executable agent %s", req->program));
+			return NULL;
+		}
+		argv = g_new0(char *, 2);
+		argv[0] = g_strdup(req->program);
+		return argv;
+	}
+	if (!safe_name(req->provider) || !safe_name(req->type)) {
+		fail_start(e, VIGIL_EXEC_NOT_INSTALLED, VIGIL_OCF_ERR_INSTALLED,
+			   g_strdup("the provider or agent name is not a plain name"));
+		return NULL;
+	}
+	path = g_build_filename(root, "resource.d", req->provider, req->type, NULL);
+	if (access(path, X_OK) != 0) {
+		fail_start(e, VIGIL_EXEC_NOT_INSTALLED, VIGIL_OCF_ERR_INSTALLED,
+			   g_strdup_printf("no executable agent %s", path));
+		return NULL;
+	}
+	argv = g_new0(char *, 3);
+	argv[0] = g_steal_pointer(&path);
+	argv[1] = g_strdup(req->action);
+	return argv;
+}
+
 vigil_exec *vigil_exec_start(const vigil_exec_request *req, GMainContext *ctx,
 			     vigil_exec_done_fn done, gpointer user)
 {
 	vigil_exec *e = g_new0(vigil_exec, 1);
 	const char *root = req->root != NULL ? req->root : DEFAULT_ROOT;
 	uint64_t timeout_ms = req->timeout_ms != 0 ? req->timeout_ms : DEFAULT_TIMEOUT_MS;
-	g_autofree char *path = NULL;
+	g_auto(GStrv) argv = NULL;
 	g_auto(GStrv) env = NULL;
 	g_autoptr(GError) err = NULL;
-	char *argv[3];
+	int in_fd = -1;
 
 	e->ctx = ctx != NULL ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
 	e->done = done;
@@ -318,23 +391,21 @@ vigil_exec *vigil_exec_start(const vigil_exec_request *req, GMainContext *ctx,
 	e->output = g_string_new(NULL);
 	e->err_text = g_string_new(NULL);
 	e->started = g_get_monotonic_time();
-	if (!safe_name(req->provider) || !safe_name(req->type))
-		return fail_start(e, VIGIL_EXEC_NOT_INSTALLED, VIGIL_OCF_ERR_INSTALLED,
-				  g_strdup("the provider or agent name is not a plain name"));
-	path = g_build_filename(root, "resource.d", req->provider, req->type, NULL);
-	if (access(path, X_OK) != 0)
-		return fail_start(e, VIGIL_EXEC_NOT_INSTALLED, VIGIL_OCF_ERR_INSTALLED,
-				  g_strdup_printf("no executable agent %s", path));
+	e->fence = req->program != NULL;
+	argv = argv_of(req, root, e);
+	if (argv == NULL)
+		return e;
 	env = ocf_env(req, root, timeout_ms);
-	argv[0] = path;
-	argv[1] = (char *)req->action;
-	argv[2] = NULL;
 	if (!g_spawn_async_with_pipes_and_fds(
 		    "/", (const char *const *)argv, (const char *const *)env,
-		    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL, setup_child, NULL,
-		    -1, -1, -1, NULL, NULL, 0, &e->pid, NULL, &e->out_fd, &e->err_fd, &err))
+		    G_SPAWN_DO_NOT_REAP_CHILD |
+			    (req->input == NULL ? G_SPAWN_STDIN_FROM_DEV_NULL : 0),
+		    setup_child, NULL, -1, -1, -1, NULL, NULL, 0, &e->pid,
+		    req->input != NULL ? &in_fd : NULL, &e->out_fd, &e->err_fd, &err))
 		return fail_start(e, VIGIL_EXEC_ERROR, VIGIL_OCF_ERR_GENERIC,
-				  g_strdup_printf("cannot run %s: %s", path, err->message));
+				  g_strdup_printf("cannot run %s: %s", argv[0], err->message));
+	if (in_fd >= 0)
+		feed(in_fd, req->input);
 	g_unix_set_fd_nonblocking(e->out_fd, TRUE, NULL);
 	g_unix_set_fd_nonblocking(e->err_fd, TRUE, NULL);
 	e->out = attach(g_unix_fd_source_new(e->out_fd, G_IO_IN | G_IO_HUP | G_IO_ERR), e,

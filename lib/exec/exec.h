@@ -1,10 +1,9 @@
-/* Running one resource action: an OCF agent as a child process, in a process group of its
- * own, with the OCF environment, a timeout after which the whole group is killed, its
- * output kept, and its result mapped as the OCF specification says. The caller's GLib main
- * context does the waiting; nothing blocks.
+/* Running one resource action: an OCF agent (or a fence agent, see fence.h) as a child
+ * process, in a process group of its own, with the OCF environment, a timeout after which
+ * the whole group is killed, its output kept, and its result mapped as the OCF
+ * specification says. The caller's GLib main context does the waiting; nothing blocks.
  *
- * Only the class "ocf" is run here; the systemd and stonith classes have executors of
- * their own. */
+ * The systemd class has an executor of its own (unit.h). */
 #pragma once
 
 #include <stdbool.h>
@@ -44,6 +43,10 @@ typedef struct vigil_exec_request {
 	uint64_t timeout_ms;     /* 0: 20 s, Pacemaker's default */
 	GHashTable *params;      /* instance attributes, name -> value; may be NULL */
 	GHashTable *meta;        /* meta attributes, name -> value; may be NULL */
+	/* a fence agent instead: PROGRAM (an absolute path) is run with no arguments and
+	 * INPUT on its standard input; the OCF fields above are then unused */
+	const char *program;
+	const char *input;
 } vigil_exec_request;
 
 typedef struct vigil_exec_result {

@@ -31,7 +31,18 @@ enum vigil_ipc_request {
 	/* (resource id, "" for all) -> (u: entries removed): forget its history and
 	 * fail-counts, once every member has applied it */
 	VIGIL_IPC_CLEANUP = 5,
+	/* (target node, "reboot"|"off"|"on") -> (b: fenced, s: the member that ran the
+	 * device, s: the device, s: why it failed, or the request's reason): fence it
+	 * through the DC, and answer once it is done. -EAGAIN: no DC yet. */
+	VIGIL_IPC_FENCE = 6,
+	/* () -> (VIGIL_FENCE_HISTORY_TYPE): what this node knows of fencing, oldest first */
+	VIGIL_IPC_FENCE_HISTORY = 7,
 };
+
+/* One entry per fencing: target, action, device, the member that ran it, the member that
+ * asked, state ("pending", "done", "failed"), the reason (of a failure: why), and when it
+ * ended (milliseconds since the epoch; 0 while pending). */
+#define VIGIL_FENCE_HISTORY_TYPE "a(sssssssx)"
 
 /* The id of the events vigild pushes to subscribers (a qb_ipc_response_header alone). */
 #define VIGIL_IPC_EVENT_CHANGED 100

@@ -214,6 +214,11 @@ char *vigil_rsc_param_digest(const vigil_rsc *cfg);
 /* Appends crm_simulate's "Transition Summary" items (the lines under the header). */
 void vigil_sched_format_summary(const vigil_sched *s, GString *out);
 
+/* Appends one line per decision of the plan, for a log a user reads: "WHO planned: move
+ * vip node1 -> node3 (node1 lost; fencing it first)", fencing first, then each resource
+ * that changes, with the cause as far as the working set tells. */
+void vigil_sched_format_decisions(const vigil_sched *s, const char *who, GString *out);
+
 /* Appends what crm_simulate prints before "Current cluster status:" (disabled schema
  * validation, maintenance mode, disabled and blocked resources). */
 void vigil_sched_format_header(const vigil_sched *s, GString *out);

@@ -238,3 +238,87 @@ void vigil_sched_format_summary(const vigil_sched *s, GString *out)
 		g_string_append_c(out, '\n');
 	}
 }
+
+/* ---- decisions, in words, for the daemon's log -------------------------------------------- */
+
+static bool fencing_planned(const vigil_sched *s, const vigil_snode *n)
+{
+	for (guint i = 0; i < s->actions->len; i++) {
+		const vigil_action *a = g_ptr_array_index(s->actions, i);
+
+		if (a->task == VIGIL_TASK_FENCE && a->node == n && !optional(a) && runnable(a))
+			return true;
+	}
+	return false;
+}
+
+static bool disabled(const vigil_srsc *r)
+{
+	for (; r != NULL; r = r->parent)
+		if (r->target_role == VIGIL_ROLE_STOPPED)
+			return true;
+	return false;
+}
+
+/* Why IT happens, as far as the working set tells: the state of the node it leaves, then
+ * the resource's own state, then the scheduler's reason. */
+static char *cause(const vigil_sched *s, const item *it)
+{
+	const vigil_snode *from = it->origin;
+	const vigil_node_info *fi = from != NULL ? from->info : NULL;
+	g_autofree char *why = NULL;
+
+	if (fi != NULL && (fi->unclean || !fi->online))
+		return g_strdup_printf("%s lost%s", from->name,
+				       fencing_planned(s, from) ? "; fencing it first" : "");
+	if (fi != NULL && fi->shutdown)
+		return g_strdup_printf("%s shutting down", from->name);
+	if (fi != NULL && fi->standby)
+		return g_strdup_printf("%s in standby", from->name);
+	if (!s->opts.have_quorum && s->opts.no_quorum_policy == VIGIL_NQP_STOP &&
+	    strcmp(it->change, "Stop") == 0)
+		return g_strdup("partition without quorum");
+	if (disabled(it->rsc) && strcmp(it->change, "Stop") == 0)
+		return g_strdup("disabled (target-role=Stopped)");
+	if (it->rsc->failed && from != NULL)
+		return g_strdup_printf("failed on %s", from->name);
+	why = reason(it);
+	if (why != NULL)
+		return g_steal_pointer(&why);
+	if (strcmp(it->change, "Start") == 0)
+		return g_strdup("not running");
+	if (it->destination != NULL && it->destination != from)
+		return g_strdup_printf("placement scores prefer %s", it->destination->name);
+	return g_strdup("its parameters or a resource it depends on changed");
+}
+
+void vigil_sched_format_decisions(const vigil_sched *s, const char *who, GString *out)
+{
+	g_autoptr(GArray) items = g_array_new(false, false, sizeof(item));
+	const char *op = s->stonith_action != NULL ? s->stonith_action : "reboot";
+
+	for (guint i = s->actions->len; i-- > 0;) {
+		const vigil_action *a = g_ptr_array_index(s->actions, i);
+
+		if (a->task == VIGIL_TASK_FENCE && !optional(a))
+			g_string_append_printf(out, "%s planned: fence (%s) %s (%s%s)\n", who, op,
+					       a->node->name, a->reason != NULL ? a->reason : "",
+					       a->device != NULL ? "" : "; no device can fence it");
+	}
+	for (guint i = 0; i < s->rscs->len; i++)
+		rsc_items(s, g_ptr_array_index(s->rscs, i), items);
+	for (guint i = 0; i < items->len; i++) {
+		const item *it = &g_array_index(items, item, i);
+		g_autofree char *change = g_ascii_strdown(it->change, -1);
+		g_autofree char *why = cause(s, it);
+		const char *from = it->origin != NULL ? it->origin->name : NULL;
+		const char *to = it->destination != NULL ? it->destination->name : NULL;
+
+		g_string_append_printf(out, "%s planned: %s %s ", who, change, it->rsc->id);
+		if (from != NULL && to != NULL && it->origin != it->destination)
+			g_string_append_printf(out, "%s -> %s", from, to);
+		else
+			g_string_append(out, from != NULL ? from : to != NULL ? to : "-");
+		g_string_append_printf(out, " (%s)\n", why);
+	}
+}

@@ -453,6 +453,33 @@ static void test_wire_op_round_trip(void)
 	g_assert_cmpint(vigil_wire_decode(buf, len, &out), ==, -EPROTO);
 }
 
+static void test_wire_fence_round_trip(void)
+{
+	/* a request for fencing names its target, and may leave the device to the DC */
+	vigil_wire_msg in = { .type = VIGIL_WIRE_FENCE,
+			      .op = { .action = 4, .origin = 2, .rsc = "", .task = "reboot",
+				      .reason = "asked by root", .node = "node3" } };
+	vigil_wire_msg out;
+	g_autofree uint8_t *buf = NULL;
+	size_t len;
+
+	buf = vigil_wire_encode(&in, &len);
+	g_assert_cmpint(vigil_wire_decode(buf, len, &out), ==, 0);
+	g_assert_cmpint(out.type, ==, VIGIL_WIRE_FENCE);
+	g_assert_cmpuint(out.op.action, ==, 4);
+	g_assert_cmpuint(out.op.origin, ==, 2);
+	g_assert_cmpstr(out.op.rsc, ==, "");
+	g_assert_cmpstr(out.op.task, ==, "reboot");
+	g_assert_cmpstr(out.op.node, ==, "node3");
+	g_assert_cmpstr(out.op.reason, ==, "asked by root");
+	for (size_t cut = 0; cut < len; cut++)
+		g_assert_cmpint(vigil_wire_decode(buf, cut, &out), ==, -EPROTO);
+	in.op.node = ""; /* neither a resource nor a target */
+	g_clear_pointer(&buf, g_free);
+	buf = vigil_wire_encode(&in, &len);
+	g_assert_cmpint(vigil_wire_decode(buf, len, &out), ==, -EPROTO);
+}
+
 static void test_wire_refuses_malformed(void)
 {
 	vigil_wire_msg m = { .type = VIGIL_WIRE_CIB_FULL, .data = "<cib/>", .len = 6 };
@@ -497,5 +524,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/wire/round-trip", test_wire_round_trip);
 	g_test_add_func("/wire/refuses-malformed", test_wire_refuses_malformed);
 	g_test_add_func("/wire/op-round-trip", test_wire_op_round_trip);
+	g_test_add_func("/wire/fence-round-trip", test_wire_fence_round_trip);
 	return g_test_run();
 }

@@ -1,7 +1,8 @@
 /* Unit tests of the OCF executor (lib/exec/exec.c) with agents of its own in a temporary
  * OCF root: the environment an agent sees, return codes and exit reasons, the timeout that
  * kills the agent's whole process group, cancel, a missing agent, and Debian's
- * ocf:heartbeat:Dummy started, monitored and stopped for real. */
+ * ocf:heartbeat:Dummy started, monitored and stopped for real; and fence agents: the
+ * options on their standard input, the host map, and their failures' last error line. */
 #include "config.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "exec/exec.h"
+#include "exec/fence.h"
 
 typedef struct outcome {
 	bool done;
@@ -80,6 +82,94 @@ static void write_agent(const char *name, const char *body)
 	g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
 	g_assert_true(g_file_set_contents(path, text, -1, NULL));
 	g_assert_cmpint(chmod(path, 0755), ==, 0);
+}
+
+static void test_fence_plug(void)
+{
+	static const struct { const char *map, *node, *want; } cases[] = {
+		{ NULL, "node1", "node1" },
+		{ "node1:vm-a;node2:vm-b", "node2", "vm-b" },
+		{ "node1:vm-a,node2:vm-b", "node1", "vm-a" },
+		{ "node1=vm-a node2=vm-b", "node2", "vm-b" },
+		{ "node1:vm-a;node2:vm-b", "node3", "node3" },  /* not mapped: its own name */
+		{ "node10:vm-x;node1:vm-a", "node1", "vm-a" },  /* whole names only */
+		{ "node1:;node2:vm-b", "node1", "node1" },      /* an empty mapping is none */
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *got = vigil_fence_plug(cases[i].map, cases[i].node);
+
+		g_assert_cmpstr(got, ==, cases[i].want);
+	}
+}
+
+static void test_fence_input(void)
+{
+	g_autoptr(GHashTable) params = table_new();
+	g_autofree char *in = NULL, *mon = NULL, *none = NULL;
+
+	put(params, "key_file", "/etc/cluster/fence_xvm.key");
+	put(params, "pcmk_host_map", "node1:vm1;node2:vm2");
+	put(params, "pcmk_reboot_timeout", "90s");
+	put(params, "timeout", "5");
+	put(params, "evil", "x\naction=off"); /* cannot smuggle a second option in */
+	in = vigil_fence_input(params, "reboot", "node2");
+	g_assert_cmpstr(in, ==, "action=reboot\nplug=vm2\nnodename=node2\n"
+				"key_file=/etc/cluster/fence_xvm.key\ntimeout=5\n");
+	mon = vigil_fence_input(params, "monitor", NULL);
+	g_assert_cmpstr(mon, ==, "action=monitor\nkey_file=/etc/cluster/fence_xvm.key\n"
+				 "timeout=5\n");
+	put(params, "pcmk_host_argument", "port");
+	g_free(in);
+	in = vigil_fence_input(params, "off", "node1");
+	g_assert_nonnull(strstr(in, "\nport=vm1\n"));
+	put(params, "pcmk_host_argument", "none");
+	none = vigil_fence_input(params, "off", "node1");
+	g_assert_null(strstr(none, "vm1"));
+	g_assert_cmpuint(vigil_fence_timeout_ms(params, "reboot", 60000), ==, 90000);
+	g_assert_cmpuint(vigil_fence_timeout_ms(params, "off", 60000), ==, 60000);
+	g_assert_true(vigil_fence_task("reboot") && vigil_fence_task("off") &&
+		      vigil_fence_task("on") && !vigil_fence_task("monitor"));
+}
+
+/* A fence agent reads its options on standard input and fails with a line on stderr. */
+static void test_fence_agent_run(void)
+{
+	g_autofree char *dir = g_build_filename(root, "sbin", NULL);
+	g_autofree char *path = g_build_filename(dir, "fence_test", NULL);
+	g_autofree char *found = NULL;
+	g_auto(outcome) ok = { 0 };
+	g_auto(outcome) bad = { 0 };
+	vigil_exec_request req = { .timeout_ms = 5000 };
+
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+	g_assert_true(g_file_set_contents(path, "#!/bin/sh\n"
+					  "while read -r line; do echo \"got $line\"; done\n"
+					  "[ -n \"$OCF_ROOT\" ] && exit 9\n"
+					  "[ \"$1\" = \"\" ] || exit 8\n"
+					  "exit 0\n", -1, NULL));
+	g_assert_cmpint(chmod(path, 0755), ==, 0);
+	g_setenv("VIGIL_FENCE_PATH", dir, TRUE);
+	found = vigil_fence_agent_path("fence_test");
+	g_assert_cmpstr(found, ==, path);
+	g_assert_null(vigil_fence_agent_path("../sbin/fence_test"));
+	g_assert_null(vigil_fence_agent_path("fence_none"));
+	req.program = path;
+	req.input = "action=reboot\nplug=vm2\n";
+	run(&req, &ok);
+	g_assert_cmpint(ok.status, ==, VIGIL_EXEC_DONE);
+	g_assert_cmpint(ok.rc, ==, VIGIL_OCF_SUCCESS);
+	g_assert_nonnull(strstr(ok.output, "got action=reboot\ngot plug=vm2\n"));
+	g_assert_true(g_file_set_contents(path, "#!/bin/sh\n"
+					  "echo 'Parse error: Ignoring unknown option' >&2\n"
+					  "echo 'Timed out waiting for response' >&2\n"
+					  "echo >&2\nexit 1\n", -1, NULL));
+	g_assert_cmpint(chmod(path, 0755), ==, 0);
+	req.input = "action=off\n";
+	run(&req, &bad);
+	g_assert_cmpint(bad.rc, ==, VIGIL_OCF_ERR_GENERIC);
+	g_assert_cmpstr(bad.exit_reason, ==, "Timed out waiting for response");
+	g_unsetenv("VIGIL_FENCE_PATH");
 }
 
 static void test_environment(void)
@@ -276,6 +366,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/exec/cancel", test_cancel);
 	g_test_add_func("/exec/not-installed", test_not_installed);
 	g_test_add_func("/exec/heartbeat-dummy", test_heartbeat_dummy);
+	g_test_add_func("/exec/fence-plug", test_fence_plug);
+	g_test_add_func("/exec/fence-input", test_fence_input);
+	g_test_add_func("/exec/fence-agent-run", test_fence_agent_run);
 	r = g_test_run();
 	{
 		g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", root);

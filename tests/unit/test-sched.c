@@ -145,6 +145,71 @@ static void test_natural_order(void)
 	g_assert_cmpint(vigil_natural_cmp("a", "b"), <, 0);
 }
 
+/* node1 runs vip and STATE (its node_state attributes and transient attributes). */
+static vigil_cib *vip_on_node1(const char *state, const char *node1_attrs)
+{
+	g_autofree char *text = g_strdup_printf(
+		"<cib admin_epoch=\"0\" epoch=\"1\" num_updates=\"0\" validate-with=\"pacemaker-3.9\""
+		" have-quorum=\"1\"><configuration><crm_config/><nodes>"
+		"<node id=\"1\" uname=\"node1\">%s</node><node id=\"2\" uname=\"node2\"/></nodes>"
+		"<resources><primitive id=\"fence\" class=\"stonith\" type=\"fence_xvm\">"
+		"<instance_attributes id=\"f\"><nvpair id=\"f1\" name=\"pcmk_host_map\""
+		" value=\"node1:vm1;node2:vm2\"/></instance_attributes></primitive>"
+		PRIM("vip") "</resources><constraints/></configuration><status>"
+		"<node_state id=\"1\" uname=\"node1\" %s><lrm id=\"1\"><lrm_resources>"
+		"<lrm_resource id=\"vip\" class=\"ocf\" provider=\"pacemaker\" type=\"Dummy\">"
+		"<lrm_rsc_op id=\"vip_last_0\" operation_key=\"vip_start_0\" operation=\"start\""
+		" call-id=\"2\" rc-code=\"0\" op-status=\"0\" interval=\"0\" on_node=\"node1\""
+		" transition-key=\"1:1:0:00000000-0000-0000-0000-000000000000\"/></lrm_resource>"
+		"<lrm_resource id=\"fence\" class=\"stonith\" type=\"fence_xvm\">"
+		"<lrm_rsc_op id=\"fence_last_0\" operation_key=\"fence_monitor_0\""
+		" operation=\"monitor\" call-id=\"1\" rc-code=\"7\" op-status=\"0\" interval=\"0\""
+		" on_node=\"node1\" transition-key=\"1:1:7:00000000-0000-0000-0000-000000000000\"/>"
+		"</lrm_resource></lrm_resources></lrm></node_state>"
+		"<node_state id=\"2\" uname=\"node2\" in_ccm=\"true\" crmd=\"online\" join=\"member\""
+		" expected=\"member\"/></status></cib>", node1_attrs, state);
+	g_autoptr(GPtrArray) diags = vigil_diags_new();
+	vigil_cib *cib = NULL;
+
+	g_assert_cmpint(vigil_cib_parse(text, strlen(text), "t.xml", diags, &cib), ==, 0);
+	return cib;
+}
+
+static char *decisions(const vigil_cib *cib)
+{
+	g_autoptr(vigil_sched) s = run(cib);
+	GString *out = g_string_new(NULL);
+
+	vigil_sched_format_decisions(s, "DC node2", out);
+	return g_string_free(out, FALSE);
+}
+
+/* One line per decision, with its cause, for the daemon's log. */
+static void test_decisions(void)
+{
+	const char *up = "in_ccm=\"true\" crmd=\"online\" join=\"member\" expected=\"member\"";
+	g_autoptr(vigil_cib) lost = vip_on_node1("in_ccm=\"false\" crmd=\"offline\" join=\"down\""
+						 " expected=\"member\"", "");
+	g_autoptr(vigil_cib) standby = vip_on_node1(up, "<instance_attributes id=\"n1\"><nvpair"
+						    " id=\"n1s\" name=\"standby\" value=\"on\"/>"
+						    "</instance_attributes>");
+	g_autoptr(vigil_cib) steady = vip_on_node1(up, "");
+	g_autofree char *a = decisions(lost), *b = decisions(standby), *c = decisions(steady);
+
+	g_assert_cmpstr(a, ==,
+			"DC node2 planned: fence (reboot) node1 (peer is no longer part of the "
+			"cluster)\n"
+			"DC node2 planned: start fence node2 (not running)\n"
+			"DC node2 planned: move vip node1 -> node2 (node1 lost; fencing it first)\n");
+	g_assert_cmpstr(b, ==,
+			"DC node2 planned: start fence node2 (not running)\n"
+			"DC node2 planned: move vip node1 -> node2 (node1 in standby)\n");
+	/* no stickiness: vip makes room for the device, as Pacemaker balances them */
+	g_assert_cmpstr(c, ==, "DC node2 planned: start fence node1 (not running)\n"
+			"DC node2 planned: move vip node1 -> node2 (placement scores prefer "
+			"node2)\n");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -154,5 +219,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/sched/device-fences", test_device_fences);
 	g_test_add_func("/sched/deterministic", test_deterministic);
 	g_test_add_func("/sched/natural-order", test_natural_order);
+	g_test_add_func("/sched/decisions", test_decisions);
 	return g_test_run();
 }

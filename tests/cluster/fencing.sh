@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Fencing in the loop, with Debian's fence_xvm as the device and Debian's fence_virtd on a
+# host namespace as the power switch (its libvirt backend on libvirt's test driver, whose
+# domains node1..node3 stand for the nodes; the real power switch, libvirt LXC domains, is
+# the fencing issue's). On 3 nodes with stonith-enabled=true:
+# - the node that holds the floating IP is killed while no device can fence it: the IP
+#   stays stopped, and the reason is shown;
+# - once the device can, the DC fences it, then the IP comes up on a survivor, and the
+#   fencing is in 'vigil stonith history' and 'vigil status' on every survivor;
+# - 'vigil stonith fence NODE' of a live member fences it; its vigild learns it and stops
+#   (fence-reaction=stop), and the node is not fenced a second time when it leaves.
+set -u
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/netns.sh"
+cluster_require
+require vigild "$VIGILD"
+require "fence_xvm (fence-virt)" /usr/sbin/fence_xvm
+require "fence_virtd (fence-virtd)" /usr/sbin/fence_virtd
+require "ocf:heartbeat:IPaddr2 (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/IPaddr2
+
+echo "1..15"
+cluster_create 3
+vip=198.18.0.100
+
+# --- the power switch: fence_virtd on a host of its own, multicast on its eth0 -----------
+host_create fence 50
+key=$tmp/fence_xvm.key
+head -c 512 /dev/urandom > "$key"
+chmod 600 "$key"
+{
+	echo "<node>"
+	for i in 1 2 3; do
+		printf "<domain type='test'><name>node%s</name><memory>65536</memory>" "$i"
+		printf "<os><type>hvm</type></os></domain>\n"
+	done
+	echo "</node>"
+} > "$tmp/domains.xml"
+cat > "$tmp/fence_virt.conf" <<EOF
+fence_virtd {
+	listener = "multicast";
+	backend = "libvirt";
+}
+listeners {
+	multicast {
+		key_file = "$key";
+		address = "225.0.0.12";
+		interface = "eth0";
+	}
+}
+backends {
+	libvirt {
+		uri = "test://$tmp/domains.xml";
+	}
+}
+EOF
+chmod 600 "$tmp/fence_virt.conf"
+host_spawn fence "$tmp/fence_virtd.log" stdbuf -oL -eL /usr/sbin/fence_virtd -F -d 2 -f "$tmp/fence_virt.conf" \
+	-p "$tmp/fence_virtd.pid"
+fence_virtd_pid=$spawned_pid
+
+cluster_up 3
+wait_for 20 says 1 "Current DC: node1 .* with quorum" || bail "the cluster did not form"
+node_exec 1 /usr/sbin/fence_xvm -k "$key" -t 5 -o list > "$tmp/list.out" 2>&1
+check "the power switch answers fence_xvm from a node (the test's own setup)" \
+	grep -q "^node2 " "$tmp/list.out"
+
+# --- the cluster, configured with the seed documents' commands ----------------------------
+v() { node_exec 1 "$VIGIL" "$@"; }
+v property set stonith-enabled=true > /dev/null &&
+v stonith create vmfence fence_xvm key_file="$key" timeout=5 \
+	pcmk_host_map="node1:node1;node2:node2;node3:node3" > /dev/null &&
+v resource create vip ocf:heartbeat:IPaddr2 ip=$vip cidr_netmask=24 nic=eth0 \
+	op monitor interval=30s > /dev/null || bail "the configuration commands failed"
+
+# vip_on: the one live node that holds the address (a killed node's namespace keeps it)
+dead=""
+vip_on() {
+	local i found=""
+	for i in $(seq "$cluster_nodes"); do
+		[ "$i" = "$dead" ] && continue
+		ip -n "$(ns_node "$i")" -4 addr show dev eth0 2>/dev/null | grep -q "inet $vip/" ||
+			continue
+		[ -n "$found" ] && return 1
+		found=$i
+	done
+	[ -n "$found" ] && echo "$found"
+}
+check "the floating IP and the fence device start" \
+	wait_for 30 eval '[ -n "$(vip_on)" ] && says 1 "vmfence.*Started node"'
+v stonith history > "$tmp/history0.out" 2>&1
+check "'vigil stonith history' says there was no fencing yet" \
+	grep -q "^No fencing known" "$tmp/history0.out"
+
+# --- no device can fence the lost node: its IP stays stopped, and why is shown ---------
+holder=$(vip_on)
+others=$(seq 3 | grep -vx "$holder" | tr '\n' ' ')
+survivor=${others%% *}
+[ "$holder" = 1 ] && dc=2 || dc=1
+v property set stonith-max-attempts=3 > /dev/null || bail "cannot set stonith-max-attempts"
+v resource update vmfence pcmk_host_map="node$survivor:node$survivor" > /dev/null ||
+	bail "cannot narrow the device's host map"
+sleep 1
+node_kill "$holder"
+link_down "$holder"
+dead=$holder
+check "a lost node that no device can fence is not fenced, and the reason is shown" \
+	wait_for 40 eval 'node_exec $survivor "$VIGIL" status |
+			  grep -q "reboot of node$holder failed: .*(no stonith device can fence node$holder"'
+check "its IP stays stopped on the survivors, with quorum" \
+	eval 'sleep 3; [ -z "$(vip_on)" ] && says $survivor "with quorum"'
+
+# --- once a device can, the DC fences it, then the IP starts on a survivor ----------------
+node_exec "$survivor" "$VIGIL" resource update vmfence \
+	pcmk_host_map="node1:node1;node2:node2;node3:node3" > /dev/null ||
+	bail "cannot widen the device's host map"
+check "the DC fences node$holder through fence_xvm and fence_virtd" \
+	wait_for 40 eval 'node_exec $survivor "$VIGIL" stonith history node'$holder' |
+			  grep -q "^reboot of node'$holder' successful: delegate=node[0-9], device=vmfence, origin=node$dc, completed="'
+check "fence_virtd power-cycled the domain" \
+	eval 'grep -q "^\[virt:REBOOT\] Calling virDomainCreateLinux() for node$holder$" "$tmp/fence_virtd.log" || { sed "s/^/# fence_virtd: /" "$tmp/fence_virtd.log"; false; }'
+check "the floating IP comes up on a survivor" \
+	wait_for 30 eval 'n=$(vip_on) && [ "$n" != "$holder" ]'
+check "the IP started after the fencing was done" eval '
+	fenced=$(grep -h "reboot of node$holder with vmfence: done" "$tmp"/node*/vigild.log | head -1 | cut -c1-15)
+	started=$(grep -h "start vip: ok" "$(node_dir "$(vip_on)")/vigild.log" | tail -1 | cut -c1-15)
+	[ -n "$fenced" ] && [ -n "$started" ] && [[ ! "$started" < "$fenced" ]]'
+check "'vigil status' on both survivors shows the fencing" eval '
+	for i in $others; do
+		says $i "Fencing History:" "reboot of node$holder successful" || exit 1
+	done'
+
+# --- a client fences a live member; its vigild stops; it is not fenced again -------------
+ip -n "$(ns_node "$holder")" addr del "$vip/24" dev eth0 2>/dev/null # it was power-cycled
+dead=""
+link_up "$holder"
+corosync_start "$holder"
+corosync_wait_quorate "$holder" 30 || bail "corosync on node$holder did not come back"
+vigild_start "$holder"
+check "the fenced node rejoins when it comes back" \
+	wait_for 40 says "$survivor" "Online: \[ node1 node2 node3 \]"
+victim=$(vip_on)
+asker=$(( victim % 3 + 1 ))
+victim_pid=${vigild_pid[$victim]}
+count() { node_exec "$asker" "$VIGIL" stonith history "node$victim" | grep -c "^reboot of node$victim"; }
+before=$(count)
+node_exec "$asker" "$VIGIL" stonith fence "node$victim" > "$tmp/fence.out" 2>&1
+check "'vigil stonith fence node$victim' says it was done" \
+	grep -q "^Node node$victim fenced (reboot, by node[0-9] with vmfence)\.$" "$tmp/fence.out"
+check "the fenced node's vigild learns it, stops its resources and exits with 100" eval '
+	wait_for 20 eval "! kill -0 $victim_pid 2>/dev/null"
+	wait $victim_pid; [ $? = 100 ] &&
+	grep -q "this node was fenced" "$(node_dir $victim)/vigild.log"'
+check "the IP runs on another node, and node$victim was fenced once, not again" eval '
+	wait_for 30 eval "n=\$(vip_on) && [ \"\$n\" != $victim ]" && sleep 3 &&
+	[ "$(count)" = $((before + 1)) ]'
+node_exec "$asker" "$VIGIL" stonith fence nosuchnode > "$tmp/bad.out" 2>&1
+rc=$?
+check "fencing an unknown node is refused in one line" \
+	eval '[ $rc = 64 ] && [ "$(wc -l < "$tmp/bad.out")" = 1 ] && grep -q "no node .nosuchnode." "$tmp/bad.out"'
+kill "$fence_virtd_pid" 2>/dev/null
+dump_logs
