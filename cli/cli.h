@@ -87,6 +87,12 @@ int vigil_live_query(const char *what, char **ret_text, vigil_cib_version *ret_v
 int vigil_live_replace(const char *what, const vigil_cib_version *base, const char *text,
 		       vigil_cib_version *ret_now);
 
+/* A change to the live CIB found it changed since it was read (the DC recorded something,
+ * another client changed it): while vigil_stale_retries > 0, vigil_live_replace() sets
+ * vigil_stale, quietly, and main() runs the whole command again on the new CIB. */
+extern bool vigil_stale;
+extern int vigil_stale_retries;
+
 /* --wait[=SECONDS] (default 60): after a change to the running cluster, wait until it has
  * nothing left to do and say where the resources are (-1: do not wait). */
 extern int vigil_wait_seconds;

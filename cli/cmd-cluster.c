@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "cli/cli.h"
+#include "ipc/ipc.h"
 
 #define DEFAULT_CONF "/etc/corosync/corosync.conf"
 #define DEFAULT_KEY "/etc/corosync/authkey"
@@ -176,10 +177,213 @@ static int cluster_setup(int argc, char **argv)
 	return VIGIL_EXIT_OK;
 }
 
+/* ---- cluster stop --------------------------------------------------------------------- */
+
+#define STOP_WAIT_S (20 * 60) /* shutdown-escalation's default: vigild leaves by then */
+
+/* Whether the local vigild still answers. */
+static bool daemon_up(void)
+{
+	g_autoptr(GVariant) reply = NULL;
+
+	return vigil_ipc_call(VIGIL_IPC_SERVICE, VIGIL_IPC_STATUS, NULL, 2000, &reply) !=
+	       -ECONNREFUSED;
+}
+
+static int cluster_stop(int argc, char **argv)
+{
+	const char *what = "vigil cluster stop";
+	gboolean all = FALSE, keep_corosync = FALSE;
+	GOptionEntry entries[] = {
+		{ "all", 0, 0, G_OPTION_ARG_NONE, &all, "every node of the cluster", NULL },
+		{ "keep-corosync", 0, 0, G_OPTION_ARG_NONE, &keep_corosync,
+		  "stop vigild only", NULL },
+		{ NULL },
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	int r;
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_set_help_enabled(ctx, FALSE);
+	if (!g_option_context_parse(ctx, &argc, &argv, &err) || argc != 1) {
+		fprintf(stderr, "%s: usage: vigil cluster stop [--all] [--keep-corosync]%s%s.\n",
+			what, err != NULL ? ": " : "", err != NULL ? err->message : "");
+		return VIGIL_EXIT_USAGE;
+	}
+	r = vigil_ipc_call(VIGIL_IPC_SERVICE, VIGIL_IPC_SHUTDOWN,
+			   g_variant_new("(bb)", all, !keep_corosync), 5000, &reply);
+	if (r == -ECONNREFUSED) {
+		printf("vigild is not running on this node: nothing to stop%s.\n",
+		       all ? " from here; run the command on a node of the cluster" : "");
+		return all ? VIGIL_EXIT_UNAVAILABLE : VIGIL_EXIT_OK;
+	}
+	if (r < 0)
+		return vigil_daemon_error(what, r);
+	printf("Stopping %s: resources move away first (or stop, for the whole cluster)...\n",
+	       all ? "the cluster on every node" : "this node");
+	fflush(stdout);
+	for (int t = 0; t < STOP_WAIT_S * 10 && daemon_up(); t++)
+		g_usleep(100000);
+	if (daemon_up()) {
+		fprintf(stderr, "%s: vigild on this node has not stopped; see its log ('journalctl "
+			"-u vigil').\n", what);
+		return VIGIL_EXIT_TIMEOUT;
+	}
+	printf("Stopped vigild%s on this node%s.\n", keep_corosync ? "" : " and corosync",
+	       all ? "; the other nodes stop as soon as their resources are stopped" : "");
+	return VIGIL_EXIT_OK;
+}
+
+/* ---- cluster start -------------------------------------------------------------------- */
+
+#define START_WAIT_S 60
+
+static bool systemd_running(void)
+{
+	return access("/run/systemd/system", F_OK) == 0;
+}
+
+/* Runs ARGV to its end: 0, or -1 with its last line of error output in *RET_ERR. */
+static int run_sync(const char *const *argv, char **ret_err)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *out = NULL, *errtext = NULL;
+	gint status = 0;
+
+	if (!g_spawn_sync("/", (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+			  &errtext, &status, &err)) {
+		*ret_err = g_strdup(err->message);
+		return -1;
+	}
+	if (!g_spawn_check_wait_status(status, NULL)) {
+		g_strstrip(errtext);
+		*ret_err = g_strdup(errtext[0] != '\0' ? errtext : "it failed");
+		if (strchr(*ret_err, '\n') != NULL)
+			*strrchr(*ret_err, '\n') = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+static void new_session(gpointer user)
+{
+	setsid();
+}
+
+/* vigild as a daemon of its own (no systemd to run it): options from VIGILD_OPTIONS, as
+ * /etc/default/vigil gives them to the unit. */
+static int spawn_vigild(char **ret_err)
+{
+	const char *opts = g_getenv("VIGILD_OPTIONS");
+	const char *path = g_getenv("VIGILD") != NULL ? g_getenv("VIGILD") : SBINDIR "/vigild";
+	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+	g_auto(GStrv) extra = NULL;
+	g_autoptr(GError) err = NULL;
+
+	g_ptr_array_add(argv, g_strdup(path));
+	if (opts != NULL && !g_shell_parse_argv(opts, NULL, &extra, &err)) {
+		*ret_err = g_strdup_printf("VIGILD_OPTIONS: %s", err->message);
+		return -1;
+	}
+	if (opts == NULL || (strstr(opts, "--logfile") == NULL && strstr(opts, "--syslog") == NULL))
+		g_ptr_array_add(argv, g_strdup("--syslog"));
+	for (char **e = extra; e != NULL && *e != NULL; e++)
+		g_ptr_array_add(argv, g_strdup(*e));
+	g_ptr_array_add(argv, NULL);
+	if (!g_spawn_async("/", (char **)argv->pdata, NULL,
+			   G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL |
+				   G_SPAWN_STDIN_FROM_DEV_NULL,
+			   new_session, NULL, NULL, &err)) {
+		*ret_err = g_strdup(err->message);
+		return -1;
+	}
+	return 0;
+}
+
+/* The local vigild's view once it is in a partition with a DC, within SECONDS. */
+static int wait_member(int seconds, vigil_view **ret_view)
+{
+	for (int t = 0; t < seconds * 10; t++) {
+		g_autoptr(GVariant) reply = NULL;
+		g_autoptr(vigil_view) v = NULL;
+
+		if (vigil_ipc_call(VIGIL_IPC_SERVICE, VIGIL_IPC_STATUS, NULL, 2000, &reply) == 0 &&
+		    vigil_view_from_variant(reply, &v) == 0 && v->dc_nodeid != 0) {
+			*ret_view = g_steal_pointer(&v);
+			return 0;
+		}
+		g_usleep(100000);
+	}
+	return -ETIMEDOUT;
+}
+
+static int cluster_start(int argc, char **argv)
+{
+	const char *what = "vigil cluster start";
+	g_autoptr(vigil_view) v = NULL;
+	g_autofree char *why = NULL;
+	const vigil_view_node *dc;
+	guint online = 0;
+
+	if (argc != 1) {
+		fprintf(stderr, "%s: usage: vigil cluster start (on each node; there is no --all "
+			"yet: vigil has no remote agent like pcsd).\n", what);
+		return VIGIL_EXIT_USAGE;
+	}
+	if (daemon_up()) {
+		printf("vigild is already running on this node.\n");
+		return VIGIL_EXIT_OK;
+	}
+	if (systemd_running()) {
+		const char *const cmd[] = { "systemctl", "start", "corosync.service",
+					    "vigil.service", NULL };
+
+		if (run_sync(cmd, &why) < 0) {
+			fprintf(stderr, "%s: systemctl start corosync vigil failed: %s.\n", what, why);
+			return VIGIL_EXIT_ERROR;
+		}
+	} else {
+		const char *const status[] = { "corosync-cfgtool", "-s", NULL };
+		const char *const start[] = { "corosync", NULL };
+		g_autofree char *ignored = NULL;
+
+		/* no systemd: corosync daemonizes itself; vigild is started in a session of
+		 * its own */
+		if (run_sync(status, &ignored) < 0 && run_sync(start, &why) < 0) {
+			fprintf(stderr, "%s: corosync did not start: %s; check "
+				"/etc/corosync/corosync.conf ('vigil cluster setup').\n", what, why);
+			return VIGIL_EXIT_ERROR;
+		}
+		if (spawn_vigild(&why) < 0) {
+			fprintf(stderr, "%s: cannot start vigild: %s.\n", what, why);
+			return VIGIL_EXIT_ERROR;
+		}
+	}
+	if (wait_member(vigil_wait_seconds > 0 ? vigil_wait_seconds : START_WAIT_S, &v) < 0) {
+		fprintf(stderr, "%s: vigild did not join a cluster partition within %d s; see its "
+			"log.\n", what, vigil_wait_seconds > 0 ? vigil_wait_seconds : START_WAIT_S);
+		return VIGIL_EXIT_TIMEOUT;
+	}
+	dc = vigil_view_node_find(v, v->dc_nodeid);
+	for (guint i = 0; i < v->nodes->len; i++)
+		online += ((const vigil_view_node *)g_ptr_array_index(v->nodes, i))->in_group;
+	printf("Started corosync and vigild on this node: %u of %u nodes online, DC %s, %s.\n",
+	       online, v->nodes->len, dc != NULL ? dc->name : "?",
+	       v->quorate ? "with quorum" : "WITHOUT quorum");
+	return VIGIL_EXIT_OK;
+}
+
 int vigil_cmd_cluster(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "start") == 0)
+		return cluster_start(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "setup") == 0)
 		return cluster_setup(argc - 1, argv + 1);
-	fprintf(stderr, "vigil cluster: say what to do: 'vigil cluster setup NAME NODE...'.\n");
+	if (argc >= 2 && strcmp(argv[1], "stop") == 0)
+		return cluster_stop(argc - 1, argv + 1);
+	fprintf(stderr, "vigil cluster: say what to do: 'vigil cluster setup NAME NODE...', "
+		"'vigil cluster start' or 'vigil cluster stop [--all]'.\n");
 	return VIGIL_EXIT_USAGE;
 }

@@ -48,6 +48,10 @@ int vigil_live_replace(const char *what, const vigil_cib_version *base, const ch
 				      &ret_now->num_updates);
 		return 0;
 	case -ESTALE:
+		if (vigil_stale_retries > 0) {
+			vigil_stale = true; /* main() runs the command again, on the new CIB */
+			return VIGIL_EXIT_ERROR;
+		}
 		fprintf(stderr, "%s: the cluster's CIB changed meanwhile; nothing was changed: run "
 			"the command again.\n", what);
 		return VIGIL_EXIT_ERROR;

@@ -45,6 +45,8 @@ static void usage(FILE *out)
 	      "Run 'vigil COMMAND --help' for a command's options.\n", out);
 }
 
+#define STALE_RETRIES 5
+
 static const struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -59,6 +61,25 @@ static const struct command {
 	{ "cluster", vigil_cmd_cluster },
 	{ "constraint", vigil_cmd_constraint },
 };
+
+bool vigil_stale;
+int vigil_stale_retries;
+
+/* Runs C, again (on a copy of the arguments: option parsing changes them) while the CIB
+ * it changed was changed by someone else between its read and its write. */
+static int run_command(const struct command *c, int argc, char **argv)
+{
+	for (vigil_stale_retries = STALE_RETRIES;; vigil_stale_retries--) {
+		g_auto(GStrv) copy = g_strdupv(argv);
+		int rc;
+
+		vigil_stale = false;
+		rc = c->run(argc, copy);
+		if (!vigil_stale)
+			return rc;
+		g_usleep(20000 * (STALE_RETRIES - vigil_stale_retries + 1));
+	}
+}
 
 int main(int argc, char **argv)
 {
@@ -105,7 +126,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
+			return run_command(&commands[i], argc - 1, argv + 1);
 	fprintf(stderr, "vigil: unknown command '%s'; 'vigil help' lists the commands.\n",
 		argv[1]);
 	return VIGIL_EXIT_USAGE;

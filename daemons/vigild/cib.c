@@ -93,6 +93,7 @@ static void adopt_cb(void *ctx, const char *data, size_t len, const vigil_cib_ve
 	qb_log(LOG_NOTICE, "CIB: now at version %s", ver);
 	vigild_ipc_notify(d);
 	vigild_ctl_cib_changed(d);
+	vigild_shutdown_check(d);
 }
 
 static void decided_cb(void *ctx, uint64_t request, int result)

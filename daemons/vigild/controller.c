@@ -44,6 +44,7 @@ struct vigild_ctl {
 	GHashTable *fenced_members; /* names of nodes fenced while still in the group: not
 				     * members any more, until they leave it */
 	GHashTable *attempts;    /* node name -> failed fencings since it was last seen */
+	GHashTable *leaving;     /* names of members shutting down: "shutdown" to record */
 	guint recorded;          /* how many of them the update being decided carries */
 	guint forgotten;         /* how many of forget it carries */
 	guint fenced_recorded;   /* how many of fenced it carries */
@@ -158,8 +159,10 @@ void vigild_ctl_membership(vigild *d)
 
 		/* a fenced node that left is no member until it comes back; one that is here
 		 * again may be fenced again, from the first attempt */
-		if (!n->in_group)
+		if (!n->in_group) {
 			g_hash_table_remove(c->fenced_members, n->name);
+			g_hash_table_remove(c->leaving, n->name);
+		}
 		else if (!g_hash_table_contains(c->fenced_members, n->name))
 			g_hash_table_remove(c->attempts, n->name);
 	}
@@ -271,6 +274,31 @@ static bool add_nodes(vigild *d, vigil_cib *work, vigil_inject *in)
 	return added;
 }
 
+static const char *transient_attr(const vigil_node_state *st, const char *name)
+{
+	return st != NULL && st->transient != NULL ?
+		       vigil_nvsets_get(st->transient, "instance_attributes", name) : NULL;
+}
+
+/* Records "shutdown" for the members that asked to leave. True if it changed. */
+static bool apply_shutdowns(vigild *d, vigil_cib *work, vigil_inject *in)
+{
+	GHashTableIter it;
+	gpointer name;
+	bool changed = false;
+
+	g_hash_table_iter_init(&it, d->ctl->leaving);
+	while (g_hash_table_iter_next(&it, &name, NULL)) {
+		g_autofree char *now = NULL;
+
+		if (transient_attr(state_of(work, name), "shutdown") != NULL)
+			continue;
+		now = g_strdup_printf("%" G_GINT64_FORMAT, g_get_real_time() / G_USEC_PER_SEC);
+		changed |= vigil_inject_transient_attr(in, name, "shutdown", now) == 0;
+	}
+	return changed;
+}
+
 /* Brings WORK's node states and quorum in line with the membership. True if it changed. */
 static bool apply_membership(vigild *d, vigil_cib *work, vigil_inject *in)
 {
@@ -283,8 +311,18 @@ static bool apply_membership(vigild *d, vigil_cib *work, vigil_inject *in)
 		bool member = vn != NULL && vn->in_group &&
 			      !g_hash_table_contains(d->ctl->fenced_members, node->uname);
 
+		bool leaving = transient_attr(st, "shutdown") != NULL;
+
 		if (member && (st == NULL || !node_up_in(st))) {
 			changed |= vigil_inject_node(in, node->uname, VIGIL_INJECT_UP) == 0;
+			/* back from a shutdown that did not end cleanly */
+			if (leaving && !g_hash_table_contains(d->ctl->leaving, node->uname))
+				vigil_inject_transient_attr(in, node->uname, "shutdown", NULL);
+		} else if (!member && st != NULL && node_up_in(st) && leaving) {
+			/* it asked to leave, and did: down cleanly, nothing to fence */
+			changed |= vigil_inject_node(in, node->uname, VIGIL_INJECT_DOWN) == 0;
+			vigil_inject_transient_attr(in, node->uname, "shutdown", NULL);
+			qb_log(LOG_NOTICE, "node %s left cleanly", node->uname);
 		} else if (!member && st != NULL && node_up_in(st)) {
 			/* gone without a word: lost, as Pacemaker sees a node that left the
 			 * membership while expected to be a member */
@@ -593,6 +631,7 @@ static gboolean replan(gpointer user)
 		return G_SOURCE_REMOVE;
 	in = vigil_inject_new(work);
 	changed = apply_membership(d, work, in);
+	changed |= apply_shutdowns(d, work, in);
 	for (guint i = 0; i < c->forget->len; i++)
 		changed |= vigil_inject_forget(in, g_ptr_array_index(c->forget, i)) == 0;
 	for (guint i = 0; i < c->fenced->len; i++)
@@ -688,6 +727,15 @@ void vigild_ctl_result(vigild *d, const vigil_wire_op *op)
 	kick(d, COALESCE_MS); /* record it */
 }
 
+void vigild_ctl_shutdown(vigild *d, const char *node)
+{
+	if (d->ctl == NULL || node == NULL || g_hash_table_contains(d->ctl->leaving, node))
+		return;
+	g_hash_table_add(d->ctl->leaving, g_strdup(node));
+	if (is_dc(d))
+		vigild_ctl_trigger(d, "a node is shutting down");
+}
+
 void vigild_ctl_fenced(vigild *d, const vigil_wire_op *op, bool ok)
 {
 	struct vigild_ctl *c = d->ctl;
@@ -729,6 +777,7 @@ void vigild_ctl_start(vigild *d)
 	d->ctl->fenced = g_ptr_array_new_with_free_func(g_free);
 	d->ctl->fenced_members = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	d->ctl->attempts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	d->ctl->leaving = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
 
 void vigild_ctl_stop(vigild *d)
@@ -747,5 +796,6 @@ void vigild_ctl_stop(vigild *d)
 	g_ptr_array_unref(d->ctl->fenced);
 	g_hash_table_unref(d->ctl->fenced_members);
 	g_hash_table_unref(d->ctl->attempts);
+	g_hash_table_unref(d->ctl->leaving);
 	g_clear_pointer(&d->ctl, g_free);
 }

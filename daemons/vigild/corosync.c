@@ -98,6 +98,9 @@ static void cpg_deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t n
 	case VIGIL_WIRE_FENCE:
 		vigild_fencing_asked(d, nodeid, &m.op);
 		break;
+	case VIGIL_WIRE_SHUTDOWN:
+		vigild_shutdown_deliver(d, nodeid, &m.op);
+		break;
 	case VIGIL_WIRE_JOINED:
 		vigild_ctl_joined(d, nodeid, m.flags);
 		break;

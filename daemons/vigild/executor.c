@@ -52,6 +52,7 @@ struct vigild_exec {
 	GQueue history;        /* of last_result*, oldest first: what a new DC must learn */
 	GHashTable *last;      /* key -> its GList link in history */
 	bool fenced;           /* this node was fenced: it stops everything and exits */
+	unsigned busy;         /* actions sent here (not recurring monitors) still running */
 	unsigned stopping;     /* stops still running since */
 };
 
@@ -173,6 +174,8 @@ static void one_shot_done(const vigil_exec_result *res, gpointer user)
 	one_shot *o = user;
 	recurring *r = o->rec;
 
+	if (r == NULL)
+		o->d->exec->busy--;
 	if (r == NULL && !o->device) {
 		qb_log(res->rc == 0 || (res->rc == 7 && strcmp(o->task, "monitor") == 0) ?
 			       LOG_INFO : LOG_WARNING,
@@ -206,7 +209,14 @@ static void one_shot_done(const vigil_exec_result *res, gpointer user)
 	g_free(o->rsc);
 	g_free(o->task);
 	g_free(o->node);
+	if (r == NULL && o->d->exec->busy == 0)
+		vigild_shutdown_check(o->d);
 	g_free(o);
+}
+
+bool vigild_exec_busy(vigild *d)
+{
+	return d->exec->busy > 0;
 }
 
 /* A stonith device's action ended: a fence agent exits 0 or fails, whatever the code; a
@@ -381,6 +391,8 @@ static void start_one(vigild *d, const vigil_wire_op *op, recurring *rec)
 	o->node = g_strdup(op->node != NULL ? op->node : "");
 	o->op.node = o->node;
 	o->rec = rec;
+	if (rec == NULL)
+		d->exec->busy++;
 	if (cfg != NULL && cfg->kind == VIGIL_RSC_PRIMITIVE) {
 		cls = build_request(cfg, op, &req, params, meta);
 		class_ = cfg->class_;

@@ -66,6 +66,9 @@ static int32_t on_message(qb_ipcs_connection_t *c, void *data, size_t size)
 			vigil_ipc_reply(c, id, r, NULL);
 		break;
 	}
+	case VIGIL_IPC_SHUTDOWN:
+		vigil_ipc_reply(c, id, vigild_shutdown_request(the_daemon, args), NULL);
+		break;
 	case VIGIL_IPC_FENCE_HISTORY:
 		vigil_ipc_reply(c, id, 0, vigild_fencing_history(the_daemon));
 		break;

@@ -43,8 +43,24 @@ static gboolean on_signal(gpointer user)
 	vigild *d = user;
 
 	qb_log(LOG_NOTICE, "stopping on request");
-	vigild_quit(d, 0);
+	vigild_shutdown_signal(d);
 	return G_SOURCE_CONTINUE;
+}
+
+/* 'vigil cluster stop': corosync goes too, once vigild has left its group. */
+static void stop_corosync(void)
+{
+	const char *argv[] = { "corosync-cfgtool", "-H", NULL };
+	g_autoptr(GError) err = NULL;
+	gint status = 0;
+
+	if (!g_spawn_sync("/", (char **)argv, NULL,
+			  G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+			  &status, &err) || !g_spawn_check_wait_status(status, NULL))
+		qb_log(LOG_ERR, "could not stop corosync (corosync-cfgtool -H): %s; stop it by "
+		       "hand", err != NULL ? err->message : "it failed");
+	else
+		qb_log(LOG_NOTICE, "corosync stopped");
 }
 
 static int parse_options(int argc, char **argv, options *o)
@@ -181,6 +197,7 @@ int main(int argc, char **argv)
 	qb_log(LOG_NOTICE, "starting vigild %s", PACKAGE_VERSION);
 	vigild_exec_start(&d);
 	vigild_fencing_start(&d);
+	vigild_shutdown_start(&d);
 	vigild_ctl_start(&d);
 	vigild_events_start(&d);
 	if (vigild_cib_start(&d) < 0 || vigild_ipc_start(&d) < 0 ||
@@ -193,10 +210,13 @@ int main(int argc, char **argv)
 	vigild_ctl_stop(&d);
 	vigild_exec_stop(&d);
 	vigild_fencing_stop(&d);
+	vigild_shutdown_stop(&d);
 	vigild_cib_stop(&d);
 	vigild_ipc_stop(&d);
 	vigil_view_free(d.view);
 	g_main_loop_unref(d.loop);
+	if (d.stop_corosync && d.exit_code == 0)
+		stop_corosync();
 	qb_log(LOG_NOTICE, "stopped");
 	qb_log_fini();
 	close(lock);

@@ -25,6 +25,8 @@ typedef struct vigild {
 	struct vigild_ctl *ctl;
 	struct vigild_events *events;
 	struct vigild_fencing *fencing;
+	struct vigild_shutdown *shutdown;
+	bool stop_corosync;   /* once vigild is gone, shut corosync down too */
 } vigild;
 
 /* Stops the daemon with CODE (0, or 1 after a fatal error already logged). */
@@ -101,6 +103,21 @@ void vigild_fencing_seen(vigild *d, uint32_t sender, const vigil_wire_op *op, bo
 /* The history, oldest first, as VIGIL_FENCE_HISTORY_TYPE in a tuple. */
 GVariant *vigild_fencing_history(vigild *d);
 
+/* Whether an action sent to this node is still running. */
+bool vigild_exec_busy(vigild *d);
+
+/* shutdown.c: leaving cleanly, once the DC has moved this node's resources away. */
+void vigild_shutdown_start(vigild *d);
+void vigild_shutdown_stop(vigild *d);
+/* SIGTERM or SIGINT: the first begins the shutdown, a second ends it at once. */
+void vigild_shutdown_signal(vigild *d);
+/* A local client's "(bb)" (every member, corosync too): 0 once begun, else -errno. */
+int vigild_shutdown_request(vigild *d, GVariant *args);
+/* From the group: a SHUTDOWN from SENDER. */
+void vigild_shutdown_deliver(vigild *d, uint32_t sender, const vigil_wire_op *op);
+/* The CIB or the executor changed: leave if nothing runs here any more. */
+void vigild_shutdown_check(vigild *d);
+
 /* events.c: failures the platform reports as they happen (address removal). */
 void vigild_events_start(vigild *d);
 void vigild_events_stop(vigild *d);
@@ -118,5 +135,8 @@ void vigild_ctl_membership(vigild *d);
 void vigild_ctl_joined(vigild *d, uint32_t nodeid, uint32_t flags);
 /* A node reported how an action ended. */
 void vigild_ctl_result(vigild *d, const vigil_wire_op *op);
+/* NODE is shutting down: on the DC, its resources go elsewhere (its transient attribute
+ * "shutdown"), and it is down cleanly when it leaves. */
+void vigild_ctl_shutdown(vigild *d, const char *node);
 /* A fencing ended (OK: the target is down); on the DC: recorded, and the plan goes on. */
 void vigild_ctl_fenced(vigild *d, const vigil_wire_op *op, bool ok);

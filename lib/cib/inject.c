@@ -272,6 +272,47 @@ int vigil_inject_node_attr(vigil_inject *in, const char *uname, const char *name
 	return 0;
 }
 
+int vigil_inject_transient_attr(vigil_inject *in, const char *uname, const char *name,
+				const char *value)
+{
+	g_autofree char *set_id = NULL, *pair_id = NULL;
+	inject_node *n;
+	vigil_node_state *st;
+	vigil_nvset *ia;
+	int r = node_state(in, uname, &n);
+
+	if (r < 0)
+		return r;
+	st = n->st;
+	if (value == NULL) {
+		bool found = false;
+
+		for (guint i = 0; st->transient != NULL && i < st->transient->len; i++) {
+			vigil_nvset *set = g_ptr_array_index(st->transient, i);
+
+			for (guint j = set->nvpairs->len; j > 0; j--) {
+				vigil_nvpair *p = g_ptr_array_index(set->nvpairs, j - 1);
+
+				if (g_strcmp0(p->name, name) == 0) {
+					g_ptr_array_remove_index(set->nvpairs, j - 1);
+					found = true;
+				}
+			}
+		}
+		return found ? 0 : -ENODATA;
+	}
+	set_id = g_strdup_printf("status-%s", st->id);
+	pair_id = g_strdup_printf("status-%s-%s", st->id, name);
+	st->has_transient = true;
+	if (st->transient_id == NULL)
+		set(&st->transient_id, st->id);
+	ia = first_instance_attributes(st->transient, set_id);
+	if (ia->id == NULL)
+		set(&ia->id, set_id);
+	set(&nvpair_of(ia, name, pair_id)->value, value);
+	return 0;
+}
+
 /* Sets RSC's fail-count for KEY_SUFFIX ("monitor_30000") in ST's transient attributes to
  * VALUE, or one more than it was when VALUE is NULL, and its last-failure time to NOW. */
 static void set_failcount(vigil_node_state *st, const char *rsc, const char *key_suffix,

@@ -33,6 +33,10 @@ int vigil_inject_add_node(vigil_inject *in, const char *id, const char *uname);
 int vigil_inject_node(vigil_inject *in, const char *uname, vigil_inject_node_kind kind);
 int vigil_inject_node_attr(vigil_inject *in, const char *uname, const char *name,
 			   const char *value);
+/* Sets NAME to VALUE in UNAME's transient attributes (its node_state's), or removes it
+ * when VALUE is NULL (-ENODATA if it was not there). */
+int vigil_inject_transient_attr(vigil_inject *in, const char *uname, const char *name,
+				const char *value);
 /* Records TASK (interval INTERVAL_MS) of RSC on UNAME with exit code RC at NOW, with the
  * parameters' DIGEST and the agent's EXIT_REASON (each may be NULL); a result other than
  * the expected one raises the fail-count, as the cluster would. */

@@ -37,6 +37,10 @@ typedef enum vigil_wire_type {
 	 * answers with an ACTION to the member that is to run the device, whose RESULT says
 	 * how it went, or with a RESULT of its own when nobody can. */
 	VIGIL_WIRE_FENCE = 7,
+	/* from any member to all: "op.node stops" ("*": every member), op.task "shutdown"
+	 * (vigild) or "stop" (vigild, then corosync): the DC moves its resources away, then
+	 * it leaves, down cleanly */
+	VIGIL_WIRE_SHUTDOWN = 8,
 } vigil_wire_type;
 
 /* JOINED: what the CIB holds of this node's history is to be forgotten: the RESULTs that

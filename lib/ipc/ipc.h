@@ -37,6 +37,9 @@ enum vigil_ipc_request {
 	VIGIL_IPC_FENCE = 6,
 	/* () -> (VIGIL_FENCE_HISTORY_TYPE): what this node knows of fencing, oldest first */
 	VIGIL_IPC_FENCE_HISTORY = 7,
+	/* (b: every member, b: corosync too) -> (): stop cleanly, once the DC has moved the
+	 * resources away; the daemon exits after the reply */
+	VIGIL_IPC_SHUTDOWN = 8,
 };
 
 /* One entry per fencing: target, action, device, the member that ran it, the member that

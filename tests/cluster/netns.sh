@@ -156,6 +156,8 @@ node_argv() {
 		'mount --bind "$0/run" /run && mount --bind "$0/corosync" /var/lib/corosync &&
 		 mkdir -p /var/lib/vigil && mount --bind "$0/vigil" /var/lib/vigil &&
 		 { [ ! -f "$0/etc/group" ] || mount --bind "$0/etc/group" /etc/group; } &&
+		 { [ ! -f /etc/corosync/corosync.conf ] ||
+		   mount --bind "$0/etc/corosync.conf" /etc/corosync/corosync.conf; } &&
 		 exec "$@"' "$d")
 }
 
@@ -177,8 +179,10 @@ node_spawn() {
 	cluster_pid_node+=("$i")
 }
 
-corosync_start() {
+declare -a corosync_pid
+corosync_start() { # corosync_start I: corosync on node I, its pid in corosync_pid[I]
 	node_spawn "$1" "$(node_dir "$1")/corosync.out" corosync -f -c "$(node_dir "$1")/etc/corosync.conf"
+	corosync_pid[$1]=$spawned_pid
 }
 
 # corosync_wait_quorate I [SECONDS]: waits until node I's corosync says it is quorate.
