@@ -272,10 +272,25 @@ int vigil_inject_node_attr(vigil_inject *in, const char *uname, const char *name
 	return 0;
 }
 
+/* ST's transient attributes, made if it has none. */
+static vigil_nvset *transient_set(vigil_node_state *st)
+{
+	g_autofree char *set_id = g_strdup_printf("status-%s", st->id);
+	vigil_nvset *ia;
+
+	st->has_transient = true;
+	if (st->transient_id == NULL)
+		set(&st->transient_id, st->id);
+	ia = first_instance_attributes(st->transient, set_id);
+	if (ia->id == NULL)
+		set(&ia->id, set_id);
+	return ia;
+}
+
 int vigil_inject_transient_attr(vigil_inject *in, const char *uname, const char *name,
 				const char *value)
 {
-	g_autofree char *set_id = NULL, *pair_id = NULL;
+	g_autofree char *pair_id = NULL;
 	inject_node *n;
 	vigil_node_state *st;
 	vigil_nvset *ia;
@@ -301,14 +316,8 @@ int vigil_inject_transient_attr(vigil_inject *in, const char *uname, const char 
 		}
 		return found ? 0 : -ENODATA;
 	}
-	set_id = g_strdup_printf("status-%s", st->id);
 	pair_id = g_strdup_printf("status-%s-%s", st->id, name);
-	st->has_transient = true;
-	if (st->transient_id == NULL)
-		set(&st->transient_id, st->id);
-	ia = first_instance_attributes(st->transient, set_id);
-	if (ia->id == NULL)
-		set(&ia->id, set_id);
+	ia = transient_set(st);
 	set(&nvpair_of(ia, name, pair_id)->value, value);
 	return 0;
 }
@@ -321,16 +330,8 @@ static void set_failcount(vigil_node_state *st, const char *rsc, const char *key
 	g_autofree char *fc = g_strdup_printf("fail-count-%s#%s", rsc, key_suffix);
 	g_autofree char *lf = g_strdup_printf("last-failure-%s#%s", rsc, key_suffix);
 	g_autofree char *when = g_strdup_printf("%lld", (long long)now);
-	g_autofree char *set_id = g_strdup_printf("status-%s", st->id);
 	const char *names[] = { fc, lf };
-	vigil_nvset *ia;
-
-	st->has_transient = true;
-	if (st->transient_id == NULL)
-		set(&st->transient_id, st->id);
-	ia = first_instance_attributes(st->transient, set_id);
-	if (ia->id == NULL)
-		set(&ia->id, set_id);
+	vigil_nvset *ia = transient_set(st);
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
 		/* an XML id has no '#': Pacemaker writes '.' there */
 		g_autofree char *id = g_strdelimit(g_strdup_printf("status-%s-%s", st->id,

@@ -47,8 +47,7 @@ const char *vigil_ocf_rc_text(int rc)
 	return rc >= 0 && rc < (int)G_N_ELEMENTS(text) ? text[rc] : "error";
 }
 
-/* A provider's or agent's name: no path in it. */
-static bool safe_name(const char *s)
+bool vigil_exec_plain_name(const char *s)
 {
 	if (s == NULL || s[0] == '\0' || s[0] == '.')
 		return false;
@@ -356,7 +355,7 @@ static char **argv_of(const vigil_exec_request *req, const char *root, vigil_exe
 		argv[0] = g_strdup(req->program);
 		return argv;
 	}
-	if (!safe_name(req->provider) || !safe_name(req->type)) {
+	if (!vigil_exec_plain_name(req->provider) || !vigil_exec_plain_name(req->type)) {
 		fail_start(e, VIGIL_EXEC_NOT_INSTALLED, VIGIL_OCF_ERR_INSTALLED,
 			   g_strdup("the provider or agent name is not a plain name"));
 		return NULL;

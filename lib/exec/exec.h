@@ -68,6 +68,10 @@ vigil_exec *vigil_exec_start(const vigil_exec_request *req, GMainContext *ctx,
 /* Kills the action's whole process group; DONE is then called with status CANCELLED. */
 void vigil_exec_cancel(vigil_exec *e);
 
+/* Whether S is a provider's or agent's plain name (letters, digits, '_', '-', '.', not
+ * starting with '.'): no path in it. */
+bool vigil_exec_plain_name(const char *s);
+
 /* The OCF code for a process that exited with EXIT_CODE: anything outside 0-9 is a generic
  * error, as Pacemaker maps it. */
 int vigil_ocf_rc_from_exit(int exit_code);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "common/duration.h"
+#include "exec/exec.h"
 #include "exec/fence.h"
 
 char *vigil_fence_plug(const char *host_map, const char *node)
@@ -76,22 +77,12 @@ char *vigil_fence_input(GHashTable *params, const char *action, const char *targ
 	return g_string_free(in, FALSE);
 }
 
-static bool plain_name(const char *s)
-{
-	if (s == NULL || s[0] == '\0' || s[0] == '.')
-		return false;
-	for (; *s != '\0'; s++)
-		if (!g_ascii_isalnum(*s) && *s != '_' && *s != '-' && *s != '.')
-			return false;
-	return true;
-}
-
 char *vigil_fence_agent_path(const char *type)
 {
 	const char *env = g_getenv("VIGIL_FENCE_PATH");
 	g_auto(GStrv) dirs = g_strsplit(env != NULL ? env : SBINDIR ":/usr/sbin", ":", -1);
 
-	if (!plain_name(type))
+	if (!vigil_exec_plain_name(type))
 		return NULL;
 	for (char **d = dirs; *d != NULL; d++) {
 		g_autofree char *path = NULL;

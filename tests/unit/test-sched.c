@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "cib/inject.h"
 #include "sched/sched-private.h"
 
 #define NOW 1700000000
@@ -210,6 +211,27 @@ static void test_decisions(void)
 			"node2)\n");
 }
 
+/* A node that asked to leave (its transient attribute "shutdown", as vigild records it)
+ * runs nothing; the attribute removed, it may again. */
+static void test_shutdown_attribute(void)
+{
+	const char *up = "in_ccm=\"true\" crmd=\"online\" join=\"member\" expected=\"member\"";
+	g_autoptr(vigil_cib) cib = vip_on_node1(up, "");
+	g_autoptr(vigil_inject) in = vigil_inject_new(cib);
+	g_autofree char *leaving = NULL, *back = NULL;
+
+	g_assert_cmpint(vigil_inject_transient_attr(in, "node1", "shutdown", "1700000000"), ==, 0);
+	leaving = decisions(cib);
+	g_assert_cmpstr(leaving, ==, "DC node2 planned: start fence node2 (not running)\n"
+				     "DC node2 planned: move vip node1 -> node2 (node1 shutting "
+				     "down)\n");
+	g_assert_cmpint(vigil_inject_transient_attr(in, "node1", "shutdown", NULL), ==, 0);
+	g_assert_cmpint(vigil_inject_transient_attr(in, "node1", "shutdown", NULL), ==, -ENODATA);
+	g_assert_cmpint(vigil_inject_transient_attr(in, "node9", "shutdown", "1"), ==, -ENOENT);
+	back = decisions(cib);
+	g_assert_null(strstr(back, "shutting down"));
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -220,5 +242,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/sched/deterministic", test_deterministic);
 	g_test_add_func("/sched/natural-order", test_natural_order);
 	g_test_add_func("/sched/decisions", test_decisions);
+	g_test_add_func("/sched/shutdown-attribute", test_shutdown_attribute);
 	return g_test_run();
 }
