@@ -7,6 +7,7 @@
 
 #include "cib/cib.h"
 #include "cluster/view.h"
+#include "mon/status.h"
 
 /* Exit codes, as Pacemaker's crm_verify uses them (crm_exit_t). */
 enum {
@@ -41,15 +42,9 @@ int vigil_resource_clear(int argc, char **argv);
 
 /* 'vigil stonith fence|history ...' (cmd-stonith.c): ARGV[0] is the subcommand. */
 int vigil_stonith_admin(int argc, char **argv);
-/* The "Fencing History" block of vigil status and vigil-mon, newest first; nothing when
- * there is none or vigild does not answer (fence-history.c). */
-void vigil_fence_history_text(GString *out);
-/* The local vigild's fencing history (VIGIL_FENCE_HISTORY_TYPE in a tuple): 0 or -errno. */
+/* The local vigild's fencing history (VIGIL_FENCE_HISTORY_TYPE in a tuple): 0 or -errno
+ * (fence-history.c). */
 int vigil_fence_history_fetch(GVariant **ret_reply);
-/* Appends REPLY's entries about NODE (NULL: all), newest first, one line each after
- * PREFIX; returns how many. */
-guint vigil_fence_history_lines(GVariant *reply, const char *node, const char *prefix,
-				GString *out);
 
 /* 'vigil cluster setup ...' */
 int vigil_cmd_cluster(int argc, char **argv);
@@ -58,15 +53,14 @@ int vigil_cmd_cluster(int argc, char **argv);
 int vigil_cmd_status(int argc, char **argv);
 
 /* The cluster as the local vigild sees it, in crm_mon's layout: summary, nodes, resources,
- * failed actions (monitor.c). 0, or the -errno of the request. */
+ * failed actions, fencing history, rendered by vigild (monitor.c). 0, or the -errno of
+ * the request. */
 int vigil_monitor_text(GString *out);
-/* Whether OP's result was not the one expected of it: a failure that status and vigil-mon
- * list (cli/monitor.c). */
-bool vigil_op_failed(const vigil_lrm_op *op);
-/* CIB's state (with VIEW, the local vigild's membership, when live; NULL for a file) as
- * crm_mon's XML, or as the same tree in JSON (cli/mon-output.c). 0 or -errno. */
-int vigil_monitor_structured(const vigil_cib *cib, const vigil_view *view, bool json,
-			     GString *out);
+/* CIB's state (with VIEW, the local vigild's membership, and HISTORY, its fencing
+ * history, when live; NULL for a file) as crm_mon's XML, or as the same tree in JSON
+ * (cli/mon-output.c). 0 or -errno. */
+int vigil_monitor_structured(const vigil_cib *cib, const vigil_view *view, GVariant *history,
+			     bool json, GString *out);
 
 /* Exit code for a failed request to the local vigild (-errno R), after printing why, in
  * one line starting with WHAT ("vigil status"). */

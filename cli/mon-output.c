@@ -234,6 +234,7 @@ typedef struct mon_state {
 	const vigil_cib *cib;
 	const vigil_sched *s;
 	const vigil_view *view; /* NULL: a CIB file */
+	GVariant *history;      /* the fencing history (lib/mon/status.h), or NULL */
 } mon_state;
 
 static gint by_name(gconstpointer a, gconstpointer b)
@@ -852,12 +853,50 @@ static void write_bans(emitter *e, const mon_state *m)
 	list_end(e);
 }
 
-int vigil_monitor_structured(const vigil_cib *cib, const vigil_view *view, bool json,
-			     GString *out)
+/* crm_mon's <fence_history>: each fencing, newest first (delegate and completed when
+ * known, exit-reason of a failure); in JSON also the device. */
+static void write_fencing(emitter *e, const mon_state *m)
+{
+	g_autoptr(GVariant) list = m->history != NULL ? g_variant_get_child_value(m->history, 0) :
+							 NULL;
+
+	list_begin(e, "fence_history", true);
+	for (gsize i = list != NULL ? g_variant_n_children(list) : 0; i > 0; i--) {
+		const char *target, *task, *device, *by, *origin, *state, *reason;
+		int64_t ms;
+
+		g_variant_get_child(list, i - 1, "(&s&s&s&s&s&s&sx)", &target, &task, &device, &by,
+				    &origin, &state, &reason, &ms);
+		obj_begin(e, "fence_event");
+		attr_s(e, "action", task);
+		attr_s(e, "target", target);
+		attr_s(e, "client", strcmp(reason, "asked with 'vigil stonith fence'") == 0 ?
+					    "vigil stonith fence" : "vigild");
+		attr_s(e, "origin", origin);
+		attr_s(e, "status", strcmp(state, "done") == 0 ? "success" : state);
+		if (by[0] != '\0')
+			attr_s(e, "delegate", by);
+		if (device[0] != '\0')
+			attr_s(e, "device", device);
+		if (ms > 0) {
+			g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc(ms / 1000);
+			g_autofree char *when = g_date_time_format(t, "%Y-%m-%d %H:%M:%SZ");
+
+			attr_s(e, "completed", when);
+		}
+		if (strcmp(state, "failed") == 0 && reason[0] != '\0')
+			attr_s(e, "exit-reason", reason);
+		obj_end(e);
+	}
+	list_end(e);
+}
+
+int vigil_monitor_structured(const vigil_cib *cib, const vigil_view *view, GVariant *history,
+			     bool json, GString *out)
 {
 	g_autoptr(vigil_sched) s = NULL;
 	emitter e = { .out = out, .json = json };
-	mon_state m = { .cib = cib, .view = view };
+	mon_state m = { .cib = cib, .view = view, .history = history };
 	int r = vigil_sched_unpack(cib, (int64_t)time(NULL), &s);
 
 	if (r < 0)
@@ -883,6 +922,7 @@ int vigil_monitor_structured(const vigil_cib *cib, const vigil_view *view, bool 
 	write_history(&e, &m);
 	write_failures(&e, &m);
 	write_bans(&e, &m);
+	write_fencing(&e, &m);
 	obj_begin(&e, "status");
 	attr_i(&e, "code", 0);
 	attr_s(&e, "message", "OK");

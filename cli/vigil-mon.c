@@ -130,6 +130,7 @@ static int structured(const char *format, const char *file)
 	g_autoptr(GString) out = g_string_new(NULL);
 	g_autoptr(vigil_cib) cib = NULL;
 	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) history = NULL;
 	g_autoptr(vigil_view) v = NULL;
 	g_autofree char *text = NULL;
 	g_autoptr(GError) err = NULL;
@@ -152,10 +153,12 @@ static int structured(const char *format, const char *file)
 			r = vigil_view_from_variant(reply, &v);
 		if (r == 0)
 			r = vigil_live_cib(&cib);
+		if (r == 0)
+			r = vigil_fence_history_fetch(&history);
 		if (r < 0)
 			return vigil_daemon_error("vigil-mon", r);
 	}
-	r = vigil_monitor_structured(cib, v, strcmp(format, "json") == 0, out);
+	r = vigil_monitor_structured(cib, v, history, strcmp(format, "json") == 0, out);
 	if (r < 0) {
 		fprintf(stderr, "vigil-mon: cannot work out the cluster's state: %s.\n",
 			g_strerror(-r));

@@ -16,6 +16,7 @@
 #include "exec/exec.h"
 #include "exec/fence.h"
 #include "ipc/ipc.h"
+#include "mon/status.h"
 #include "sched/sched.h"
 
 #define DEFAULT_STONITH_TIMEOUT_MS 60000

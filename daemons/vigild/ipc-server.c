@@ -7,6 +7,7 @@
 
 #include "daemons/vigild/vigild.h"
 #include "ipc/ipc.h"
+#include "mon/status.h"
 
 struct vigild_ipc {
 	qb_ipcs_service_t *service;
@@ -42,6 +43,15 @@ static int32_t on_message(qb_ipcs_connection_t *c, void *data, size_t size)
 	case VIGIL_IPC_STATUS:
 		vigil_ipc_reply(c, id, 0, vigil_view_to_variant(the_daemon->view));
 		break;
+	case VIGIL_IPC_STATUS_TEXT: {
+		g_autoptr(GString) text = g_string_new(NULL);
+		g_autoptr(GVariant) history = g_variant_ref_sink(vigild_fencing_history(the_daemon));
+
+		vigil_status_text(the_daemon->view, vigild_cib_current(the_daemon), history,
+				  g_get_real_time() / G_USEC_PER_SEC, text);
+		vigil_ipc_reply(c, id, 0, g_variant_new("(s)", text->str));
+		break;
+	}
 	case VIGIL_IPC_CIB_QUERY:
 		vigil_ipc_reply(c, id, 0, vigild_cib_query(the_daemon));
 		break;
@@ -114,7 +124,7 @@ int vigild_ipc_start(vigild *d)
 	the_daemon = d;
 	d->ipc = g_new0(struct vigild_ipc, 1);
 	d->ipc->subscribers = g_ptr_array_new();
-	d->ipc->service = qb_ipcs_create(VIGIL_IPC_SERVICE, 0, QB_IPC_NATIVE, &handlers);
+	d->ipc->service = qb_ipcs_create(VIGIL_IPC_SERVICE, 0, QB_IPC_SOCKET, &handlers);
 	if (d->ipc->service == NULL)
 		return -errno;
 	vigil_ipc_glib_handlers(&poll);

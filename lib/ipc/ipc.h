@@ -35,17 +35,15 @@ enum vigil_ipc_request {
 	 * device, s: the device, s: why it failed, or the request's reason): fence it
 	 * through the DC, and answer once it is done. -EAGAIN: no DC yet. */
 	VIGIL_IPC_FENCE = 6,
-	/* () -> (VIGIL_FENCE_HISTORY_TYPE): what this node knows of fencing, oldest first */
+	/* () -> (VIGIL_FENCE_HISTORY_TYPE, lib/mon/status.h): what this node knows of fencing, oldest first */
 	VIGIL_IPC_FENCE_HISTORY = 7,
 	/* (b: every member, b: corosync too) -> (): stop cleanly, once the DC has moved the
 	 * resources away; the daemon exits after the reply */
 	VIGIL_IPC_SHUTDOWN = 8,
+	/* () -> (s): the cluster in crm_mon's text layout (lib/mon/status.h), as this node
+	 * sees it now */
+	VIGIL_IPC_STATUS_TEXT = 9,
 };
-
-/* One entry per fencing: target, action, device, the member that ran it, the member that
- * asked, state ("pending", "done", "failed"), the reason (of a failure: why), and when it
- * ended (milliseconds since the epoch; 0 while pending). */
-#define VIGIL_FENCE_HISTORY_TYPE "a(sssssssx)"
 
 /* The id of the events vigild pushes to subscribers (a qb_ipc_response_header alone). */
 #define VIGIL_IPC_EVENT_CHANGED 100

@@ -14,11 +14,13 @@ set -u
 . "$(dirname "$0")/netns.sh"
 cluster_require
 require vigild "$VIGILD"
+VIGIL_MON=${VIGIL_MON:-$top_builddir/cli/vigil-mon}
+require vigil-mon "$VIGIL_MON"
 require "fence_xvm (fence-virt)" /usr/sbin/fence_xvm
 require "fence_virtd (fence-virtd)" /usr/sbin/fence_virtd
 require "ocf:heartbeat:IPaddr2 (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/IPaddr2
 
-echo "1..15"
+echo "1..16"
 cluster_create 3
 vip=198.18.0.100
 
@@ -124,6 +126,17 @@ check "the IP started after the fencing was done" eval '
 	fenced=$(grep -h "reboot of node$holder with vmfence: done" "$tmp"/node*/vigild.log | head -1 | cut -c1-15)
 	started=$(grep -h "start vip: ok" "$(node_dir "$(vip_on)")/vigild.log" | tail -1 | cut -c1-15)
 	[ -n "$fenced" ] && [ -n "$started" ] && [[ ! "$started" < "$fenced" ]]'
+check "vigil-mon's XML and JSON list it (crm_mon's fence_history), valid against their schemas" eval '
+	node_exec $survivor "$VIGIL_MON" --output-as=xml > "$tmp/mon.xml" &&
+	xmllint --noout --relaxng "$top_srcdir/schemas/vigil-mon.rng" "$tmp/mon.xml" 2> /dev/null &&
+	grep -q "<fence_event action=\"reboot\" target=\"node$holder\" client=\"vigild\" origin=\"node$dc\" status=\"success\" delegate=\"node[0-9]\" device=\"vmfence\" completed=" "$tmp/mon.xml" &&
+	grep -q "<fence_event action=\"reboot\" target=\"node$holder\" .*status=\"failed\" .*exit-reason=\"no stonith device can fence" "$tmp/mon.xml" &&
+	node_exec $survivor "$VIGIL_MON" --output-as=json > "$tmp/mon.json" &&
+	/usr/bin/python3 -c "import json, sys, jsonschema
+d = json.load(open(sys.argv[2]))
+jsonschema.validate(d, json.load(open(sys.argv[1])))
+assert d[\"fence_history\"][0][\"status\"] == \"success\", d[\"fence_history\"]
+" "$top_srcdir/schemas/vigil-mon.schema.json" "$tmp/mon.json"'
 check "'vigil status' on both survivors shows the fencing" eval '
 	for i in $others; do
 		says $i "Fencing History:" "reboot of node$holder successful" || exit 1
