@@ -25,6 +25,10 @@ int vigil_daemon_error(const char *what, int r)
 		fprintf(stderr, "%s: vigild on this node did not answer in time; check its log "
 			"('journalctl -u vigil').\n", what);
 		return VIGIL_EXIT_TIMEOUT;
+	case -EMSGSIZE:
+		fprintf(stderr, "%s: the request is larger than vigild's local IPC takes (%zu KiB); "
+			"nothing was changed.\n", what, VIGIL_IPC_MAX_MSG / 1024);
+		return VIGIL_EXIT_ERROR;
 	case -ECONNREFUSED:
 		fprintf(stderr, "%s: vigild is not running on this node; start it with "
 			"'systemctl start vigil' (after corosync).\n", what);

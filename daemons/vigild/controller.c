@@ -319,14 +319,16 @@ static bool apply_membership(vigild *d, vigil_cib *work, vigil_inject *in)
 			if (leaving && !g_hash_table_contains(d->ctl->leaving, node->uname))
 				vigil_inject_transient_attr(in, node->uname, "shutdown", NULL);
 		} else if (!member && st != NULL && node_up_in(st) && leaving) {
-			/* it asked to leave, and did: down cleanly, nothing to fence */
+			/* it asked to leave, and did: down cleanly, nothing to fence; what it
+			 * had of transient attributes goes, as Pacemaker's DC erases them */
 			changed |= vigil_inject_node(in, node->uname, VIGIL_INJECT_DOWN) == 0;
-			vigil_inject_transient_attr(in, node->uname, "shutdown", NULL);
+			vigil_inject_clear_transient(in, node->uname);
 			qb_log(LOG_NOTICE, "node %s left cleanly", node->uname);
 		} else if (!member && st != NULL && node_up_in(st)) {
 			/* gone without a word: lost, as Pacemaker sees a node that left the
 			 * membership while expected to be a member */
 			changed |= vigil_inject_node(in, node->uname, VIGIL_INJECT_FAIL) == 0;
+			vigil_inject_clear_transient(in, node->uname);
 		}
 	}
 	if (g_strcmp0(work->have_quorum, d->view->quorate ? "1" : "0") != 0) {

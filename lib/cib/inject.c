@@ -272,6 +272,23 @@ int vigil_inject_node_attr(vigil_inject *in, const char *uname, const char *name
 	return 0;
 }
 
+int vigil_inject_clear_transient(vigil_inject *in, const char *uname)
+{
+	inject_node *n;
+	unsigned gone = 0;
+	int r = node_state(in, uname, &n);
+
+	if (r < 0)
+		return r;
+	for (guint i = 0; n->st->transient != NULL && i < n->st->transient->len; i++) {
+		vigil_nvset *set = g_ptr_array_index(n->st->transient, i);
+
+		gone += set->nvpairs->len;
+		g_ptr_array_set_size(set->nvpairs, 0);
+	}
+	return (int)gone;
+}
+
 /* ST's transient attributes, made if it has none. */
 static vigil_nvset *transient_set(vigil_node_state *st)
 {

@@ -37,6 +37,9 @@ int vigil_inject_node_attr(vigil_inject *in, const char *uname, const char *name
  * when VALUE is NULL (-ENODATA if it was not there). */
 int vigil_inject_transient_attr(vigil_inject *in, const char *uname, const char *name,
 				const char *value);
+/* Forgets every transient attribute of UNAME (fail-counts, "shutdown"...), as Pacemaker's
+ * DC does when a node leaves: how many went, or -ENOENT. */
+int vigil_inject_clear_transient(vigil_inject *in, const char *uname);
 /* Records TASK (interval INTERVAL_MS) of RSC on UNAME with exit code RC at NOW, with the
  * parameters' DIGEST and the agent's EXIT_REASON (each may be NULL); a result other than
  * the expected one raises the fail-count, as the cluster would. */

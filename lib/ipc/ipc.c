@@ -86,6 +86,8 @@ int vigil_ipc_call(const char *service, int32_t id, GVariant *args, int timeout_
 	GVariant *reply;
 	ssize_t got;
 
+	if (sizeof(h) + g_bytes_get_size(body) > VIGIL_IPC_MAX_MSG)
+		return -EMSGSIZE;
 	c = qb_ipcc_connect(service, VIGIL_IPC_MAX_MSG);
 	if (c == NULL)
 		return errno == EACCES || errno == EPERM ? -EACCES : -ECONNREFUSED;

@@ -50,7 +50,8 @@ enum vigil_ipc_request {
 
 /* Sends request ID with ARGS (NULL: "()") to the local daemon at SERVICE and waits for its
  * reply, at most TIMEOUT_MS. Returns 0 and the reply's value, or the daemon's -errno, or
- * -ECONNREFUSED (no daemon), -EACCES (refused), -ETIMEDOUT, -EPROTO. */
+ * -ECONNREFUSED (no daemon), -EACCES (refused), -ETIMEDOUT, -EPROTO, -EMSGSIZE (the
+ * request is larger than VIGIL_IPC_MAX_MSG). */
 int vigil_ipc_call(const char *service, int32_t id, GVariant *args, int timeout_ms,
 		   GVariant **ret_reply);
 

@@ -3,7 +3,8 @@
 # - SIGTERM to vigild on the node that runs a resource: the DC moves the resource away,
 #   then vigild exits 0, and the node is recorded down cleanly (expected="down": a node
 #   that was lost would be expected="member", and fenced with stonith-enabled=true);
-# - the node comes back as a member, with no "shutdown" attribute left behind;
+# - its transient attributes (a fail-count, "shutdown") went when it left, as Pacemaker's
+#   DC erases them; it comes back as a member;
 # - 'vigil cluster stop' on a node stops vigild and corosync there, resources moved first;
 # - 'vigil cluster stop --all' stops every vigild and corosync, resources stopped first;
 # - 'vigil cluster start' on each node (no systemd here) brings the cluster back.
@@ -14,7 +15,7 @@ cluster_require
 require vigild "$VIGILD"
 require "ocf:heartbeat:Dummy (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/Dummy
 
-echo "1..14"
+echo "1..15"
 cluster_create 3
 cluster_up 3
 wait_for 20 says 1 "Current DC: node1 .* with quorum" || bail "the cluster did not form"
@@ -39,6 +40,10 @@ wait_for 30 eval '[ -n "$(holder)" ]' || bail "d1 did not start"
 h=$(holder)
 other=$(( h % 3 + 1 ))
 pid=${vigild_pid[$h]}
+# a failure there first: its fail-count is one of the node's transient attributes
+rm -f "$(node_dir "$h")/run/resource-agents/Dummy-d1.state"
+wait_for 30 eval 'v $other config export | grep -q "fail-count-d1#monitor_10000" && runs_on $h' ||
+	bail "d1's failed monitor was not recorded"
 kill -TERM "$pid"
 check "SIGTERM: vigild on node$h exits 0 once d1 has moved away" eval '
 	wait_for 30 eval "! kill -0 $pid 2>/dev/null"; wait $pid; [ $? = 0 ] &&
@@ -53,6 +58,8 @@ check "node$h is recorded down cleanly (expected=down), as the DC logs" eval '
 	grep -q "node node$h left cleanly" "$tmp"/node*/vigild.log'
 
 vigild_start "$h"
+check "its transient attributes went when it left (its fail-count, 'shutdown')" eval '
+	! v $other config export | grep -q "fail-count-d1\|name=\"shutdown\""'
 check "it comes back as a member, no 'shutdown' attribute left behind" eval '
 	wait_for 30 says $other "Online: \[ node1 node2 node3 \]" &&
 	! v $other config export | grep -q "name=\"shutdown\""'
