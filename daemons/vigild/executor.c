@@ -323,6 +323,26 @@ static void fail_now(one_shot *o, int rc, vigil_exec_status status, char *why)
 	g_free(why);
 }
 
+/* A fencing that waits for its delay (pcmk_delay_base, pcmk_delay_max) before its agent. */
+typedef struct delayed_fence {
+	one_shot *o;
+	char *program, *input;
+	uint64_t timeout_ms;
+} delayed_fence;
+
+static gboolean fence_now(gpointer user)
+{
+	delayed_fence *f = user;
+	vigil_exec_request req = { .program = f->program, .input = f->input,
+				   .timeout_ms = f->timeout_ms };
+
+	vigil_exec_start(&req, NULL, device_done, f->o);
+	g_free(f->program);
+	g_free(f->input);
+	g_free(f);
+	return G_SOURCE_REMOVE;
+}
+
 /* What a stonith device's action is, as Pacemaker's executor and fencer run it: a start
  * checks the device (the agent's monitor) and registers it; a stop unregisters it; a
  * probe asks whether it is registered; a recurring monitor runs the agent's monitor; a
@@ -363,6 +383,23 @@ static void run_device(vigild *d, one_shot *o, vigil_exec_request *req)
 				  fencing ? o->node : NULL);
 	req->program = path;
 	req->input = input;
+	if (fencing) {
+		uint64_t delay = vigil_fence_delay_ms(req->params, o->task, o->node,
+						      g_random_double());
+		delayed_fence *f;
+
+		if (delay > 0) {
+			qb_log(LOG_NOTICE, "fencing %s with %s in %" PRIu64 " ms (pcmk_delay_base, "
+			       "pcmk_delay_max)", o->node, o->rsc, delay);
+			f = g_new0(delayed_fence, 1);
+			f->o = o;
+			f->program = g_steal_pointer(&path);
+			f->input = g_steal_pointer(&input);
+			f->timeout_ms = req->timeout_ms;
+			g_timeout_add((guint)MIN(delay, G_MAXUINT), fence_now, f);
+			return;
+		}
+	}
 	e = vigil_exec_start(req, NULL, device_done, o);
 	if (o->rec != NULL)
 		o->rec->running = e;

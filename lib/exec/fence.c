@@ -107,6 +107,47 @@ uint64_t vigil_fence_timeout_ms(GHashTable *params, const char *action, uint64_t
 	return default_ms;
 }
 
+/* pcmk_delay_base's value for TARGET: a plain duration, or the entry "TARGET:DURATION" of a
+ * list (0 when it has none for TARGET). */
+static uint64_t delay_base_ms(const char *v, const char *target)
+{
+	g_auto(GStrv) entries = NULL;
+	uint64_t ms = 0;
+
+	if (v == NULL)
+		return 0;
+	if (strchr(v, ':') == NULL) {
+		g_autofree char *plain = g_strstrip(g_strdup(v));
+
+		return vigil_duration_parse_ms(plain, &ms) == 0 ? ms : 0;
+	}
+	entries = g_strsplit_set(v, ";, \t", -1);
+	for (char **e = entries; *e != NULL; e++) {
+		char *colon = strchr(*e, ':');
+
+		if (colon == NULL)
+			continue;
+		*colon = '\0';
+		if (strcmp(*e, target) == 0 && vigil_duration_parse_ms(colon + 1, &ms) == 0)
+			return ms;
+	}
+	return 0;
+}
+
+uint64_t vigil_fence_delay_ms(GHashTable *params, const char *task, const char *target,
+			      double random)
+{
+	const char *max_v = params != NULL ? g_hash_table_lookup(params, "pcmk_delay_max") : NULL;
+	uint64_t base, max = 0;
+
+	if (params == NULL || g_strcmp0(task, "on") == 0 || !vigil_fence_task(task))
+		return 0;
+	base = delay_base_ms(g_hash_table_lookup(params, "pcmk_delay_base"), target);
+	if (max_v == NULL || vigil_duration_parse_ms(max_v, &max) < 0 || max <= base)
+		return base;
+	return base + (uint64_t)((double)(max - base) * CLAMP(random, 0.0, 1.0));
+}
+
 bool vigil_fence_task(const char *task)
 {
 	return g_strcmp0(task, "reboot") == 0 || g_strcmp0(task, "off") == 0 ||

@@ -28,5 +28,12 @@ char *vigil_fence_agent_path(const char *type);
  * status, list), else DEFAULT_MS (stonith-timeout, for fencing). */
 uint64_t vigil_fence_timeout_ms(GHashTable *params, const char *action, uint64_t default_ms);
 
+/* How long to wait before fencing TARGET with the device (Pacemaker's fencer): nothing
+ * for "on"; else pcmk_delay_base (a duration, or "node1:5s;node2:0" per target), plus, when
+ * pcmk_delay_max is above it, a share RANDOM (0..1) of the difference: so that in a
+ * two-node split one side fences first and wins. */
+uint64_t vigil_fence_delay_ms(GHashTable *params, const char *task, const char *target,
+			      double random);
+
 /* Whether TASK fences (reboot, off, on) rather than asks (monitor, status, list). */
 bool vigil_fence_task(const char *task);

@@ -128,6 +128,18 @@ static void test_fence_input(void)
 	g_assert_null(strstr(none, "vm1"));
 	g_assert_cmpuint(vigil_fence_timeout_ms(params, "reboot", 60000), ==, 90000);
 	g_assert_cmpuint(vigil_fence_timeout_ms(params, "off", 60000), ==, 60000);
+	/* delays: none for "on" or a query; base per target; a random share up to max */
+	g_assert_cmpuint(vigil_fence_delay_ms(params, "reboot", "node1", 0.5), ==, 0);
+	put(params, "pcmk_delay_base", "node1:2s;node2:0");
+	put(params, "pcmk_delay_max", "10s");
+	g_assert_cmpuint(vigil_fence_delay_ms(params, "reboot", "node1", 0.0), ==, 2000);
+	g_assert_cmpuint(vigil_fence_delay_ms(params, "reboot", "node1", 0.5), ==, 6000);
+	g_assert_cmpuint(vigil_fence_delay_ms(params, "off", "node2", 1.0), ==, 10000);
+	g_assert_cmpuint(vigil_fence_delay_ms(params, "on", "node1", 1.0), ==, 0);
+	g_assert_cmpuint(vigil_fence_delay_ms(params, "monitor", "node1", 1.0), ==, 0);
+	put(params, "pcmk_delay_base", " 3s ");
+	put(params, "pcmk_delay_max", "1s"); /* below the base: the base alone */
+	g_assert_cmpuint(vigil_fence_delay_ms(params, "reboot", "node9", 0.9), ==, 3000);
 	g_assert_true(vigil_fence_task("reboot") && vigil_fence_task("off") &&
 		      vigil_fence_task("on") && !vigil_fence_task("monitor"));
 }
