@@ -68,6 +68,7 @@ static void cpg_confchg(cpg_handle_t h, const struct cpg_name *group,
 	vigild_cib_membership(d, ids, n_members);
 	vigild_ctl_membership(d);
 	vigild_exec_membership(d);
+	vigild_fencing_membership(d);
 	vigild_ctl_trigger(d, "the membership changed");
 }
 
@@ -100,6 +101,9 @@ static void cpg_deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t n
 		break;
 	case VIGIL_WIRE_SHUTDOWN:
 		vigild_shutdown_deliver(d, nodeid, &m.op);
+		break;
+	case VIGIL_WIRE_FENCE_HISTORY:
+		vigild_fencing_learn(d, &m.op);
 		break;
 	case VIGIL_WIRE_JOINED:
 		vigild_ctl_joined(d, nodeid, m.flags);

@@ -25,6 +25,8 @@
 
 typedef struct fence_event {
 	char *key;               /* "origin:transition:action": one request */
+	vigil_wire_op op;        /* its request (strings not kept), to send it again */
+	uint32_t executor_id;    /* the member that ran it, 0 if none */
 	char *target, *task, *device, *executor, *origin, *reason;
 	const char *state;       /* "pending", "done", "failed" (static) */
 	int64_t completed_ms;    /* since the epoch; 0 while pending */
@@ -95,6 +97,8 @@ static fence_event *event_of(vigild *d, const vigil_wire_op *op)
 	e->task = g_strdup(op->task);
 	e->origin = g_strdup(op->origin != 0 ? name_of(d, op->origin) : "?");
 	e->state = "pending";
+	e->op = (vigil_wire_op){ .origin = op->origin, .transition = op->transition,
+				 .action = op->action };
 	g_queue_push_tail(&f->history, e);
 	g_hash_table_insert(f->by_key, e->key, e);
 	while (g_queue_get_length(&f->history) > HISTORY_MAX) {
@@ -307,12 +311,15 @@ void vigild_fencing_seen(vigild *d, uint32_t sender, const vigil_wire_op *op, bo
 		/* the ACTION: who runs it */
 		g_free(e->executor);
 		e->executor = g_strdup(name_of(d, op->target));
+		e->executor_id = op->target;
 		vigild_ipc_notify(d);
 		return;
 	}
 	/* who ran it, unless nobody could (the DC's own failed result) */
-	if (e->executor == NULL && op->status != VIGIL_EXEC_ERROR)
+	if (e->executor == NULL && op->status != VIGIL_EXEC_ERROR) {
 		e->executor = g_strdup(name_of(d, sender));
+		e->executor_id = sender;
+	}
 	e->state = ok ? "done" : "failed";
 	e->completed_ms = g_get_real_time() / 1000;
 	g_free(e->reason);
@@ -339,6 +346,49 @@ void vigild_fencing_seen(vigild *d, uint32_t sender, const vigil_wire_op *op, bo
 		       op->task, e->executor, e->device != NULL ? e->device : "?");
 		vigild_exec_fenced(d);
 	}
+}
+
+void vigild_fencing_membership(vigild *d)
+{
+	if (d->view->dc_nodeid != d->view->local_nodeid)
+		return;
+	for (GList *l = d->fencing->history.head; l != NULL; l = l->next) {
+		const fence_event *e = l->data;
+		vigil_wire_op op = e->op;
+		bool ok = strcmp(e->state, "done") == 0;
+
+		if (strcmp(e->state, "pending") == 0)
+			continue;
+		op.target = e->executor_id;
+		op.rsc = e->device != NULL ? e->device : "";
+		op.task = e->task;
+		op.node = e->target;
+		op.reason = e->reason != NULL ? e->reason : "";
+		op.rc = ok ? VIGIL_OCF_SUCCESS : VIGIL_OCF_ERR_GENERIC;
+		op.status = ok ? VIGIL_EXEC_DONE : VIGIL_EXEC_ERROR;
+		op.interval_ms = (uint64_t)e->completed_ms;
+		send_op(d, VIGIL_WIRE_FENCE_HISTORY, &op);
+	}
+}
+
+void vigild_fencing_learn(vigild *d, const vigil_wire_op *op)
+{
+	g_autofree char *key = key_of(op);
+	fence_event *e;
+
+	if (g_hash_table_contains(d->fencing->by_key, key))
+		return; /* known here already */
+	e = event_of(d, op);
+	e->state = op->status == VIGIL_EXEC_DONE && op->rc == VIGIL_OCF_SUCCESS ? "done" :
+										  "failed";
+	e->device = op->rsc[0] != '\0' ? g_strdup(op->rsc) : NULL;
+	if (op->target != 0) {
+		e->executor = g_strdup(name_of(d, op->target));
+		e->executor_id = op->target;
+	}
+	e->reason = g_strdup(op->reason);
+	e->completed_ms = (int64_t)op->interval_ms;
+	vigild_ipc_notify(d);
 }
 
 void vigild_fencing_start(vigild *d)

@@ -100,6 +100,11 @@ int vigild_fencing_request(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, G
 void vigild_fencing_asked(vigild *d, uint32_t sender, const vigil_wire_op *op);
 /* From the group: the ACTION (RESULT false) or the RESULT of a fencing, from SENDER. */
 void vigild_fencing_seen(vigild *d, uint32_t sender, const vigil_wire_op *op, bool result);
+/* After a membership change: the DC sends its history (FENCE_HISTORY) for those who
+ * joined. */
+void vigild_fencing_membership(vigild *d);
+/* From the group: one ended fencing of the DC's history. */
+void vigild_fencing_learn(vigild *d, const vigil_wire_op *op);
 /* The history, oldest first, as VIGIL_FENCE_HISTORY_TYPE in a tuple. */
 GVariant *vigild_fencing_history(vigild *d);
 

@@ -120,7 +120,7 @@ static size_t payload_len(const vigil_wire_msg *m)
 	case VIGIL_WIRE_CIB_FULL: return FULL_FIXED + m->len;
 	case VIGIL_WIRE_CIB_UPDATE: return UPDATE_FIXED + m->len;
 	case VIGIL_WIRE_ACTION: case VIGIL_WIRE_RESULT: case VIGIL_WIRE_FENCE:
-	case VIGIL_WIRE_SHUTDOWN:
+	case VIGIL_WIRE_SHUTDOWN: case VIGIL_WIRE_FENCE_HISTORY:
 		return op_len(&m->op);
 	case VIGIL_WIRE_JOINED: return 4;
 	}
@@ -213,7 +213,8 @@ uint8_t *vigil_wire_encode(const vigil_wire_msg *m, size_t *ret_len)
 		return buf;
 	}
 	if (m->type == VIGIL_WIRE_ACTION || m->type == VIGIL_WIRE_RESULT ||
-	    m->type == VIGIL_WIRE_FENCE || m->type == VIGIL_WIRE_SHUTDOWN) {
+	    m->type == VIGIL_WIRE_FENCE || m->type == VIGIL_WIRE_SHUTDOWN ||
+	    m->type == VIGIL_WIRE_FENCE_HISTORY) {
 		put_op(p, &m->op);
 		*ret_len = VIGIL_WIRE_HEADER + plen;
 		return buf;
@@ -254,7 +255,8 @@ int vigil_wire_decode(const uint8_t *buf, size_t len, vigil_wire_msg *ret_msg)
 		return 0;
 	}
 	if (m.type == VIGIL_WIRE_ACTION || m.type == VIGIL_WIRE_RESULT ||
-	    m.type == VIGIL_WIRE_FENCE || m.type == VIGIL_WIRE_SHUTDOWN) {
+	    m.type == VIGIL_WIRE_FENCE || m.type == VIGIL_WIRE_SHUTDOWN ||
+	    m.type == VIGIL_WIRE_FENCE_HISTORY) {
 		if (get_op(buf + VIGIL_WIRE_HEADER, buf + len, &m.op) < 0)
 			return -EPROTO;
 		*ret_msg = m;

@@ -41,6 +41,11 @@ typedef enum vigil_wire_type {
 	 * (vigild) or "stop" (vigild, then corosync): the DC moves its resources away, then
 	 * it leaves, down cleanly */
 	VIGIL_WIRE_SHUTDOWN = 8,
+	/* from the DC after a membership change, to all: one ended fencing of its history, for
+	 * members that joined since (op as the fencing's RESULT; op.target the member that
+	 * ran it, 0 if none; op.interval_ms when it ended, in ms since the epoch). Only the
+	 * history takes it: nothing is fenced or recorded again. */
+	VIGIL_WIRE_FENCE_HISTORY = 9,
 } vigil_wire_type;
 
 /* JOINED: what the CIB holds of this node's history is to be forgotten: the RESULTs that

@@ -20,7 +20,7 @@ require "fence_xvm (fence-virt)" /usr/sbin/fence_xvm
 require "fence_virtd (fence-virtd)" /usr/sbin/fence_virtd
 require "ocf:heartbeat:IPaddr2 (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/IPaddr2
 
-echo "1..16"
+echo "1..17"
 cluster_create 3
 vip=198.18.0.100
 
@@ -151,6 +151,9 @@ corosync_wait_quorate "$holder" 30 || bail "corosync on node$holder did not come
 vigild_start "$holder"
 check "the fenced node rejoins when it comes back" \
 	wait_for 40 says "$survivor" "Online: \[ node1 node2 node3 \]"
+check "and learns the cluster's fencing history, its own fencing in it" \
+	wait_for 10 eval 'node_exec $holder "$VIGIL" stonith history node$holder |
+			  grep -q "^reboot of node$holder successful: delegate=node[0-9], device=vmfence"'
 victim=$(vip_on)
 asker=$(( victim % 3 + 1 ))
 victim_pid=${vigild_pid[$victim]}
