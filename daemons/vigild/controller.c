@@ -274,12 +274,6 @@ static bool add_nodes(vigild *d, vigil_cib *work, vigil_inject *in)
 	return added;
 }
 
-static const char *transient_attr(const vigil_node_state *st, const char *name)
-{
-	return st != NULL && st->transient != NULL ?
-		       vigil_nvsets_get(st->transient, "instance_attributes", name) : NULL;
-}
-
 /* Records "shutdown" for the members that asked to leave. True if it changed. */
 static bool apply_shutdowns(vigild *d, vigil_cib *work, vigil_inject *in)
 {
@@ -291,7 +285,7 @@ static bool apply_shutdowns(vigild *d, vigil_cib *work, vigil_inject *in)
 	while (g_hash_table_iter_next(&it, &name, NULL)) {
 		g_autofree char *now = NULL;
 
-		if (transient_attr(state_of(work, name), "shutdown") != NULL)
+		if (vigil_node_state_shutdown(state_of(work, name)))
 			continue;
 		now = g_strdup_printf("%" G_GINT64_FORMAT, g_get_real_time() / G_USEC_PER_SEC);
 		changed |= vigil_inject_transient_attr(in, name, "shutdown", now) == 0;
@@ -311,7 +305,7 @@ static bool apply_membership(vigild *d, vigil_cib *work, vigil_inject *in)
 		bool member = vn != NULL && vn->in_group &&
 			      !g_hash_table_contains(d->ctl->fenced_members, node->uname);
 
-		bool leaving = transient_attr(st, "shutdown") != NULL;
+		bool leaving = vigil_node_state_shutdown(st);
 
 		if (member && (st == NULL || !node_up_in(st))) {
 			changed |= vigil_inject_node(in, node->uname, VIGIL_INJECT_UP) == 0;

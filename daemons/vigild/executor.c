@@ -174,16 +174,15 @@ static void one_shot_done(const vigil_exec_result *res, gpointer user)
 	one_shot *o = user;
 	recurring *r = o->rec;
 
-	if (r == NULL)
+	if (r == NULL) {
 		o->d->exec->busy--;
-	if (r == NULL && !o->device) {
-		qb_log(res->rc == 0 || (res->rc == 7 && strcmp(o->task, "monitor") == 0) ?
-			       LOG_INFO : LOG_WARNING,
-		       "%s %s: %s%s%s", o->task, o->rsc, vigil_ocf_rc_text(res->rc),
-		       res->exit_reason != NULL ? " - " : "",
-		       res->exit_reason != NULL ? res->exit_reason : "");
-		send_result(o->d, &o->op, res);
-	} else if (r == NULL) {
+		/* a stonith device's fencing is logged by device_done() */
+		if (!o->device)
+			qb_log(res->rc == 0 || (res->rc == 7 && strcmp(o->task, "monitor") == 0) ?
+				       LOG_INFO : LOG_WARNING,
+			       "%s %s: %s%s%s", o->task, o->rsc, vigil_ocf_rc_text(res->rc),
+			       res->exit_reason != NULL ? " - " : "",
+			       res->exit_reason != NULL ? res->exit_reason : "");
 		send_result(o->d, &o->op, res);
 	} else {
 		r->running = NULL;
@@ -489,6 +488,15 @@ static void recurring_cancel_run(recurring *r)
 		vigil_unit_cancel(r->running_unit);
 }
 
+/* Ends R: now, or once the run in progress has ended. */
+static void recurring_end(recurring *r)
+{
+	if (recurring_busy(r))
+		recurring_cancel_run(r);
+	else
+		recurring_free(r);
+}
+
 static void run_recurring(recurring *r)
 {
 	vigil_wire_op op = { .transition = r->transition, .action = r->action,
@@ -509,10 +517,7 @@ static void cancel_recurring(vigild *d, const char *rsc)
 		if (strcmp(r->rsc, rsc) != 0)
 			continue;
 		g_hash_table_iter_steal(&it);
-		if (recurring_busy(r))
-			recurring_cancel_run(r);
-		else
-			recurring_free(r);
+		recurring_end(r);
 	}
 }
 
@@ -617,10 +622,7 @@ void vigild_exec_action(vigild *d, const vigil_wire_op *op)
 		recurring *old = g_hash_table_lookup(d->exec->recurring, r->key);
 
 		g_hash_table_steal(d->exec->recurring, r->key);
-		if (recurring_busy(old))
-			recurring_cancel_run(old);
-		else
-			recurring_free(old);
+		recurring_end(old);
 	}
 	g_hash_table_insert(d->exec->recurring, r->key, r);
 	watch_unit(d, r);
@@ -661,10 +663,7 @@ void vigild_exec_fenced(vigild *d)
 	g_hash_table_iter_init(&it, x->recurring);
 	while (g_hash_table_iter_next(&it, NULL, (gpointer *)&r)) {
 		g_hash_table_iter_steal(&it);
-		if (recurring_busy(r))
-			recurring_cancel_run(r);
-		else
-			recurring_free(r);
+		recurring_end(r);
 	}
 	x->stopping = 1; /* until every stop is under way */
 	g_hash_table_iter_init(&it, x->known);

@@ -173,22 +173,15 @@ static const vigil_view_node *executor_for(const vigild *d, const char *target)
 static uint32_t timeout_for(const vigil_cib *cib, const vigil_rsc *cfg, const char *task)
 {
 	g_autoptr(GHashTable) params = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autofree char *name = g_strdup_printf("pcmk_%s_timeout", task);
 	const char *v = vigil_cib_property(cib, "stonith-timeout");
+	const char *own = vigil_nvsets_get(cfg->nvsets, "instance_attributes", name);
 	uint64_t def = DEFAULT_STONITH_TIMEOUT_MS;
 
 	if (v == NULL || vigil_duration_parse_ms(v, &def) < 0 || def == 0)
 		def = DEFAULT_STONITH_TIMEOUT_MS;
-	for (guint i = 0; i < cfg->nvsets->len; i++) {
-		const vigil_nvset *set = g_ptr_array_index(cfg->nvsets, i);
-
-		for (guint j = 0; strcmp(set->element, "instance_attributes") == 0 &&
-				  j < set->nvpairs->len; j++) {
-			const vigil_nvpair *p = g_ptr_array_index(set->nvpairs, j);
-
-			if (p->name != NULL && p->value != NULL)
-				g_hash_table_insert(params, p->name, p->value);
-		}
-	}
+	if (own != NULL)
+		g_hash_table_insert(params, name, (gpointer)own);
 	return (uint32_t)MIN(vigil_fence_timeout_ms(params, task, def), G_MAXUINT32);
 }
 

@@ -137,35 +137,29 @@ void vigild_shutdown_deliver(vigild *d, uint32_t sender, const vigil_wire_op *op
 	}
 }
 
-/* Whether CIB says this node is shutting down and nothing is active or pending on it. */
+/* Whether CIB says this node is shutting down and nothing is active or pending on it, as
+ * the scheduler reads the status. */
 static bool done_here(const vigil_cib *cib, const char *self)
 {
 	g_autoptr(vigil_sched) s = NULL;
-	bool recorded = false;
+	const vigil_snode *n = NULL;
 
-	for (guint i = 0; i < cib->node_states->len; i++) {
-		const vigil_node_state *st = g_ptr_array_index(cib->node_states, i);
-
-		if (g_strcmp0(st->uname, self) == 0 && st->transient != NULL)
-			recorded = vigil_nvsets_get(st->transient, "instance_attributes",
-						    "shutdown") != NULL;
-	}
-	if (!recorded || vigil_sched_unpack(cib, (int64_t)time(NULL), &s) < 0)
+	if (vigil_sched_unpack(cib, (int64_t)time(NULL), &s) < 0)
+		return false;
+	for (guint i = 0; i < s->nodes->len && n == NULL; i++)
+		if (g_strcmp0(((vigil_snode *)g_ptr_array_index(s->nodes, i))->name, self) == 0)
+			n = g_ptr_array_index(s->nodes, i);
+	if (n == NULL || !n->info->shutdown || n->active_count > 0)
 		return false;
 	for (guint i = 0; i < s->rscs->len; i++) {
 		const vigil_srsc *r = g_ptr_array_index(s->rscs, i);
-		const GPtrArray *members = r->children != NULL && r->children->len > 0 ?
-						   r->children : NULL;
+		guint members = r->children != NULL ? r->children->len : 0;
 
-		for (guint k = 0; k < (members != NULL ? members->len : 1); k++) {
-			const vigil_srsc *p = members != NULL ? g_ptr_array_index(members, k) : r;
+		for (guint k = 0; k < MAX(members, 1); k++) {
+			const vigil_srsc *p = members > 0 ? g_ptr_array_index(r->children, k) : r;
 
-			if (p->pending_node != NULL && g_strcmp0(p->pending_node->name, self) == 0)
+			if (p->pending_node == n)
 				return false;
-			for (guint j = 0; j < p->running_on->len; j++)
-				if (g_strcmp0(((vigil_snode *)g_ptr_array_index(p->running_on, j))->name,
-					      self) == 0)
-					return false;
 		}
 	}
 	return true;

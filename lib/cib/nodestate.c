@@ -176,6 +176,13 @@ static const char *transient_attr(const vigil_node_state *s, const char *name)
 	return s != NULL ? vigil_nvsets_get(s->transient, NULL, name) : NULL;
 }
 
+bool vigil_node_state_shutdown(const vigil_node_state *st)
+{
+	const char *v = transient_attr(st, "shutdown");
+
+	return v != NULL && strcmp(v, "0") != 0;
+}
+
 /* A node attribute: permanent (instance_attributes of <node>) or transient. */
 static const char *node_attr(const vigil_node_info *info, const char *name)
 {
@@ -199,7 +206,6 @@ static vigil_node_info *eval_node(const vigil_cib *cib, const vigil_cluster_opts
 				  const vigil_node *node)
 {
 	vigil_node_info *info = g_new0(vigil_node_info, 1);
-	const char *shutdown;
 
 	info->node = node;
 	info->state = find_state(cib, node);
@@ -210,8 +216,7 @@ static vigil_node_info *eval_node(const vigil_cib *cib, const vigil_cluster_opts
 			mark_unclean(info, "it has not been seen since the cluster started");
 		return info;
 	}
-	shutdown = transient_attr(info->state, "shutdown");
-	info->shutdown = shutdown != NULL && strcmp(shutdown, "0") != 0;
+	info->shutdown = vigil_node_state_shutdown(info->state);
 	if (opts->stonith_enabled) {
 		const char *t = transient_attr(info->state, "terminate");
 

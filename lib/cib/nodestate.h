@@ -46,6 +46,10 @@ void vigil_cluster_opts_read(const vigil_cib *cib, vigil_cluster_opts *ret_opts)
 int vigil_nodes_evaluate(const vigil_cib *cib, const vigil_cluster_opts *opts,
 			 GPtrArray **ret_infos);
 
+/* Whether ST's transient attribute "shutdown" says the node is leaving (a time, not "0"),
+ * as Pacemaker reads it. */
+bool vigil_node_state_shutdown(const vigil_node_state *st);
+
 /* Pacemaker's pe_can_fence(): may the cluster fence NODE now? */
 bool vigil_can_fence(const vigil_cluster_opts *opts, const vigil_node_info *node);
 
