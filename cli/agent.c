@@ -9,8 +9,6 @@
 #include "cli/agent.h"
 #include "exec/exec.h"
 
-#define OCF_ROOT "/usr/lib/ocf"
-
 void agent_name_clear(agent_name *a)
 {
 	g_clear_pointer(&a->class_, g_free);
@@ -39,16 +37,15 @@ GPtrArray *agent_dir_names(const char *dir, const char *prefix)
 /* The first provider that has TYPE: heartbeat, then the others in name order. */
 static char *find_provider(const char *type)
 {
-	g_autofree char *hb = g_build_filename(OCF_ROOT, "resource.d", "heartbeat", type, NULL);
-	g_autoptr(GPtrArray) names = agent_dir_names(OCF_ROOT "/resource.d", "");
+	g_autofree char *hb = vigil_ocf_agent_path("heartbeat", type);
+	g_autoptr(GPtrArray) names = vigil_ocf_list(NULL);
 
-	if (access(hb, X_OK) == 0)
+	if (hb != NULL)
 		return g_strdup("heartbeat");
 	for (guint i = 0; i < names->len; i++) {
-		g_autofree char *p = g_build_filename(OCF_ROOT, "resource.d",
-						      (char *)names->pdata[i], type, NULL);
+		g_autofree char *p = vigil_ocf_agent_path(names->pdata[i], type);
 
-		if (access(p, X_OK) == 0)
+		if (p != NULL)
 			return g_strdup(names->pdata[i]);
 	}
 	return NULL;
@@ -93,7 +90,7 @@ bool agent_installed(const agent_name *a)
 	g_autofree char *path = NULL;
 
 	if (strcmp(a->class_, "ocf") == 0)
-		path = g_build_filename(OCF_ROOT, "resource.d", a->provider, a->type, NULL);
+		return (path = vigil_ocf_agent_path(a->provider, a->type)) != NULL;
 	else if (strcmp(a->class_, "stonith") == 0)
 		path = g_build_filename("/usr/sbin", a->type, NULL);
 	else
@@ -146,7 +143,7 @@ static void agent_param_free(agent_param *p)
 
 GPtrArray *agent_params(const agent_name *a)
 {
-	vigil_exec_request req = { .root = OCF_ROOT, .provider = a->provider, .type = a->type,
+	vigil_exec_request req = { .provider = a->provider, .type = a->type,
 				   .rsc_id = "meta-data", .action = "meta-data",
 				   .timeout_ms = 10000 };
 	GMainContext *ctx;

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/edit.h"
 #include "common/duration.h"
+#include "exec/exec.h"
 #include "ipc/ipc.h"
 
 const char *vigil_cib_file;
@@ -713,10 +714,8 @@ static int resource_list(void)
 }
 
 /* 'resource standards', 'resource providers', 'resource agents [ocf:PROVIDER]' */
-static int list_dir(const char *dir, const char *prefix)
+static int print_names(const GPtrArray *names, const char *prefix)
 {
-	g_autoptr(GPtrArray) names = agent_dir_names(dir, "");
-
 	for (guint i = 0; i < names->len; i++)
 		printf("%s%s\n", prefix, (char *)names->pdata[i]);
 	return VIGIL_EXIT_OK;
@@ -767,14 +766,13 @@ static int agents(int argc, char **argv)
 	}
 	if (argc < 2) {
 		/* every OCF agent */
-		g_autoptr(GPtrArray) provs = agent_dir_names("/usr/lib/ocf/resource.d", "");
+		g_autoptr(GPtrArray) provs = vigil_ocf_list(NULL);
 
 		for (guint i = 0; i < provs->len; i++) {
-			g_autofree char *dir = g_build_filename("/usr/lib/ocf/resource.d",
-								(char *)provs->pdata[i], NULL);
+			g_autoptr(GPtrArray) names = vigil_ocf_list(provs->pdata[i]);
 			g_autofree char *prefix = g_strdup_printf("ocf:%s:", (char *)provs->pdata[i]);
 
-			list_dir(dir, prefix);
+			print_names(names, prefix);
 		}
 		{
 			g_autoptr(GPtrArray) units = systemd_units();
@@ -786,14 +784,14 @@ static int agents(int argc, char **argv)
 	}
 	if (g_str_has_prefix(argv[1], "ocf:") && strchr(argv[1] + 4, ':') == NULL &&
 	    strchr(argv[1] + 4, '/') == NULL && argv[1][4] != '\0' && argv[1][4] != '.') {
-		g_autofree char *dir = g_build_filename("/usr/lib/ocf/resource.d", argv[1] + 4, NULL);
+		g_autoptr(GPtrArray) names = vigil_ocf_list(argv[1] + 4);
 
-		if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+		if (names->len == 0) {
 			fprintf(stderr, "vigil resource agents: no OCF provider '%s'; 'vigil resource "
 				"providers' lists them.\n", argv[1] + 4);
 			return VIGIL_EXIT_USAGE;
 		}
-		return list_dir(dir, "");
+		return print_names(names, "");
 	}
 	fprintf(stderr, "vigil resource agents: give ocf:PROVIDER (as 'vigil resource providers' "
 		"lists them), systemd, or nothing for all.\n");
@@ -917,8 +915,11 @@ static int resource_info(int argc, char **argv)
 		puts("ocf\nstonith\nsystemd");
 		return VIGIL_EXIT_OK;
 	}
-	if (strcmp(argv[0], "providers") == 0)
-		return list_dir("/usr/lib/ocf/resource.d", "");
+	if (strcmp(argv[0], "providers") == 0) {
+		g_autoptr(GPtrArray) provs = vigil_ocf_list(NULL);
+
+		return print_names(provs, "");
+	}
 	return agents(argc, argv);
 }
 

@@ -11,7 +11,7 @@
 
 #include "exec/exec.h"
 
-#define DEFAULT_ROOT "/usr/lib/ocf"
+#define DEFAULT_ROOT OCF_ROOT_DIR
 #define DEFAULT_TIMEOUT_MS 20000
 #define OUTPUT_KEEP (64 * 1024)
 #define EXIT_REASON_PREFIX "ocf-exit-reason:"
@@ -339,6 +339,70 @@ static void feed(int fd, const char *input)
 	close(fd);
 }
 
+char **vigil_ocf_ra_dirs(void)
+{
+	GPtrArray *b = g_ptr_array_new();
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	g_auto(GStrv) env = g_strsplit(g_getenv("OCF_RA_PATH") != NULL ?
+				       g_getenv("OCF_RA_PATH") : "", ":", -1);
+	g_autofree char *own = g_build_filename(DEFAULT_ROOT, "resource.d", NULL);
+
+	for (guint i = 0; env[i] != NULL; i++)
+		if (env[i][0] != '\0' && g_hash_table_add(seen, env[i]))
+			g_ptr_array_add(b, g_strdup(env[i]));
+	if (g_hash_table_add(seen, own))
+		g_ptr_array_add(b, g_strdup(own));
+	g_ptr_array_add(b, NULL);
+	return (char **)g_ptr_array_free(b, FALSE);
+}
+
+char *vigil_ocf_agent_path(const char *provider, const char *type)
+{
+	g_auto(GStrv) dirs = vigil_ocf_ra_dirs();
+
+	if (!vigil_exec_plain_name(provider) || !vigil_exec_plain_name(type))
+		return NULL;
+	for (guint i = 0; dirs[i] != NULL; i++) {
+		g_autofree char *p = g_build_filename(dirs[i], provider, type, NULL);
+
+		if (g_file_test(p, G_FILE_TEST_IS_REGULAR) && access(p, X_OK) == 0)
+			return g_steal_pointer(&p);
+	}
+	return NULL;
+}
+
+static gint by_name(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+GPtrArray *vigil_ocf_list(const char *provider)
+{
+	g_auto(GStrv) dirs = vigil_ocf_ra_dirs();
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+
+	if (provider != NULL && !vigil_exec_plain_name(provider))
+		return names;
+	for (guint i = 0; dirs[i] != NULL; i++) {
+		g_autofree char *path = g_build_filename(dirs[i], provider, NULL);
+		g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
+		const char *n;
+
+		while (d != NULL && (n = g_dir_read_name(d)) != NULL) {
+			char *name;
+
+			if (n[0] == '.' || g_hash_table_contains(seen, n))
+				continue;
+			name = g_strdup(n);
+			g_ptr_array_add(names, name);
+			g_hash_table_add(seen, name);
+		}
+	}
+	g_ptr_array_sort(names, by_name);
+	return names;
+}
+
 /* The program and arguments of REQ, or NULL with E ended (not installed). */
 static char **argv_of(const vigil_exec_request *req, const char *root, vigil_exec *e)
 {
@@ -360,10 +424,15 @@ static char **argv_of(const vigil_exec_request *req, const char *root, vigil_exe
 			   g_strdup("the provider or agent name is not a plain name"));
 		return NULL;
 	}
-	path = g_build_filename(root, "resource.d", req->provider, req->type, NULL);
-	if (access(path, X_OK) != 0) {
+	if (req->root != NULL)
+		path = g_build_filename(root, "resource.d", req->provider, req->type, NULL);
+	else
+		path = vigil_ocf_agent_path(req->provider, req->type);
+	if (path == NULL || access(path, X_OK) != 0) {
 		fail_start(e, VIGIL_EXEC_NOT_INSTALLED, VIGIL_OCF_ERR_INSTALLED,
-			   g_strdup_printf("no executable agent %s", path));
+			   path != NULL ? g_strdup_printf("no executable agent %s", path) :
+			   g_strdup_printf("no executable agent ocf:%s:%s in the OCF agent "
+					   "directories (OCF_RA_PATH)", req->provider, req->type));
 		return NULL;
 	}
 	argv = g_new0(char *, 3);

@@ -35,7 +35,9 @@ typedef enum vigil_exec_status {
 } vigil_exec_status;
 
 typedef struct vigil_exec_request {
-	const char *root;        /* OCF_ROOT; NULL: /usr/lib/ocf */
+	/* OCF_ROOT, and the agent is ROOT/resource.d/PROVIDER/TYPE; NULL: the configured
+	 * root (/usr/lib/ocf), the agent found with vigil_ocf_agent_path() */
+	const char *root;
 	const char *provider, *type;
 	const char *rsc_id;      /* OCF_RESOURCE_INSTANCE */
 	const char *action;      /* start, stop, monitor, meta-data, validate-all, ... */
@@ -67,6 +69,19 @@ vigil_exec *vigil_exec_start(const vigil_exec_request *req, GMainContext *ctx,
 			     vigil_exec_done_fn done, gpointer user);
 /* Kills the action's whole process group; DONE is then called with status CANCELLED. */
 void vigil_exec_cancel(vigil_exec *e);
+
+/* The directories OCF agents are found in, in order, as Pacemaker's OCF_RA_PATH: those of
+ * the OCF_RA_PATH environment variable (colon-separated), then the configured root's
+ * resource.d (/usr/lib/ocf/resource.d), each once. g_strfreev() it. */
+char **vigil_ocf_ra_dirs(void);
+
+/* The agent PROVIDER:TYPE, the first executable DIR/PROVIDER/TYPE of vigil_ocf_ra_dirs();
+ * NULL if there is none (or a name is not plain). g_free() it. */
+char *vigil_ocf_agent_path(const char *provider, const char *type);
+
+/* The OCF providers (or, with PROVIDER, its agents) of every directory of
+ * vigil_ocf_ra_dirs(), sorted, each name once. */
+GPtrArray *vigil_ocf_list(const char *provider);
 
 /* Whether S is a provider's or agent's plain name (letters, digits, '_', '-', '.', not
  * starting with '.'): no path in it. */

@@ -315,6 +315,8 @@ wait_for() {
 
 # --- vigild on the nodes, and TAP test points -------------------------------------------
 VIGILD=${VIGILD:-$top_builddir/daemons/vigild/vigild}
+# Vigil's own agents from the build tree, before the installed ones
+export OCF_RA_PATH=${OCF_RA_PATH:-$top_builddir/agents/resource.d}
 declare -a vigild_pid
 tap_n=0
 ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }

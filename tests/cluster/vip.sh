@@ -5,19 +5,26 @@
 # monitor would have noticed, because vigild follows address removals (rtnetlink) and runs
 # the monitor at once; the failure is counted; 'vigil node standby' of its node moves the
 # whole group, in order, and 'unstandby' lets the node run resources again.
+# VIP_PROVIDER=vigil runs the same with Vigil's own agent, ocf:vigil:IPaddr2
+# (tests/cluster/vip-own-agent.sh).
 set -u
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/netns.sh"
 cluster_require
 require vigild "$VIGILD"
-require "ocf:heartbeat:IPaddr2 (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/IPaddr2
+provider=${VIP_PROVIDER:-heartbeat}
+if [ "$provider" = vigil ]; then
+	require "ocf:vigil:IPaddr2 (make)" "$top_builddir/agents/resource.d/vigil/IPaddr2"
+else
+	require "ocf:heartbeat:IPaddr2 (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/IPaddr2
+fi
 require "ping (iputils-ping)" "$(command -v ping || echo /usr/bin/ping)"
 
 echo "1..9"
 cluster_create 3
 cluster_up 3
 vip=198.18.0.100
-test_cib 3 "<group id=\"hagroup\"><primitive id=\"vip\" class=\"ocf\" provider=\"heartbeat\" type=\"IPaddr2\">
+test_cib 3 "<group id=\"hagroup\"><primitive id=\"vip\" class=\"ocf\" provider=\"$provider\" type=\"IPaddr2\">
   <instance_attributes id=\"vip-ia\">
     <nvpair id=\"vip-ip\" name=\"ip\" value=\"$vip\"/>
     <nvpair id=\"vip-mask\" name=\"cidr_netmask\" value=\"24\"/>

@@ -364,6 +364,56 @@ static void test_heartbeat_dummy(void)
 	}
 }
 
+/* OCF_RA_PATH, as Pacemaker's: its directories first, in order, then the configured root;
+ * a name found twice is listed once and the first directory's agent runs. */
+static void test_ra_path(void)
+{
+	g_autofree char *first = g_build_filename(root, "ra1", NULL);
+	g_autofree char *second = g_build_filename(root, "resource.d", NULL);
+	g_autofree char *ra_path = g_strdup_printf("%s::%s:%s", first, second, first);
+	g_autofree char *own_dir = g_build_filename(first, "test", NULL);
+	g_autofree char *own = g_build_filename(own_dir, "rc", NULL);
+	GMainContext *ctx = g_main_context_new();
+	g_autofree char *path = NULL;
+	g_auto(GStrv) dirs = NULL;
+	g_autoptr(GPtrArray) provs = NULL, agents = NULL;
+	g_auto(outcome) o = { 0 };
+	g_autoptr(GHashTable) params = table_new();
+	vigil_exec_request req = { .root = NULL, .provider = "test", .type = "rc",
+				   .action = "start", .params = params };
+
+	write_agent("rc", "exit \"$OCF_RESKEY_code\"\n");
+	write_agent("only-second", "exit 0\n");
+	g_assert_cmpint(g_mkdir_with_parents(own_dir, 0755), ==, 0);
+	g_assert_true(g_file_set_contents(own, "#!/bin/sh\nexit 7\n", -1, NULL));
+	g_assert_cmpint(chmod(own, 0755), ==, 0);
+	g_setenv("OCF_RA_PATH", ra_path, TRUE);
+
+	dirs = vigil_ocf_ra_dirs();
+	g_assert_cmpuint(g_strv_length(dirs), ==, 3); /* first, second, the configured root */
+	g_assert_cmpstr(dirs[0], ==, first);
+	g_assert_cmpstr(dirs[1], ==, second);
+	path = vigil_ocf_agent_path("test", "rc");
+	g_assert_cmpstr(path, ==, own);
+	g_assert_null(vigil_ocf_agent_path("test", "missing"));
+	g_assert_null(vigil_ocf_agent_path("..", "rc"));
+	provs = vigil_ocf_list(NULL);
+	g_assert_true(g_ptr_array_find_with_equal_func(provs, "test", g_str_equal, NULL));
+	agents = vigil_ocf_list("test");
+	g_assert_true(g_ptr_array_find_with_equal_func(agents, "only-second", g_str_equal, NULL));
+	for (guint i = 1; i < agents->len; i++) /* sorted, each name once */
+		g_assert_cmpint(strcmp(agents->pdata[i - 1], agents->pdata[i]), <, 0);
+
+	/* with no root of its own, the executor runs the first directory's agent */
+	put(params, "code", "0");
+	vigil_exec_start(&req, ctx, on_done, &o);
+	while (!o.done)
+		g_main_context_iteration(ctx, TRUE);
+	g_main_context_unref(ctx);
+	g_assert_cmpint(o.rc, ==, VIGIL_OCF_NOT_RUNNING);
+	g_unsetenv("OCF_RA_PATH");
+}
+
 int main(int argc, char **argv)
 {
 	int r;
@@ -378,6 +428,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/exec/cancel", test_cancel);
 	g_test_add_func("/exec/not-installed", test_not_installed);
 	g_test_add_func("/exec/heartbeat-dummy", test_heartbeat_dummy);
+	g_test_add_func("/exec/ra-path", test_ra_path);
 	g_test_add_func("/exec/fence-plug", test_fence_plug);
 	g_test_add_func("/exec/fence-input", test_fence_input);
 	g_test_add_func("/exec/fence-agent-run", test_fence_agent_run);
