@@ -30,8 +30,20 @@ typedef struct pending {
 	void *user;
 } pending;
 
+/* The store is written by a thread of its own, so that its fsync()s never hold the main
+ * loop (a plan, an action) back: the newest agreed copy waits in UNSAVED, an older one
+ * not yet written is simply replaced (the cluster's copy wins on the next join anyway). */
+typedef struct store_writer {
+	GMutex lock;
+	GCond wake;
+	GBytes *unsaved;      /* the newest copy not yet written, or NULL */
+	bool quit;
+	GThread *thread;
+} store_writer;
+
 struct vigild_cib {
-	vigil_store *store;
+	vigil_store *store;   /* the writer thread's while it runs */
+	store_writer writer;
 	vigil_cibsync *sync;
 	vigil_cib *cib;       /* the agreed copy, parsed */
 	GBytes *loaded;       /* what the store held at start, until the group is joined */
@@ -66,6 +78,72 @@ static int parse(const char *data, size_t len, const char *name, vigil_cib **ret
 	return r;
 }
 
+/* ---- the store, written in the background --------------------------------------------- */
+
+static gboolean report_store_error(gpointer user)
+{
+	int r = GPOINTER_TO_INT(user);
+
+	qb_log(LOG_ERR, "cannot write the CIB to the store (%s); this node keeps it in memory "
+	       "only until a write succeeds: check the state directory's disk.", g_strerror(-r));
+	return G_SOURCE_REMOVE;
+}
+
+static gpointer writer_main(gpointer user)
+{
+	struct vigild_cib *c = user;
+	store_writer *w = &c->writer;
+
+	g_mutex_lock(&w->lock);
+	for (;;) {
+		g_autoptr(GBytes) b = NULL;
+		gsize len;
+		const char *data;
+		int r;
+
+		while (w->unsaved == NULL && !w->quit)
+			g_cond_wait(&w->wake, &w->lock);
+		if (w->unsaved == NULL)
+			break; /* asked to end, and everything is written */
+		b = g_steal_pointer(&w->unsaved);
+		g_mutex_unlock(&w->lock);
+		data = g_bytes_get_data(b, &len);
+		r = vigil_store_write(c->store, data, len);
+		if (r < 0)
+			g_main_context_invoke(NULL, report_store_error, GINT_TO_POINTER(r));
+		g_mutex_lock(&w->lock);
+	}
+	g_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+static void store_later(struct vigild_cib *c, const char *data, size_t len)
+{
+	store_writer *w = &c->writer;
+
+	g_mutex_lock(&w->lock);
+	g_clear_pointer(&w->unsaved, g_bytes_unref);
+	w->unsaved = g_bytes_new(data, len);
+	g_cond_signal(&w->wake);
+	g_mutex_unlock(&w->lock);
+}
+
+/* Writes what is still unsaved and ends the writer. */
+static void writer_stop(struct vigild_cib *c)
+{
+	store_writer *w = &c->writer;
+
+	if (w->thread == NULL)
+		return;
+	g_mutex_lock(&w->lock);
+	w->quit = true;
+	g_cond_signal(&w->wake);
+	g_mutex_unlock(&w->lock);
+	g_thread_join(g_steal_pointer(&w->thread));
+	g_mutex_clear(&w->lock);
+	g_cond_clear(&w->wake);
+}
+
 /* ---- callbacks of the replication ----------------------------------------------------- */
 
 static int send_cb(void *ctx, const uint8_t *buf, size_t len)
@@ -78,12 +156,8 @@ static void adopt_cb(void *ctx, const char *data, size_t len, const vigil_cib_ve
 	vigild *d = ctx;
 	g_autoptr(vigil_cib) cib = NULL;
 	g_autofree char *ver = version_text(v);
-	int r;
 
-	r = vigil_store_write(d->cib->store, data, len);
-	if (r < 0)
-		qb_log(LOG_ERR, "cannot write the CIB to %s: %s; this node keeps it in memory "
-		       "only.", vigil_store_path(d->cib->store), g_strerror(-r));
+	store_later(d->cib, data, len);
 	/* every member validated it before proposing it; refusing it here would make this
 	 * copy differ from the others', so a copy that does not parse is kept as bytes */
 	if (parse(data, len, "the agreed CIB", &cib) == 0) {
@@ -164,6 +238,9 @@ int vigild_cib_start(vigild *d)
 		return -EPROTO;
 	}
 	d->cib->loaded = g_bytes_new_take(g_steal_pointer(&data), len);
+	g_mutex_init(&d->cib->writer.lock);
+	g_cond_init(&d->cib->writer.wake);
+	d->cib->writer.thread = g_thread_new("cib-store", writer_main, d->cib);
 	return 0;
 }
 
@@ -180,6 +257,7 @@ void vigild_cib_stop(vigild *d)
 {
 	if (d->cib == NULL)
 		return;
+	writer_stop(d->cib);
 	g_clear_pointer(&d->cib->pending, g_hash_table_unref);
 	g_clear_pointer(&d->cib->sync, vigil_cibsync_free);
 	g_clear_pointer(&d->cib->loaded, g_bytes_unref);

@@ -33,7 +33,8 @@ typedef struct reported {
 } reported;
 
 struct vigild_ctl {
-	guint timer;             /* the coalescing timer of a replan */
+	guint timer;             /* the coalescing timer (or idle source) of a replan */
+	gint64 timer_due;        /* when it fires (monotonic) */
 	bool proposing;          /* a status update is being decided */
 	GPtrArray *results;      /* of reported*: not yet in the agreed CIB */
 	GHashTable *joined;      /* node ids that said they joined since the last membership */
@@ -91,13 +92,21 @@ static void end_transition(struct vigild_ctl *c)
 
 static gboolean replan(gpointer user);
 
-/* Looks again soon: records what is new, plans when no transition runs. */
+/* Looks again after DELAY_MS, or sooner if already due sooner: records what is new, plans
+ * when no transition runs. 0: as soon as the main loop has handled what is pending (an
+ * idle source), so that a burst of messages delivered together makes one plan and a single
+ * change waits for nothing. */
 static void kick(vigild *d, guint delay_ms)
 {
 	struct vigild_ctl *c = d->ctl;
+	gint64 due = g_get_monotonic_time() + (gint64)delay_ms * 1000;
 
-	if (c->timer == 0)
-		c->timer = g_timeout_add(delay_ms, replan, d);
+	if (c->timer != 0 && c->timer_due <= due)
+		return;
+	if (c->timer != 0)
+		g_source_remove(c->timer);
+	c->timer_due = due;
+	c->timer = delay_ms == 0 ? g_idle_add(replan, d) : g_timeout_add(delay_ms, replan, d);
 }
 
 void vigild_ctl_trigger(vigild *d, const char *why)
@@ -119,7 +128,7 @@ void vigild_ctl_trigger(vigild *d, const char *why)
 		c->aborted = true;
 	}
 	c->news = true;
-	kick(d, COALESCE_MS);
+	kick(d, 0);
 }
 
 static gboolean recheck_due(gpointer user)
@@ -168,6 +177,8 @@ void vigild_ctl_membership(vigild *d)
 	}
 }
 
+static bool all_joined(const vigild *d);
+
 void vigild_ctl_joined(vigild *d, uint32_t nodeid, uint32_t flags)
 {
 	struct vigild_ctl *c = d->ctl;
@@ -184,7 +195,8 @@ void vigild_ctl_joined(vigild *d, uint32_t nodeid, uint32_t flags)
 				    GUINT_TO_POINTER(flags >> VIGIL_JOINED_REPLAY_SHIFT));
 	if ((flags & VIGIL_JOINED_FRESH) && is_dc(d))
 		g_ptr_array_add(c->forget, g_strdup(vn->name));
-	kick(d, COALESCE_MS);
+	/* the last member to join lets the plan run at once */
+	kick(d, all_joined(d) ? 0 : COALESCE_MS);
 }
 
 /* Whether every member has joined: re-sent what it knows. */

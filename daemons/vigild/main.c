@@ -117,7 +117,7 @@ static void setup_logging(const options *o)
 	int level = o->debug ? LOG_DEBUG : LOG_INFO;
 
 	qb_log_init("vigild", LOG_DAEMON, level);
-	qb_log_format_set(QB_LOG_STDERR, "%t %N[%P] %p: %b");
+	qb_log_format_set(QB_LOG_STDERR, "%T %N[%P] %p: %b");
 	qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_TRUE);
 	qb_log_filter_ctl(QB_LOG_STDERR, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", level);
 	qb_log_ctl(QB_LOG_SYSLOG, QB_LOG_CONF_ENABLED, o->syslog ? QB_TRUE : QB_FALSE);
@@ -134,7 +134,7 @@ static void setup_logging(const options *o)
 			       o->logfile, g_strerror(-t));
 			return;
 		}
-		qb_log_format_set(t, "%t %N[%P] %p: %b");
+		qb_log_format_set(t, "%T %N[%P] %p: %b");
 		qb_log_filter_ctl(t, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", level);
 		qb_log_ctl(t, QB_LOG_CONF_ENABLED, QB_TRUE);
 	}

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib-unix.h>
@@ -73,6 +74,37 @@ int vigil_ipc_reply(qb_ipcs_connection_t *c, int32_t id, int32_t error, GVariant
 
 /* ---- client --------------------------------------------------------------------------- */
 
+/* A command often makes two calls (it reads the CIB, then writes it): one connection
+ * serves them all, which saves a connection's setup (a few ms) per call. */
+static qb_ipcc_connection_t *kept;
+static char *kept_service;
+
+static void drop_kept(void)
+{
+	if (kept != NULL)
+		qb_ipcc_disconnect(kept);
+	kept = NULL;
+	g_clear_pointer(&kept_service, g_free);
+}
+
+static qb_ipcc_connection_t *connection_to(const char *service)
+{
+	static bool registered;
+
+	if (kept != NULL && g_strcmp0(kept_service, service) == 0 && qb_ipcc_is_connected(kept))
+		return kept;
+	drop_kept();
+	kept = qb_ipcc_connect(service, VIGIL_IPC_MAX_MSG);
+	if (kept == NULL)
+		return NULL;
+	kept_service = g_strdup(service);
+	if (!registered) {
+		atexit(drop_kept);
+		registered = true;
+	}
+	return kept;
+}
+
 int vigil_ipc_call(const char *service, int32_t id, GVariant *args, int timeout_ms,
 		   GVariant **ret_reply)
 {
@@ -88,7 +120,7 @@ int vigil_ipc_call(const char *service, int32_t id, GVariant *args, int timeout_
 
 	if (sizeof(h) + g_bytes_get_size(body) > VIGIL_IPC_MAX_MSG)
 		return -EMSGSIZE;
-	c = qb_ipcc_connect(service, VIGIL_IPC_MAX_MSG);
+	c = connection_to(service);
 	if (c == NULL)
 		return errno == EACCES || errno == EPERM ? -EACCES : -ECONNREFUSED;
 	h.id = id;
@@ -96,7 +128,8 @@ int vigil_ipc_call(const char *service, int32_t id, GVariant *args, int timeout_
 	iov[0] = (struct iovec){ &h, sizeof(h) };
 	iov[1] = (struct iovec){ (void *)g_bytes_get_data(body, NULL), g_bytes_get_size(body) };
 	got = qb_ipcc_sendv_recv(c, iov, 2, buf, VIGIL_IPC_MAX_MSG, timeout_ms);
-	qb_ipcc_disconnect(c);
+	if (got < 0)
+		drop_kept(); /* a reply that did not come must not be read by the next call */
 	if (got == -ETIMEDOUT || got == -EAGAIN)
 		return -ETIMEDOUT;
 	if (got < 0)
