@@ -4,8 +4,9 @@
 Sends an ICMP echo request to ADDRESS every INTERVAL_MS milliseconds (raw socket) and,
 on an AF_PACKET socket bound to IFACE, sees every echo reply from ADDRESS with the
 Ethernet address that sent it. Prints one line per reply, flushed at once:
-    <seconds since the epoch, 6 decimals> <sender's MAC>
-until it is killed. Needs root (CAP_NET_RAW) in the namespace.
+    <seconds since the epoch, 6 decimals> <sender's MAC> <when its request was sent>
+until it is killed (the third field lets a reader ignore replies to requests sent before
+some moment: a reply in flight when the address went away does not count as its return). Needs root (CAP_NET_RAW) in the namespace.
 
 usage: vip-probe.py ADDRESS IFACE [INTERVAL_MS]
 """
@@ -43,12 +44,14 @@ def main():
     recv = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
     recv.bind((iface, 0))
     seq = 0
+    sent = {}
     next_send = time.monotonic()
     out = sys.stdout
     while True:
         now = time.monotonic()
         if now >= next_send:
             seq = (seq + 1) & 0xFFFF
+            sent[seq] = time.time()
             try:
                 send.sendto(echo_request(ident, seq), (addr, 0))
             except OSError:
@@ -65,11 +68,11 @@ def main():
         if ip[9] != 1 or ip[12:16] != target:
             continue
         icmp = ip[ihl:]
-        kind, _, _, rid, _ = struct.unpack("!BBHHH", icmp[:8])
+        kind, _, _, rid, rseq = struct.unpack("!BBHHH", icmp[:8])
         if kind != 0 or rid != ident:
             continue
         mac = ":".join("%02x" % b for b in frame[6:12])
-        out.write("%.6f %s\n" % (time.time(), mac))
+        out.write("%.6f %s %.6f\n" % (time.time(), mac, sent.pop(rseq, 0.0)))
         out.flush()
 
 

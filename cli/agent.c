@@ -8,6 +8,7 @@
 
 #include "cli/agent.h"
 #include "exec/exec.h"
+#include "exec/fence.h"
 
 void agent_name_clear(agent_name *a)
 {
@@ -90,13 +91,12 @@ bool agent_installed(const agent_name *a)
 	g_autofree char *path = NULL;
 
 	if (strcmp(a->class_, "ocf") == 0)
-		return (path = vigil_ocf_agent_path(a->provider, a->type)) != NULL;
+		path = vigil_ocf_agent_path(a->provider, a->type);
 	else if (strcmp(a->class_, "stonith") == 0)
-		path = g_build_filename("/usr/sbin", a->type, NULL);
+		path = vigil_fence_agent_path(a->type);
 	else
-		return true;
-	return strchr(a->type, '/') == NULL &&
-	       (a->provider == NULL || strchr(a->provider, '/') == NULL) && access(path, X_OK) == 0;
+		return true; /* systemd: the unit is systemd's to find */
+	return path != NULL;
 }
 
 typedef struct meta_run {

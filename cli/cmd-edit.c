@@ -12,6 +12,7 @@
 #include "cli/edit.h"
 #include "common/duration.h"
 #include "exec/exec.h"
+#include "exec/fence.h"
 #include "ipc/ipc.h"
 
 const char *vigil_cib_file;
@@ -584,10 +585,11 @@ int vigil_cmd_resource(int argc, char **argv)
 	return VIGIL_EXIT_USAGE;
 }
 
-/* The fence agents installed here (fence-agents' /usr/sbin/fence_*). */
+/* The fence agents installed here (fence-agents' /usr/sbin/fence_*, Vigil's fence_vigil,
+ * and those of VIGIL_FENCE_PATH). */
 static int stonith_list(void)
 {
-	g_autoptr(GPtrArray) names = agent_dir_names("/usr/sbin", "fence_");
+	g_autoptr(GPtrArray) names = vigil_fence_agent_list();
 
 	for (guint i = 0; i < names->len; i++)
 		printf("%s\n", (char *)names->pdata[i]);

@@ -22,6 +22,9 @@ char *vigil_fence_input(GHashTable *params, const char *action, const char *targ
 /* The path of fence agent TYPE: a plain name ("fence_xvm") found executable in the
  * directories of VIGIL_FENCE_PATH (':'-separated) if set, else in the configured sbin
  * directory and /usr/sbin. NULL if none. Caller frees. */
+/* The fence agents (fence_*) of the same directories, sorted, each name once. */
+GPtrArray *vigil_fence_agent_list(void);
+
 char *vigil_fence_agent_path(const char *type);
 
 /* How long ACTION may take on the device: pcmk_ACTION_timeout (reboot, off, on, monitor,

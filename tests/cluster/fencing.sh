@@ -9,6 +9,8 @@
 #   fencing is in 'vigil stonith history' and 'vigil status' on every survivor;
 # - 'vigil stonith fence NODE' of a live member fences it; its vigild learns it and stops
 #   (fence-reaction=stop), and the node is not fenced a second time when it leaves.
+# FENCE_AGENT=fence_vigil runs the same with Vigil's own agent as the device, against the
+# same fence_virtd (tests/cluster/fencing-fence-vigil.sh).
 set -u
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/netns.sh"
@@ -16,7 +18,12 @@ cluster_require
 require vigild "$VIGILD"
 VIGIL_MON=${VIGIL_MON:-$top_builddir/cli/vigil-mon}
 require vigil-mon "$VIGIL_MON"
-require "fence_xvm (fence-virt)" /usr/sbin/fence_xvm
+agent=${FENCE_AGENT:-fence_xvm}
+if [ "$agent" = fence_vigil ]; then
+	require "fence_vigil (make)" "$top_builddir/agents/fence_vigil/fence_vigil"
+else
+	require "fence_xvm (fence-virt)" /usr/sbin/fence_xvm
+fi
 require "fence_virtd (fence-virtd)" /usr/sbin/fence_virtd
 require "ocf:heartbeat:IPaddr2 (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/IPaddr2
 
@@ -69,7 +76,7 @@ check "the power switch answers fence_xvm from a node (the test's own setup)" \
 # --- the cluster, configured with the seed documents' commands ----------------------------
 v() { node_exec 1 "$VIGIL" "$@"; }
 v property set stonith-enabled=true > /dev/null &&
-v stonith create vmfence fence_xvm key_file="$key" timeout=5 \
+v stonith create vmfence "$agent" key_file="$key" timeout=5 \
 	pcmk_host_map="node1:node1;node2:node2;node3:node3" > /dev/null &&
 v resource create vip ocf:heartbeat:IPaddr2 ip=$vip cidr_netmask=24 nic=eth0 \
 	op monitor interval=30s > /dev/null || bail "the configuration commands failed"
@@ -115,7 +122,7 @@ check "its IP stays stopped on the survivors, with quorum" \
 node_exec "$survivor" "$VIGIL" resource update vmfence \
 	pcmk_host_map="node1:node1;node2:node2;node3:node3" > /dev/null ||
 	bail "cannot widen the device's host map"
-check "the DC fences node$holder through fence_xvm and fence_virtd" \
+check "the DC fences node$holder through $agent and fence_virtd" \
 	wait_for 40 eval 'node_exec $survivor "$VIGIL" stonith history node'$holder' |
 			  grep -q "^reboot of node'$holder' successful: delegate=node[0-9], device=vmfence, origin=node$dc, completed="'
 check "fence_virtd power-cycled the domain" \

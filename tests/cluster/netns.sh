@@ -200,8 +200,13 @@ link_up() { ip -n "$(ns_hub)" link set "v$1" up; }
 link_is_up() { ip -n "$(ns_hub)" -o link show "v$1" 2>/dev/null | grep -q '[<,]UP[,>]'; }
 
 node_kill() {
-	local i
+	local i p
 	[ -d "$(node_cgroup "$1")" ] && cgroup_kill "$(node_cgroup "$1")"
+	# whatever else runs in the node's network namespace (an agent a killed daemon had
+	# started): this run's own processes, gone as with the node's power
+	for p in $(ip netns pids "$(ns_node "$1")" 2>/dev/null); do
+		kill -KILL "$p" 2>/dev/null
+	done
 	for i in "${!cluster_pids[@]}"; do
 		[ "${cluster_pid_node[$i]}" = "$1" ] || continue
 		kill -KILL "${cluster_pids[$i]}" 2>/dev/null
@@ -317,6 +322,7 @@ wait_for() {
 VIGILD=${VIGILD:-$top_builddir/daemons/vigild/vigild}
 # Vigil's own agents from the build tree, before the installed ones
 export OCF_RA_PATH=${OCF_RA_PATH:-$top_builddir/agents/resource.d}
+export VIGIL_FENCE_PATH=${VIGIL_FENCE_PATH:-$top_builddir/agents/fence_vigil:/usr/sbin}
 declare -a vigild_pid
 tap_n=0
 ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
