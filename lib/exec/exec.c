@@ -447,23 +447,24 @@ static gint by_name(gconstpointer a, gconstpointer b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-GPtrArray *vigil_ocf_list(const char *provider)
+GPtrArray *vigil_names_in_dirs(char **dirs, const char *sub, const char *prefix,
+			       bool executable)
 {
-	g_auto(GStrv) dirs = vigil_ocf_ra_dirs();
 	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
 
-	if (provider != NULL && !vigil_exec_plain_name(provider))
-		return names;
 	for (guint i = 0; dirs[i] != NULL; i++) {
-		g_autofree char *path = g_build_filename(dirs[i], provider, NULL);
-		g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
+		g_autofree char *path = dirs[i][0] != '\0' ? g_build_filename(dirs[i], sub, NULL) :
+							     NULL;
+		g_autoptr(GDir) d = path != NULL ? g_dir_open(path, 0, NULL) : NULL;
 		const char *n;
 
 		while (d != NULL && (n = g_dir_read_name(d)) != NULL) {
+			g_autofree char *file = g_build_filename(path, n, NULL);
 			char *name;
 
-			if (n[0] == '.' || g_hash_table_contains(seen, n))
+			if (n[0] == '.' || !g_str_has_prefix(n, prefix) ||
+			    g_hash_table_contains(seen, n) || (executable && access(file, X_OK) != 0))
 				continue;
 			name = g_strdup(n);
 			g_ptr_array_add(names, name);
@@ -472,6 +473,15 @@ GPtrArray *vigil_ocf_list(const char *provider)
 	}
 	g_ptr_array_sort(names, by_name);
 	return names;
+}
+
+GPtrArray *vigil_ocf_list(const char *provider)
+{
+	g_auto(GStrv) dirs = vigil_ocf_ra_dirs();
+
+	if (provider != NULL && !vigil_exec_plain_name(provider))
+		return g_ptr_array_new_with_free_func(g_free);
+	return vigil_names_in_dirs(dirs, provider, "", provider != NULL);
 }
 
 /* The program and arguments of REQ, or NULL with E ended (not installed). */

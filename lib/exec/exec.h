@@ -83,6 +83,12 @@ char *vigil_ocf_agent_path(const char *provider, const char *type);
  * vigil_ocf_ra_dirs(), sorted, each name once. */
 GPtrArray *vigil_ocf_list(const char *provider);
 
+/* The names of the entries of DIR/SUB (SUB may be NULL) for every DIR of DIRS (a
+ * NULL-terminated list; empty entries skipped) that start with PREFIX (and, if EXECUTABLE,
+ * can be run), sorted, each name once. */
+GPtrArray *vigil_names_in_dirs(char **dirs, const char *sub, const char *prefix,
+			       bool executable);
+
 /* Whether S is a provider's or agent's plain name (letters, digits, '_', '-', '.', not
  * starting with '.'): no path in it. */
 bool vigil_exec_plain_name(const char *s);

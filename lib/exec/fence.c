@@ -87,27 +87,8 @@ static char **fence_dirs(void)
 GPtrArray *vigil_fence_agent_list(void)
 {
 	g_auto(GStrv) dirs = fence_dirs();
-	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
-	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
 
-	for (char **d = dirs; *d != NULL; d++) {
-		g_autoptr(GDir) dir = **d != '\0' ? g_dir_open(*d, 0, NULL) : NULL;
-		const char *n;
-
-		while (dir != NULL && (n = g_dir_read_name(dir)) != NULL) {
-			g_autofree char *path = g_build_filename(*d, n, NULL);
-			char *name;
-
-			if (!g_str_has_prefix(n, "fence_") || g_hash_table_contains(seen, n) ||
-			    access(path, X_OK) != 0)
-				continue;
-			name = g_strdup(n);
-			g_ptr_array_add(names, name);
-			g_hash_table_add(seen, name);
-		}
-	}
-	g_ptr_array_sort(names, by_name);
-	return names;
+	return vigil_names_in_dirs(dirs, NULL, "fence_", true);
 }
 
 char *vigil_fence_agent_path(const char *type)

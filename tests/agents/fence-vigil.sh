@@ -19,48 +19,9 @@ echo "1..16"
 cluster_create 2
 host_create fence 50
 host_create fence512 51
-key=$tmp/fence_xvm.key
-head -c 512 /dev/urandom > "$key"
-chmod 600 "$key"
-{
-	echo "<node>"
-	for i in 1 2 3; do
-		printf "<domain type='test'><name>node%s</name><memory>65536</memory>" "$i"
-		printf "<os><type>hvm</type></os></domain>\n"
-	done
-	echo "</node>"
-} > "$tmp/domains.xml"
-# virtd_conf NAME PORT HASH: a fence_virtd configuration on the host's eth0
-virtd_conf() {
-	cat > "$tmp/$1.conf" <<EOF
-fence_virtd {
-	listener = "multicast";
-	backend = "libvirt";
-}
-listeners {
-	multicast {
-		key_file = "$key";
-		address = "225.0.0.12";
-		port = "$2";
-		interface = "eth0";
-		hash = "$3";
-		auth = "$3";
-	}
-}
-backends {
-	libvirt {
-		uri = "test://$tmp/domains.xml";
-	}
-}
-EOF
-	chmod 600 "$tmp/$1.conf"
-}
-virtd_conf fence 1229 sha256
-virtd_conf fence512 1230 sha512
-host_spawn fence "$tmp/fence_virtd.log" stdbuf -oL -eL /usr/sbin/fence_virtd -F -d 2 \
-	-f "$tmp/fence.conf" -p "$tmp/fence_virtd.pid"
-host_spawn fence512 "$tmp/fence_virtd512.log" stdbuf -oL -eL /usr/sbin/fence_virtd -F -d 2 \
-	-f "$tmp/fence512.conf" -p "$tmp/fence_virtd512.pid"
+virtd_start fence 1229 sha256
+virtd_start fence512 1230 sha512
+key=$virtd_key
 
 # fv ARGS...: fence_vigil on node 1; its output in $tmp/out, errors in $tmp/err, code in $rc
 fv() {
@@ -108,7 +69,7 @@ t "on, then status: ON again" 0 "^Status: ON$"
 fv -k "$key" -t 5 -o reboot -H node3
 t "reboot: exit 0" 0
 check "fence_virtd power-cycled node3" \
-	grep -q "Calling virDomainCreateLinux() for node3" "$tmp/fence_virtd.log"
+	grep -q "Calling virDomainCreateLinux() for node3" "$tmp/fence_virtd-fence.log"
 fv -k "$key" -t 5 -o monitor
 t "monitor: exit 0" 0
 

@@ -33,38 +33,8 @@ vip=198.18.0.100
 
 # --- the power switch: fence_virtd on a host of its own, multicast on its eth0 -----------
 host_create fence 50
-key=$tmp/fence_xvm.key
-head -c 512 /dev/urandom > "$key"
-chmod 600 "$key"
-{
-	echo "<node>"
-	for i in 1 2 3; do
-		printf "<domain type='test'><name>node%s</name><memory>65536</memory>" "$i"
-		printf "<os><type>hvm</type></os></domain>\n"
-	done
-	echo "</node>"
-} > "$tmp/domains.xml"
-cat > "$tmp/fence_virt.conf" <<EOF
-fence_virtd {
-	listener = "multicast";
-	backend = "libvirt";
-}
-listeners {
-	multicast {
-		key_file = "$key";
-		address = "225.0.0.12";
-		interface = "eth0";
-	}
-}
-backends {
-	libvirt {
-		uri = "test://$tmp/domains.xml";
-	}
-}
-EOF
-chmod 600 "$tmp/fence_virt.conf"
-host_spawn fence "$tmp/fence_virtd.log" stdbuf -oL -eL /usr/sbin/fence_virtd -F -d 2 -f "$tmp/fence_virt.conf" \
-	-p "$tmp/fence_virtd.pid"
+virtd_start fence 1229 sha256
+key=$virtd_key
 fence_virtd_pid=$spawned_pid
 
 cluster_up 3
@@ -126,7 +96,7 @@ check "the DC fences node$holder through $agent and fence_virtd" \
 	wait_for 40 eval 'node_exec $survivor "$VIGIL" stonith history node'$holder' |
 			  grep -q "^reboot of node'$holder' successful: delegate=node[0-9], device=vmfence, origin=node$dc, completed="'
 check "fence_virtd power-cycled the domain" \
-	eval 'grep -q "^\[virt:REBOOT\] Calling virDomainCreateLinux() for node$holder$" "$tmp/fence_virtd.log" || { sed "s/^/# fence_virtd: /" "$tmp/fence_virtd.log"; false; }'
+	eval 'grep -q "^\[virt:REBOOT\] Calling virDomainCreateLinux() for node$holder$" "$tmp/fence_virtd-fence.log" || { sed "s/^/# fence_virtd: /" "$tmp/fence_virtd-fence.log"; false; }'
 check "the floating IP comes up on a survivor" \
 	wait_for 30 eval 'n=$(vip_on) && [ "$n" != "$holder" ]'
 check "the IP started after the fencing was done" eval '

@@ -20,6 +20,8 @@
 #   host_create NAME I           a plain host (no cluster software) on the same bridge, address
 #                                198.18.0.I; host_spawn NAME LOG CMD... runs CMD there in the
 #                                background; host_exec NAME CMD... in the foreground
+#   virtd_start HOST PORT HASH   Debian's fence_virtd on host HOST, its libvirt backend on
+#                                libvirt's test driver (domains node1..node3), key $virtd_key
 #   node_boot_systemd I          systemd as PID 1 of node I (node-init.sh), in a cgroup of the
 #                                run's own; node_unit_state I UNIT tells a unit's ActiveState
 #
@@ -212,6 +214,53 @@ node_kill() {
 		kill -KILL "${cluster_pids[$i]}" 2>/dev/null
 		wait "${cluster_pids[$i]}" 2>/dev/null
 	done
+}
+
+# virtd_start HOST PORT HASH: Debian's fence_virtd on the host namespace HOST (host_create
+# it first), listening on 225.0.0.12:PORT on its eth0 with HASH for requests and challenges,
+# the key $virtd_key (made at the first call), its libvirt backend on libvirt's test driver
+# whose domains node1..node3 stand for the nodes. Its log is $tmp/fence_virtd-HOST.log,
+# its pid $spawned_pid.
+virtd_key=""
+virtd_start() {
+	local host=$1 port=$2 hash=$3 i conf=$tmp/fence_virtd-$1.conf
+	if [ -z "$virtd_key" ]; then
+		virtd_key=$tmp/fence_xvm.key
+		head -c 512 /dev/urandom > "$virtd_key"
+		chmod 600 "$virtd_key"
+		{
+			echo "<node>"
+			for i in 1 2 3; do
+				printf "<domain type='test'><name>node%s</name>" "$i"
+				printf "<memory>65536</memory><os><type>hvm</type></os></domain>\n"
+			done
+			echo "</node>"
+		} > "$tmp/domains.xml"
+	fi
+	cat > "$conf" <<EOF
+fence_virtd {
+	listener = "multicast";
+	backend = "libvirt";
+}
+listeners {
+	multicast {
+		key_file = "$virtd_key";
+		address = "225.0.0.12";
+		port = "$port";
+		interface = "eth0";
+		hash = "$hash";
+		auth = "$hash";
+	}
+}
+backends {
+	libvirt {
+		uri = "test://$tmp/domains.xml";
+	}
+}
+EOF
+	chmod 600 "$conf"
+	host_spawn "$host" "$tmp/fence_virtd-$host.log" stdbuf -oL -eL /usr/sbin/fence_virtd -F \
+		-d 2 -f "$conf" -p "$tmp/fence_virtd-$host.pid"
 }
 
 ns_host() { echo "vg${cluster_id}$1"; }
