@@ -10,7 +10,8 @@
 # - 'vigil stonith fence NODE' of a live member fences it; its vigild learns it and stops
 #   (fence-reaction=stop), and the node is not fenced a second time when it leaves.
 # FENCE_AGENT=fence_vigil runs the same with Vigil's own agent as the device, against the
-# same fence_virtd (tests/cluster/fencing-fence-vigil.sh).
+# same fence_virtd (tests/cluster/fencing-fence-vigil.sh); FENCE_DAEMON=vigil-fenced puts
+# Vigil's host daemon in fence_virtd's place (tests/cluster/fencing-vigil-fenced.sh).
 set -u
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/netns.sh"
@@ -27,13 +28,28 @@ fi
 require "fence_virtd (fence-virtd)" /usr/sbin/fence_virtd
 require "ocf:heartbeat:IPaddr2 (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/IPaddr2
 
+daemon_name=${FENCE_DAEMON:-fence_virtd}
+if [ "$daemon_name" = vigil-fenced ]; then
+	daemon=$top_builddir/daemons/vigil-fenced/vigil-fenced
+	require "vigil-fenced (make)" "$daemon"
+else
+	daemon=/usr/sbin/fence_virtd
+fi
+
 echo "1..17"
 cluster_create 3
 vip=198.18.0.100
 
 # --- the power switch: fence_virtd on a host of its own, multicast on its eth0 -----------
 host_create fence 50
-virtd_start fence 1229 sha256
+virtd_start fence 1229 sha256 "$daemon"
+power_cycled() { # power_cycled NODE: the daemon's log says it power-cycled NODE
+	if [ "$daemon_name" = vigil-fenced ]; then
+		grep -q "vigil-fenced\[[0-9]*\]: reboot of $1 for .*: success" "$tmp/fence_virtd-fence.log"
+	else
+		grep -q "^\[virt:REBOOT\] Calling virDomainCreateLinux() for $1\$" "$tmp/fence_virtd-fence.log"
+	fi
+}
 key=$virtd_key
 fence_virtd_pid=$spawned_pid
 
@@ -95,8 +111,8 @@ node_exec "$survivor" "$VIGIL" resource update vmfence \
 check "the DC fences node$holder through $agent and fence_virtd" \
 	wait_for 40 eval 'node_exec $survivor "$VIGIL" stonith history node'$holder' |
 			  grep -q "^reboot of node'$holder' successful: delegate=node[0-9], device=vmfence, origin=node$dc, completed="'
-check "fence_virtd power-cycled the domain" \
-	eval 'grep -q "^\[virt:REBOOT\] Calling virDomainCreateLinux() for node$holder$" "$tmp/fence_virtd-fence.log" || { sed "s/^/# fence_virtd: /" "$tmp/fence_virtd-fence.log"; false; }'
+check "$daemon_name power-cycled the domain" \
+	eval 'power_cycled "node$holder" || { sed "s/^/# daemon: /" "$tmp/fence_virtd-fence.log"; false; }'
 check "the floating IP comes up on a survivor" \
 	wait_for 30 eval 'n=$(vip_on) && [ "$n" != "$holder" ]'
 check "the IP started after the fencing was done" eval '

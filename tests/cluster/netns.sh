@@ -20,8 +20,10 @@
 #   host_create NAME I           a plain host (no cluster software) on the same bridge, address
 #                                198.18.0.I; host_spawn NAME LOG CMD... runs CMD there in the
 #                                background; host_exec NAME CMD... in the foreground
-#   virtd_start HOST PORT HASH   Debian's fence_virtd on host HOST, its libvirt backend on
-#                                libvirt's test driver (domains node1..node3), key $virtd_key
+#   virtd_start HOST PORT HASH [DAEMON]
+#                                Debian's fence_virtd (or vigil-fenced) on host HOST, its
+#                                libvirt backend on libvirt's test driver (domains
+#                                node1..node3), key $virtd_key
 #   node_boot_systemd I          systemd as PID 1 of node I (node-init.sh), in a cgroup of the
 #                                run's own; node_unit_state I UNIT tells a unit's ActiveState
 #
@@ -216,14 +218,15 @@ node_kill() {
 	done
 }
 
-# virtd_start HOST PORT HASH: Debian's fence_virtd on the host namespace HOST (host_create
-# it first), listening on 225.0.0.12:PORT on its eth0 with HASH for requests and challenges,
+# virtd_start HOST PORT HASH [DAEMON]: Debian's fence_virtd (or DAEMON, which takes the
+# same flags: vigil-fenced) on the host namespace HOST (host_create it first), listening on 225.0.0.12:PORT on its eth0 with HASH for requests and challenges,
 # the key $virtd_key (made at the first call), its libvirt backend on libvirt's test driver
 # whose domains node1..node3 stand for the nodes. Its log is $tmp/fence_virtd-HOST.log,
 # its pid $spawned_pid.
 virtd_key=""
 virtd_start() {
-	local host=$1 port=$2 hash=$3 i conf=$tmp/fence_virtd-$1.conf
+	local host=$1 port=$2 hash=$3 daemon=${4:-/usr/sbin/fence_virtd} i
+	local conf=$tmp/fence_virtd-$1.conf
 	if [ -z "$virtd_key" ]; then
 		virtd_key=$tmp/fence_xvm.key
 		head -c 512 /dev/urandom > "$virtd_key"
@@ -259,7 +262,7 @@ backends {
 }
 EOF
 	chmod 600 "$conf"
-	host_spawn "$host" "$tmp/fence_virtd-$host.log" stdbuf -oL -eL /usr/sbin/fence_virtd -F \
+	host_spawn "$host" "$tmp/fence_virtd-$host.log" stdbuf -oL -eL "$daemon" -F \
 		-d 2 -f "$conf" -p "$tmp/fence_virtd-$host.pid"
 }
 
