@@ -70,7 +70,8 @@ static bool claim(fenced *f, job *j)
 	gint64 *until;
 	bool ok;
 
-	inet_ntop(j->req.family, j->req.address, addr, sizeof(addr));
+	if (j->req.family != 0)
+		inet_ntop(j->req.family, j->req.address, addr, sizeof(addr));
 	j->key = replay_key(&j->req);
 	j->flight = g_strdup_printf("%s/%s/%u", j->key, addr, j->req.port);
 	key = j->key;
@@ -360,6 +361,12 @@ void fenced_datagram(fenced *f, const uint8_t *buf, size_t len, const char *from
 		fenced_log(LOG_DEBUG, "dropped a datagram from %s: %s", from,
 			   r == -EPERM ? "not signed with this host's key (or a weaker hash)" :
 					 "not a fence_xvm request");
+		job_free(j);
+		return;
+	}
+	if (j->req.family == 0) {
+		fenced_log(LOG_INFO, "dropped a request from %s: it has no callback address",
+			   from);
 		job_free(j);
 		return;
 	}

@@ -128,7 +128,7 @@ static int request_mac(vigil_xvm_hash h, const uint8_t *key, size_t key_len,
 int vigil_xvm_req_encode(const vigil_xvm_req *req, const uint8_t *key, size_t key_len,
 			 uint8_t out[VIGIL_XVM_REQ_SIZE])
 {
-	bool v6 = req->family == AF_INET6;
+	bool v6 = req->family == AF_INET6, none = req->family == 0;
 	size_t n = strnlen(req->domain, sizeof(req->domain));
 
 	if (n > VIGIL_XVM_DOMAIN_MAX || req->hash > VIGIL_XVM_HASH_SHA512 ||
@@ -137,14 +137,14 @@ int vigil_xvm_req_encode(const vigil_xvm_req *req, const uint8_t *key, size_t ke
 	memset(out, 0, VIGIL_XVM_REQ_SIZE);
 	out[OFF_OP] = (uint8_t)req->op;
 	out[OFF_HASHTYPE] = (uint8_t)req->hash;
-	out[OFF_ADDRLEN] = v6 ? 16 : 4;
+	out[OFF_ADDRLEN] = none ? 0 : v6 ? 16 : 4;
 	out[OFF_FLAGS] = req->flags;
 	memcpy(out + OFF_DOMAIN, req->domain, n);
-	memcpy(out + OFF_ADDRESS, req->address, v6 ? 16 : 4);
+	memcpy(out + OFF_ADDRESS, req->address, none ? 0 : v6 ? 16 : 4);
 	put_le16(out + OFF_PORT, req->port);
 	memcpy(out + OFF_RANDOM, req->random, sizeof(req->random));
 	put_le32(out + OFF_SEQNO, req->seqno);
-	put_le32(out + OFF_FAMILY, v6 ? WIRE_AF_INET6 : WIRE_AF_INET);
+	put_le32(out + OFF_FAMILY, none ? 0 : v6 ? WIRE_AF_INET6 : WIRE_AF_INET);
 	if (req->hash == VIGIL_XVM_HASH_NONE)
 		return 0;
 	return request_mac(req->hash, key, key_len, out, out + OFF_HASH);
@@ -164,18 +164,19 @@ static int decode_fields(const uint8_t *buf, vigil_xvm_req *r)
 {
 	uint32_t family = get_le32(buf + OFF_FAMILY);
 
+	/* family 0: no callback address (a tcp requester's, which is called by nobody) */
 	if (buf[OFF_OP] > VIGIL_XVM_HOSTLIST || buf[OFF_HASHTYPE] > VIGIL_XVM_HASH_SHA512 ||
-	    (family != WIRE_AF_INET && family != WIRE_AF_INET6) ||
+	    (family != 0 && family != WIRE_AF_INET && family != WIRE_AF_INET6) ||
 	    memchr(buf + OFF_DOMAIN, '\0', VIGIL_XVM_DOMAIN_MAX + 1) == NULL)
 		return -EBADMSG;
 	*r = (vigil_xvm_req){ .op = (vigil_xvm_op)buf[OFF_OP],
 			      .hash = (vigil_xvm_hash)buf[OFF_HASHTYPE],
 			      .flags = buf[OFF_FLAGS],
-			      .family = family == WIRE_AF_INET ? AF_INET : AF_INET6,
+			      .family = family == 0 ? 0 : family == WIRE_AF_INET ? AF_INET : AF_INET6,
 			      .port = get_le16(buf + OFF_PORT),
 			      .seqno = get_le32(buf + OFF_SEQNO) };
 	memcpy(r->domain, buf + OFF_DOMAIN, sizeof(r->domain));
-	memcpy(r->address, buf + OFF_ADDRESS, family == WIRE_AF_INET ? 4 : 16);
+	memcpy(r->address, buf + OFF_ADDRESS, family == 0 ? 0 : family == WIRE_AF_INET ? 4 : 16);
 	memcpy(r->random, buf + OFF_RANDOM, sizeof(r->random));
 	return 0;
 }

@@ -53,7 +53,7 @@ typedef struct vigil_xvm_req {
 	vigil_xvm_hash hash;         /* of this request's MAC */
 	uint8_t flags;               /* bit 0: RF_UUID (informational) */
 	char domain[VIGIL_XVM_DOMAIN_MAX + 1];
-	int family;                  /* AF_INET or AF_INET6: of ADDRESS */
+	int family;                  /* AF_INET or AF_INET6: of ADDRESS; 0: none (tcp) */
 	uint8_t address[16];         /* the callback address, network byte order */
 	uint16_t port;               /* the callback port */
 	uint8_t random[6];

@@ -7,7 +7,8 @@
 # sha512, a wrong key; datagrams that are truncated, badly signed, garbage or replayed are
 # dropped without effect (tests/agents/xvm-client.py, written from the protocol's
 # description); a request whose callback address never answers does not hold back a
-# concurrent one; a key others can read, a missing key and an unknown interface are
+# concurrent one; the tcp listener (Debian's fence_virt -T) with groups judged on the real
+# peer address; a key others can read, a missing key and an unknown interface are
 # refused with what to do.
 set -u
 . "$(dirname "$0")/../lib.sh"
@@ -22,10 +23,11 @@ PY=/usr/bin/python3
 require python3 "$PY"
 CLIENT=$top_srcdir/tests/agents/xvm-client.py
 
-echo "1..21"
+echo "1..24"
 cluster_create 2
 host_create fence 50
 host_create fence512 51
+host_create tcpfence 52
 virtd_start fence 1229 sha256 "$VF"
 vf_pid=$spawned_pid
 virtd_start fence512 1230 sha512 "$VF"
@@ -151,4 +153,45 @@ if [ "$rc" -ne 0 ] && grep -q 'interface "eth9" does not exist here' <<<"$out"; 
 else
 	not_ok "an unknown interface is refused"; echo "# $out"
 fi
+
+# the tcp listener, with groups: the real peer address decides (fence_virt -T, Debian's)
+cat > "$tmp/tcp.conf" <<EOF
+fence_virtd {
+	listener = "tcp";
+	backend = "libvirt";
+}
+listeners {
+	tcp {
+		key_file = "$key";
+		address = "198.18.0.52";
+		port = "1229";
+	}
+}
+backends {
+	libvirt {
+		uri = "test://$tmp/domains.xml";
+	}
+}
+groups {
+	group {
+		name = "only-node2";
+		ip = "198.18.0.2";
+		uuid = "node1";
+	}
+}
+EOF
+chmod 600 "$tmp/tcp.conf"
+host_spawn tcpfence "$tmp/tcp.log" "$VF" -F -f "$tmp/tcp.conf" -p "$tmp/tcp.pid"
+tcp_pid=$spawned_pid
+wait_for 10 grep -q "serving fence_xvm requests (tcp 198.18.0.52:1229" "$tmp/tcp.log" ||
+	sed 's/^/# /' "$tmp/tcp.log"
+node_exec 2 /usr/sbin/fence_virt -T 198.18.0.52 -k "$key" -t 5 -o status -n node1 > "$tmp/out" 2>&1
+rc=$?
+t "tcp listener: fence_virt -T from node2 (in the group) gets its answer" 0 "Status: ON"
+node_exec 1 /usr/sbin/fence_virt -T 198.18.0.52 -k "$key" -t 5 -o status -n node1 > "$tmp/out" 2>&1
+rc=$?
+t "tcp listener: node1, not in the group, is denied (exit 3)" 3
+check "the log names the real peer" \
+	grep -q "status of node1 for 198.18.0.1: permission denied" "$tmp/tcp.log"
+kill "$tcp_pid" 2>/dev/null
 kill "$vf_pid" 2>/dev/null

@@ -28,7 +28,7 @@ static void same_fields(const vigil_xvm_req *a, const vigil_xvm_req *b)
 {
 	if (a->op != b->op || a->hash != b->hash || a->family != b->family || a->port != b->port ||
 	    a->seqno != b->seqno || strcmp(a->domain, b->domain) != 0 ||
-	    memcmp(a->address, b->address, a->family == 2 ? 4 : 16) != 0)
+	    memcmp(a->address, b->address, a->family == 0 ? 0 : a->family == 2 ? 4 : 16) != 0)
 		abort();
 }
 
