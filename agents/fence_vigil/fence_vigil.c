@@ -20,6 +20,7 @@
 #include <glib.h>
 
 #include "agents/fence_vigil/options.h"
+#include "fence/io.h"
 #include "fence/xvm.h"
 
 /* fence_xvm's exit codes: the daemon's result byte, 1 for any failure of our own */
@@ -170,28 +171,6 @@ static int request_and_wait(agent *a, vigil_xvm_req *req)
 
 /* ---- the callback ----------------------------------------------------------------------- */
 
-static int io_full(int fd, void *buf, size_t n, bool writing, gint64 end)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		struct pollfd p = { .fd = fd, .events = writing ? POLLOUT : POLLIN };
-		ssize_t k;
-		gint64 left = end - now_ms();
-
-		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-			return -ETIMEDOUT;
-		k = writing ? send(fd, (uint8_t *)buf + done, n - done, MSG_NOSIGNAL) :
-			      recv(fd, (uint8_t *)buf + done, n - done, 0);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return k == 0 ? -ECONNRESET : -errno;
-		done += (size_t)k;
-	}
-	return 0;
-}
-
 /* The mutual challenge, this side first (as fence_xvm): 0, -EPERM (the daemon does not
  * hold our key), or an I/O error. */
 static int challenge(const agent *a, int fd, gint64 end)
@@ -204,15 +183,15 @@ static int challenge(const agent *a, int fd, gint64 end)
 		return 0;
 	if (getrandom(mine, sizeof(mine), 0) != (ssize_t)sizeof(mine))
 		return -EIO;
-	if ((r = io_full(fd, mine, sizeof(mine), true, end)) < 0 ||
-	    (r = io_full(fd, answer, sizeof(answer), false, end)) < 0)
+	if ((r = vigil_xvm_io(fd, mine, sizeof(mine), true, end)) < 0 ||
+	    (r = vigil_xvm_io(fd, answer, sizeof(answer), false, end)) < 0)
 		return r;
 	if (!vigil_xvm_answer_ok(a->o.auth, a->key, a->key_len, mine, answer))
 		return -EPERM;
-	if ((r = io_full(fd, theirs, sizeof(theirs), false, end)) < 0)
+	if ((r = vigil_xvm_io(fd, theirs, sizeof(theirs), false, end)) < 0)
 		return r;
 	vigil_xvm_digest(a->o.auth, a->key, a->key_len, theirs, sizeof(theirs), reply);
-	return io_full(fd, reply, sizeof(reply), true, end);
+	return vigil_xvm_io(fd, reply, sizeof(reply), true, end);
 }
 
 /* The host list after its 0xFD, printed as fence_xvm prints it. */
@@ -223,7 +202,7 @@ static int print_list(int fd, gint64 end)
 	uint8_t state, last;
 
 	for (;;) {
-		int r = io_full(fd, rec, sizeof(rec), false, end);
+		int r = vigil_xvm_io(fd, rec, sizeof(rec), false, end);
 
 		if (r < 0)
 			return r;
@@ -232,7 +211,7 @@ static int print_list(int fd, gint64 end)
 		printf("%-32s %s %s\n", name, uuid, state == 1 ? "on" : "off");
 	}
 	/* the daemon's closing result byte, when it sends one */
-	if (io_full(fd, &last, 1, false, MIN(end, now_ms() + 200)) == 0 &&
+	if (vigil_xvm_io(fd, &last, 1, false, MIN(end, now_ms() + 200)) == 0 &&
 	    last != VIGIL_XVM_RESP_SUCCESS)
 		return -EIO;
 	return 0;
@@ -308,7 +287,7 @@ static int run(agent *a, const vigil_xvm_req *base)
 	end = now_ms() + (gint64)a->o.timeout_s * 1000;
 	r = challenge(a, fd, end);
 	if (r == 0)
-		r = io_full(fd, &result, 1, false, end);
+		r = vigil_xvm_io(fd, &result, 1, false, end);
 	if (r == -EPERM)
 		fprintf(stderr, "fence_vigil: the daemon that called back failed the challenge: it "
 			"holds another key (or another auth than %s).\n",

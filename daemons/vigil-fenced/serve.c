@@ -19,6 +19,7 @@
 #include <glib.h>
 
 #include "daemons/vigil-fenced/fenced.h"
+#include "fence/io.h"
 
 #define REPLAY_WINDOW_US (10 * G_USEC_PER_SEC)
 #define CONNECT_TIMEOUT_MS 5000
@@ -109,27 +110,10 @@ static void release(fenced *f, const job *j, bool served)
 
 /* ---- I/O with deadlines ------------------------------------------------------------------- */
 
+/* vigil_xvm_io() within TIMEOUT_MS from now. */
 static int io_full(int fd, void *buf, size_t n, bool writing, int timeout_ms)
 {
-	gint64 end = g_get_monotonic_time() / 1000 + timeout_ms;
-	size_t done = 0;
-
-	while (done < n) {
-		struct pollfd p = { .fd = fd, .events = writing ? POLLOUT : POLLIN };
-		gint64 left = end - g_get_monotonic_time() / 1000;
-		ssize_t k;
-
-		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-			return -ETIMEDOUT;
-		k = writing ? send(fd, (uint8_t *)buf + done, n - done, MSG_NOSIGNAL) :
-			      recv(fd, (uint8_t *)buf + done, n - done, 0);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return k == 0 ? -ECONNRESET : -errno;
-		done += (size_t)k;
-	}
-	return 0;
+	return vigil_xvm_io(fd, buf, n, writing, g_get_monotonic_time() / 1000 + timeout_ms);
 }
 
 /* The callback to the requester's address and port, within 5 s. */
