@@ -358,6 +358,9 @@ static void graph_action_xml(GString *g, const char *indent, const vigil_action 
 		g_string_append_printf(g, " on_node=\"%s\"", a->node->name);
 	if (a->task == VIGIL_TASK_FENCE)
 		g_string_append_printf(g, " device=\"%s\"", a->device != NULL ? a->device->id : "");
+	if (a->task == VIGIL_TASK_FENCE && a->has_priority_delay) /* Pacemaker's meta, seconds */
+		g_string_append_printf(g, " priority_fencing_delay=\"%llu\"",
+				       (unsigned long long)a->priority_delay_s);
 	g_string_append(g, "/>\n");
 }
 

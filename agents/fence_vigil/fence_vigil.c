@@ -1,9 +1,10 @@
 /* fence_vigil: a fence agent for libvirt domains behind a fence daemon (vigil-fenced, or
  * fence-virt's fence_virtd) that speaks the fence_xvm protocol (lib/fence/xvm.h). It sends
- * the signed request to the daemon's multicast group from every local address, waits for
- * the daemon's callback on a TCP port of its own (an ephemeral one: several fence_vigil
- * can run at once on one node, where fence_xvm's fixed port 1229 makes them queue), answers
- * the mutual challenge and reports the result with fence_xvm's words and exit codes. */
+ * the signed request to the daemon's multicast group from each local interface (from its
+ * primary address), waits for the daemon's callback on a TCP port of its own (an ephemeral
+ * one: several fence_vigil can run at once on one node, where fence_xvm's fixed port 1229
+ * makes them queue), answers the mutual challenge and reports the result with fence_xvm's
+ * words and exit codes. */
 #include "config.h"
 
 #include <errno.h>
@@ -52,8 +53,19 @@ static gint64 now_ms(void)
 
 /* ---- where requests go out from ------------------------------------------------------- */
 
-/* Every local address of FAMILY, as fence_xvm sends from them: IPv4 with 127.0.0.1 (a
- * daemon on this host answers over loopback), IPv6 without loopback and link-local. */
+static bool has_source_on(const GArray *sources, const char *ifname)
+{
+	for (guint k = 0; k < sources->len; k++)
+		if (strcmp(g_array_index(sources, source, k).ifname, ifname) == 0)
+			return true;
+	return false;
+}
+
+/* One local address of FAMILY per interface, its first (the primary): IPv4 with 127.0.0.1
+ * (a daemon on this host answers over loopback), IPv6 without loopback and link-local.
+ * fence_xvm sends from every address; a secondary one is often a cluster's floating IP,
+ * which may be another node's by the time the daemon calls back, and a second copy of the
+ * request only makes the daemon try a callback that nobody answers. */
 static GArray *local_sources(int family)
 {
 	GArray *out = g_array_new(FALSE, TRUE, sizeof(source));
@@ -64,7 +76,8 @@ static GArray *local_sources(int family)
 	for (struct ifaddrs *i = all; i != NULL; i = i->ifa_next) {
 		source s = { 0 };
 
-		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != family || !(i->ifa_flags & IFF_UP))
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != family ||
+		    !(i->ifa_flags & IFF_UP) || has_source_on(out, i->ifa_name))
 			continue;
 		if (family == AF_INET) {
 			memcpy(s.addr, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, 4);

@@ -59,6 +59,7 @@ struct vigild_ctl {
 	unsigned *waiting;       /* predecessors not done yet, by graph position */
 	GHashTable *pos;         /* vigil_action* -> graph position + 1 */
 	unsigned in_flight;
+	unsigned fired;          /* actions sent to a node in this transition */
 	bool aborted;
 	bool news;               /* something happened since the last plan */
 	guint recheck;           /* plan again after cluster-recheck-interval, whatever happens */
@@ -87,6 +88,7 @@ static void end_transition(struct vigild_ctl *c)
 	g_clear_pointer(&c->state, g_free);
 	g_clear_pointer(&c->waiting, g_free);
 	c->in_flight = 0;
+	c->fired = 0;
 	c->aborted = false;
 }
 
@@ -477,6 +479,8 @@ static bool send_fence(vigild *d, unsigned pos, const vigil_action *a)
 			      .task = c->sched->stonith_action != NULL ? c->sched->stonith_action :
 								      "reboot",
 			      .node = a->node->name,
+			      .priority_delay_ms = (uint32_t)MIN(a->priority_delay_s * 1000,
+								 G_MAXUINT32),
 			      .reason = a->reason != NULL ? a->reason : "node is unclean" };
 
 	if (tried >= max_attempts(c->work)) {
@@ -488,6 +492,7 @@ static bool send_fence(vigild *d, unsigned pos, const vigil_action *a)
 	vigild_fencing_dispatch(d, &req);
 	c->state[pos] = A_RUNNING;
 	c->in_flight++;
+	c->fired++;
 	return true;
 }
 
@@ -516,6 +521,7 @@ static bool send_action(vigild *d, unsigned pos, const vigil_action *a)
 		return false;
 	c->state[pos] = A_RUNNING;
 	c->in_flight++;
+	c->fired++;
 	return true;
 }
 
@@ -553,10 +559,15 @@ static void dispatch_ready(vigild *d)
 		}
 	}
 	if (transition_over(c)) {
-		bool again = !c->aborted || c->news;
+		/* a transition that ran something is followed by a plan that records it; one
+		 * whose every action was pseudo or could not run changed nothing: the same plan
+		 * again would be the same transition again (a busy loop on an inquorate node) */
+		bool again = (!c->aborted && c->fired > 0) || c->news;
 
 		qb_log(LOG_NOTICE, "transition %" PRIu32 " %s", c->transition,
-		       !c->aborted ? "complete" :
+		       !c->aborted && again ? "complete" :
+		       !c->aborted ? "complete (nothing in it could run: waiting for a change "
+				     "in the cluster)" :
 		       again ? "stopped early: planning again" :
 			       "stopped early: waiting for a change in the cluster");
 		arm_recheck(d, c->work);

@@ -322,7 +322,8 @@ static void fail_now(one_shot *o, int rc, vigil_exec_status status, char *why)
 	g_free(why);
 }
 
-/* A fencing that waits for its delay (pcmk_delay_base, pcmk_delay_max) before its agent. */
+/* A fencing that waits for its delay (priority-fencing-delay, pcmk_delay_base, pcmk_delay_max)
+ * before its agent. */
 typedef struct delayed_fence {
 	one_shot *o;
 	char *program, *input;
@@ -383,13 +384,18 @@ static void run_device(vigild *d, one_shot *o, vigil_exec_request *req)
 	req->program = path;
 	req->input = input;
 	if (fencing) {
-		uint64_t delay = vigil_fence_delay_ms(req->params, o->task, o->node,
-						      g_random_double());
+		uint64_t own = vigil_fence_delay_ms(req->params, o->task, o->node,
+						    g_random_double());
+		uint64_t delay = own + o->op.priority_delay_ms;
 		delayed_fence *f;
 
 		if (delay > 0) {
-			qb_log(LOG_NOTICE, "fencing %s with %s in %" PRIu64 " ms (pcmk_delay_base, "
-			       "pcmk_delay_max)", o->node, o->rsc, delay);
+			qb_log(LOG_NOTICE, "fencing %s with %s in %" PRIu64 " ms (%s%s%s)", o->node,
+			       o->rsc, delay,
+			       o->op.priority_delay_ms > 0 ? "priority-fencing-delay: it runs what "
+							     "matters most" : "",
+			       o->op.priority_delay_ms > 0 && own > 0 ? ", then " : "",
+			       own > 0 ? "pcmk_delay_base, pcmk_delay_max" : "");
 			f = g_new0(delayed_fence, 1);
 			f->o = o;
 			f->program = g_steal_pointer(&path);

@@ -40,6 +40,18 @@ static bool option_bool(const vigil_cib *cib, const char *name, bool dflt)
 	return v != NULL ? vigil_str_is_true(v) : dflt;
 }
 
+/* A duration option in whole seconds (Pacemaker truncates: "1500ms" is 1); 0 if unset or
+ * not a duration. */
+static uint64_t option_duration_s(const vigil_cib *cib, const char *name)
+{
+	const char *v = vigil_cib_property(cib, name);
+	uint64_t ms = 0;
+
+	if (v == NULL || vigil_duration_parse_ms(v, &ms) < 0)
+		return 0;
+	return ms / 1000;
+}
+
 static vigil_no_quorum_policy parse_nqp(const char *v)
 {
 	static const char *const names[] = { "stop", "freeze", "ignore", "demote", "suicide" };
@@ -89,6 +101,7 @@ void vigil_cluster_opts_read(const vigil_cib *cib, vigil_cluster_opts *ret_opts)
 	o.startup_fencing = option_bool(cib, "startup-fencing", true);
 	o.maintenance_mode = option_bool(cib, "maintenance-mode", false);
 	o.have_quorum = vigil_str_is_true(cib->have_quorum);
+	o.priority_fencing_delay_s = option_duration_s(cib, "priority-fencing-delay");
 	o.no_quorum_policy = parse_nqp(vigil_cib_property(cib, "no-quorum-policy"));
 	/* suicide needs fencing, and a cluster that has had quorum (or no-quorum-panic) */
 	if (o.no_quorum_policy == VIGIL_NQP_SUICIDE &&
@@ -144,6 +157,7 @@ static void eval_with_fencing(vigil_node_info *info, bool terminate)
 		info->online = false; /* just shot */
 	} else if (!in_ccm) {
 		mark_unclean(info, "peer is no longer part of the cluster");
+		info->lost = true;
 	} else if (!crmd) {
 		mark_unclean(info, "peer process is no longer available");
 	} else if (terminate) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <glib.h>
 
 #include "cib/cib.h"
@@ -25,6 +26,8 @@ typedef struct vigil_cluster_opts {
 	bool have_stonith_rsc;     /* some primitive has class stonith */
 	bool maintenance_mode;     /* maintenance-mode */
 	vigil_no_quorum_policy no_quorum_policy;
+	uint64_t priority_fencing_delay_s; /* priority-fencing-delay in whole seconds, as
+					    * Pacemaker keeps it (0: disabled) */
 } vigil_cluster_opts;
 
 typedef struct vigil_node_info {
@@ -34,6 +37,8 @@ typedef struct vigil_node_info {
 	bool maintenance;              /* the node's own attribute; see also maintenance-mode */
 	char *unclean_reason;          /* "peer is no longer part of the cluster", ... */
 	bool unclean_by_failure;       /* unclean only because a resource failed there */
+	bool lost;                     /* unclean because it left the membership: the case where
+					* priority-fencing-delay applies to its fencing */
 } vigil_node_info;
 
 void vigil_node_info_free(vigil_node_info *info);

@@ -11,7 +11,7 @@
 #define FULL_FIXED (ID_LEN + 4)
 #define UPDATE_FIXED (ID_LEN + 3 * 8 + 8 + 4)
 /* an ACTION or RESULT: the numbers, then three strings (each at least its length and NUL) */
-#define OP_NUMBERS (4 * 4 + 8 + 4 * 4)
+#define OP_NUMBERS (4 * 4 + 8 + 5 * 4)
 
 void vigil_cib_id_of(const char *data, size_t len, const vigil_cib_version *v,
 		     vigil_cib_id *ret_id)
@@ -147,6 +147,7 @@ static void put_op(uint8_t *p, const vigil_wire_op *op)
 	p = put_u32(p, op->status);
 	p = put_u32(p, op->exec_ms);
 	p = put_u32(p, op->origin);
+	p = put_u32(p, op->priority_delay_ms);
 	p = put_str(p, op->rsc);
 	p = put_str(p, op->task);
 	p = put_str(p, op->reason);
@@ -182,6 +183,7 @@ static int get_op(const uint8_t *p, const uint8_t *end, vigil_wire_op *op)
 	op->status = get_u32(p + 28);
 	op->exec_ms = get_u32(p + 32);
 	op->origin = get_u32(p + 36);
+	op->priority_delay_ms = get_u32(p + 40);
 	p += OP_NUMBERS;
 	op->rsc = get_str(&p, end);
 	op->task = op->rsc != NULL ? get_str(&p, end) : NULL;

@@ -1,7 +1,7 @@
 /* The messages vigild sends to its peers through corosync's process group. Fixed layout,
  * explicit little-endian byte order, versioned: a message is
  *
- *   u32 magic "VGL1" | u16 version (1) | u16 type | u32 payload length | u32 reserved (0)
+ *   u32 magic "VGL1" | u16 version (2) | u16 type | u32 payload length | u32 reserved (0)
  *
  * followed by the payload of its type. Nothing is ever sent as a C struct. A decoder
  * refuses (-EPROTO) anything short, long, of another version or type, or inconsistent. */
@@ -14,7 +14,7 @@
 #include "cib/cib.h"
 
 #define VIGIL_WIRE_MAGIC 0x314c4756u /* "VGL1" read as little-endian */
-#define VIGIL_WIRE_VERSION 1
+#define VIGIL_WIRE_VERSION 2
 #define VIGIL_WIRE_HEADER 16
 #define VIGIL_DIGEST_LEN 32 /* SHA-256 */
 
@@ -67,6 +67,8 @@ typedef struct vigil_wire_op {
 	uint32_t status;       /* RESULT: vigil_exec_status */
 	uint32_t exec_ms;      /* RESULT */
 	uint32_t origin;       /* fencing: the node id that asked for it (0: the DC's plan) */
+	uint32_t priority_delay_ms; /* fencing: priority-fencing-delay for this target, waited
+				     * on top of the device's pcmk_delay_base/max (0: none) */
 	const char *rsc, *task;
 	const char *reason;    /* RESULT: the exit reason, "" if none; fencing: why */
 	const char *node;      /* fencing: the node fenced ("" for a resource action) */

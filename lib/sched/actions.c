@@ -682,6 +682,55 @@ static gint by_unclean_seq(gconstpointer a, gconstpointer b)
 	return vigil_natural_cmp(x->name, y->name); /* Pacemaker's node list order */
 }
 
+/* Pacemaker's node priorities: each node's sum of the priority meta attribute of the
+ * resources active there, those that failed there left out (by node index). */
+static void add_priorities(const vigil_sched *s, const vigil_srsc *r, long *prio)
+{
+	const char *v;
+	long p;
+
+	if (is_group(r)) {
+		for (guint i = 0; i < r->children->len; i++)
+			add_priorities(s, g_ptr_array_index(r->children, i), prio);
+		return;
+	}
+	v = r->cfg != NULL ? vigil_rsc_meta(s->cib, r->cfg, "priority") : NULL;
+	p = v != NULL ? strtol(v, NULL, 10) : 0;
+	if (p == 0)
+		return;
+	for (guint i = 0; i < r->running_on->len; i++) {
+		const vigil_snode *n = g_ptr_array_index(r->running_on, i);
+
+		if (r->on == NULL || !r->on[n->index].failed_here)
+			prio[n->index] += p;
+	}
+}
+
+/* Pacemaker's node_priority_fencing_delay(): the delay of fencing lost node N, in seconds.
+ * Only when this partition is no majority of the nodes, and N is among those with the
+ * highest priority while some node has a lower one: the side that runs what matters most
+ * fences first, the other side waits and loses the race. */
+static uint64_t priority_delay_s(const vigil_sched *s, const vigil_snode *n, const long *prio)
+{
+	unsigned online = 0;
+	long top = 0, low = 0;
+
+	if (s->opts.priority_fencing_delay_s == 0 || n->info->online)
+		return 0;
+	for (guint i = 0; i < s->nodes->len; i++) {
+		const vigil_snode *m = g_ptr_array_index(s->nodes, i);
+
+		online += m->info->online;
+		if (i == 0 || prio[m->index] > top)
+			top = prio[m->index];
+		if (i == 0 || prio[m->index] < low)
+			low = prio[m->index];
+	}
+	if (online > s->nodes->len / 2 || low == top || prio[n->index] < top)
+		return 0;
+	return s->opts.priority_fencing_delay_s;
+}
+
 /* Fencing for every unclean node that can be fenced, in the order Pacemaker creates it:
  * nodes found lost while reading the status first (in that order), nodes never seen
  * ('node is unclean') last. */
@@ -691,6 +740,10 @@ static void schedule_fencing(vigil_sched *s)
 
 	g_ptr_array_set_free_func(nodes, NULL); /* the copy borrows */
 	bool managed = any_managed(s);
+	g_autofree long *prio = g_new0(long, s->nodes->len);
+
+	for (guint j = 0; j < s->rscs->len; j++)
+		add_priorities(s, g_ptr_array_index(s->rscs, j), prio);
 
 	g_ptr_array_sort(nodes, by_unclean_seq);
 	for (guint k = 0; k < nodes->len; k++) {
@@ -701,6 +754,10 @@ static void schedule_fencing(vigil_sched *s)
 			continue;
 		fence = action_new(s, NULL, VIGIL_TASK_FENCE, n, false);
 		fence->device = fencing_device(s, n);
+		/* a lost node's fencing carries it, even when it is 0 for this node */
+		fence->has_priority_delay = s->opts.priority_fencing_delay_s > 0 && n->info->lost;
+		if (fence->has_priority_delay)
+			fence->priority_delay_s = priority_delay_s(s, n, prio);
 		set_reason(fence, n->fence_reason != NULL ? n->fence_reason : "node is unclean",
 			   false);
 		for (guint j = 0; j < s->rscs->len; j++)

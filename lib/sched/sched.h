@@ -46,6 +46,9 @@ typedef struct vigil_coloc vigil_coloc;
 typedef struct vigil_srsc_on {
 	const vigil_lrm_rsc *history; /* its first history there, or NULL */
 	bool known;                   /* its state there is known: the node is in known_on */
+	bool failed_here;             /* active there with a failure not ignored (before an
+				       * unclean node's failures are): its priority does not
+				       * count for the node's (priority-fencing-delay) */
 } vigil_srsc_on;
 
 typedef struct vigil_srsc vigil_srsc;
@@ -156,6 +159,8 @@ struct vigil_action {
 	unsigned flags;
 	char *reason;
 	const vigil_srsc *device; /* fencing: the stonith device that can fence the node */
+	bool has_priority_delay;  /* fencing: priority-fencing-delay applies to it... */
+	uint64_t priority_delay_s; /* ...and this is its delay for this target (maybe 0) */
 	GPtrArray *before;      /* vigil_ordering* where this is 'then' (owned by graph) */
 	GPtrArray *after;       /* vigil_ordering* where this is 'first' */
 };

@@ -601,6 +601,8 @@ static void unpack_lrm_rsc(vigil_sched *s, vigil_snode *node, const vigil_lrm_rs
 		r->blocked = true;
 		r->managed = false;
 	}
+	r->on[node->index].failed_here = st.role > VIGIL_ROLE_STOPPED &&
+					 st.on_fail != VIGIL_ON_FAIL_IGNORE;
 	settle_node(s, r, node, &st);
 	if (st.role > VIGIL_ROLE_STOPPED && st.on_fail > VIGIL_ON_FAIL_IGNORE)
 		r->failed = true;

@@ -87,12 +87,24 @@ lxc_hypervisor_start() {
 
 lxc_virsh() { virsh -q -c "$lxc_uri" "$@"; }
 
-# Domains first (destroyed and undefined, through libvirtd), then libvirtd itself.
+# The power switch first (or it would power a node on again when the others see it go: it
+# did), then the domains, destroyed until libvirtd lists none running, and undefined; then
+# (cluster_cleanup) libvirtd itself.
+lxc_fenced_pid=""
 lxc_cleanup() {
-	local i
+	local i dom
+	if [ -n "$lxc_fenced_pid" ]; then
+		kill -TERM "$lxc_fenced_pid" 2>/dev/null
+		wait "$lxc_fenced_pid" 2>/dev/null
+	fi
 	[ -n "$lxc_uri" ] || return 0
+	for _ in 1 2 3; do
+		for dom in $(lxc_virsh list --name 2>/dev/null); do
+			lxc_virsh destroy "$dom" > /dev/null 2>&1
+		done
+		[ -z "$(lxc_virsh list --name 2>/dev/null)" ] && break
+	done
 	for i in $(seq "$cluster_nodes"); do
-		lxc_virsh destroy "$(lxc_domain "$i")" > /dev/null 2>&1
 		lxc_virsh undefine "$(lxc_domain "$i")" > /dev/null 2>&1
 	done
 }
@@ -240,6 +252,7 @@ EOF
 		"$top_builddir/daemons/vigil-fenced/vigil-fenced" -F -d 2 -f "$conf" \
 		-p "$tmp/vigil-fenced.pid") > "$tmp/vigil-fenced.log" 2>&1 &
 	spawned_pid=$!
+	lxc_fenced_pid=$spawned_pid
 	cluster_pids+=("$spawned_pid")
 	cluster_pid_node+=(hypervisor)
 }

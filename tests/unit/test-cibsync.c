@@ -407,7 +407,7 @@ static void test_wire_round_trip(void)
 	buf = vigil_wire_encode(&in, &len);
 	/* explicit little-endian layout */
 	g_assert_cmpmem(buf, 4, "VGL1", 4);
-	g_assert_cmpuint(buf[4], ==, 1);
+	g_assert_cmpuint(buf[4], ==, VIGIL_WIRE_VERSION);
 	g_assert_cmpuint(buf[6], ==, VIGIL_WIRE_CIB_UPDATE);
 	g_assert_cmpint(vigil_wire_decode(buf, len, &out), ==, 0);
 	g_assert_cmpint(out.type, ==, in.type);
@@ -458,7 +458,8 @@ static void test_wire_fence_round_trip(void)
 	/* a request for fencing names its target, and may leave the device to the DC */
 	vigil_wire_msg in = { .type = VIGIL_WIRE_FENCE,
 			      .op = { .action = 4, .origin = 2, .rsc = "", .task = "reboot",
-				      .reason = "asked by root", .node = "node3" } };
+				      .priority_delay_ms = 15000, .reason = "asked by root",
+				      .node = "node3" } };
 	vigil_wire_msg out;
 	g_autofree uint8_t *buf = NULL;
 	size_t len;
@@ -468,6 +469,7 @@ static void test_wire_fence_round_trip(void)
 	g_assert_cmpint(out.type, ==, VIGIL_WIRE_FENCE);
 	g_assert_cmpuint(out.op.action, ==, 4);
 	g_assert_cmpuint(out.op.origin, ==, 2);
+	g_assert_cmpuint(out.op.priority_delay_ms, ==, 15000);
 	g_assert_cmpstr(out.op.rsc, ==, "");
 	g_assert_cmpstr(out.op.task, ==, "reboot");
 	g_assert_cmpstr(out.op.node, ==, "node3");
@@ -493,10 +495,10 @@ static void test_wire_refuses_malformed(void)
 	buf[0] ^= 1; /* magic */
 	g_assert_cmpint(vigil_wire_decode(buf, len, &out), ==, -EPROTO);
 	buf[0] ^= 1;
-	buf[4] = 2; /* version */
+	buf[4] = VIGIL_WIRE_VERSION + 1; /* version */
 	g_assert_cmpint(vigil_wire_decode(buf, len, &out), ==, -EPROTO);
-	buf[4] = 1;
-	buf[6] = 9; /* type */
+	buf[4] = VIGIL_WIRE_VERSION;
+	buf[6] = 99; /* type */
 	g_assert_cmpint(vigil_wire_decode(buf, len, &out), ==, -EPROTO);
 	buf[6] = VIGIL_WIRE_CIB_FULL;
 	buf[12] = 1; /* reserved */
