@@ -1,31 +1,90 @@
 /* The libvirt side of vigil-fenced: honest answers. An unknown domain is a failure (not
  * "off", which would read as "fenced"); reboot powers an off domain on and fails if that
- * fails; monitor checks every connection. Called from worker threads: each connection has
- * a lock of its own, held only to open it again. */
+ * fails; monitor checks every connection. Called from worker threads. A connection that is
+ * down is opened again by a thread of the backend's own, every second until libvirt
+ * answers: a request never waits for a connection to open (it fails at once, saying
+ * libvirt does not answer), so an unreachable libvirt holds no request back. */
 #include "config.h"
 
 #include <errno.h>
 #include <string.h>
+#include <syslog.h>
 #include <glib.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
 #include "daemons/vigil-fenced/fenced.h"
 
+#define RECONNECT_EVERY_US G_USEC_PER_SEC
+
 typedef struct conn {
-	GMutex lock;
+	GMutex lock;         /* held only to read or swap c */
 	char *uri;
 	virConnectPtr c;
+	bool said_down;      /* "does not answer" logged since it last answered */
 } conn;
 
 struct fenced_backend {
 	conn *conns;
 	guint n;
+	GThread *reconnector;
+	GMutex lock;         /* stopping, and the reconnector's sleep */
+	GCond wake;
+	bool stopping;
 };
 
 static void quiet(void *user, virErrorPtr e)
 {
 	/* libvirt's errors are read with virGetLastErrorMessage() where they matter */
+}
+
+/* Opens connection K if it has none; logs when it goes down and comes back. */
+static void conn_open(conn *k)
+{
+	virConnectPtr fresh;
+	bool need;
+
+	g_mutex_lock(&k->lock);
+	need = k->c == NULL;
+	g_mutex_unlock(&k->lock);
+	if (!need)
+		return;
+	fresh = virConnectOpen(k->uri); /* without the lock: it may take long */
+	g_mutex_lock(&k->lock);
+	if (fresh != NULL && k->c == NULL) {
+		k->c = g_steal_pointer(&fresh);
+		if (k->said_down)
+			fenced_log(LOG_NOTICE, "libvirt at %s answers again", k->uri);
+		k->said_down = false;
+	} else if (fresh == NULL && !k->said_down) {
+		const char *msg = virGetLastErrorMessage();
+
+		fenced_log(LOG_WARNING, "libvirt at %s does not answer (%s): its requests fail "
+			   "until it does; trying again every second", k->uri,
+			   msg != NULL ? msg : "unknown libvirt error");
+		k->said_down = true;
+	}
+	g_mutex_unlock(&k->lock);
+	if (fresh != NULL)
+		virConnectClose(fresh);
+}
+
+static gpointer reconnect_loop(gpointer user)
+{
+	fenced_backend *b = user;
+
+	g_mutex_lock(&b->lock);
+	while (!b->stopping) {
+		g_mutex_unlock(&b->lock);
+		for (guint i = 0; i < b->n; i++)
+			conn_open(&b->conns[i]);
+		g_mutex_lock(&b->lock);
+		if (!b->stopping)
+			g_cond_wait_until(&b->wake, &b->lock,
+					  g_get_monotonic_time() + RECONNECT_EVERY_US);
+	}
+	g_mutex_unlock(&b->lock);
+	return NULL;
 }
 
 fenced_backend *fenced_backend_new(GPtrArray *uris)
@@ -35,11 +94,14 @@ fenced_backend *fenced_backend_new(GPtrArray *uris)
 	virSetErrorFunc(NULL, quiet);
 	b->n = uris->len;
 	b->conns = g_new0(conn, MAX(b->n, 1));
+	g_mutex_init(&b->lock);
+	g_cond_init(&b->wake);
 	for (guint i = 0; i < b->n; i++) {
 		g_mutex_init(&b->conns[i].lock);
 		b->conns[i].uri = g_strdup(uris->pdata[i]);
-		b->conns[i].c = virConnectOpen(b->conns[i].uri);
+		conn_open(&b->conns[i]); /* the first try before serving: answers from the start */
 	}
+	b->reconnector = g_thread_new("libvirt-reconnect", reconnect_loop, b);
 	return b;
 }
 
@@ -47,33 +109,46 @@ void fenced_backend_free(fenced_backend *b)
 {
 	if (b == NULL)
 		return;
+	g_mutex_lock(&b->lock);
+	b->stopping = true;
+	g_cond_signal(&b->wake);
+	g_mutex_unlock(&b->lock);
+	g_thread_join(b->reconnector);
 	for (guint i = 0; i < b->n; i++) {
 		if (b->conns[i].c != NULL)
 			virConnectClose(b->conns[i].c);
 		g_free(b->conns[i].uri);
 		g_mutex_clear(&b->conns[i].lock);
 	}
+	g_cond_clear(&b->wake);
+	g_mutex_clear(&b->lock);
 	g_free(b->conns);
 	g_free(b);
 }
 
-/* Connection I, opened again if it is closed or dead; a reference the caller closes. */
+/* Connection I if libvirt answers there (a reference the caller closes), else NULL at once:
+ * a dead one is dropped, and the reconnector woken to open it again. */
 static virConnectPtr conn_get(fenced_backend *b, guint i)
 {
 	conn *k = &b->conns[i];
-	virConnectPtr c;
+	virConnectPtr c, dead = NULL;
 
 	g_mutex_lock(&k->lock);
 	if (k->c != NULL && virConnectIsAlive(k->c) != 1) {
-		virConnectClose(k->c);
+		dead = k->c;
 		k->c = NULL;
 	}
-	if (k->c == NULL)
-		k->c = virConnectOpen(k->uri);
 	c = k->c;
 	if (c != NULL)
 		virConnectRef(c);
 	g_mutex_unlock(&k->lock);
+	if (c == NULL) {
+		g_mutex_lock(&b->lock);
+		g_cond_signal(&b->wake);
+		g_mutex_unlock(&b->lock);
+	}
+	if (dead != NULL)
+		virConnectClose(dead);
 	return c;
 }
 
@@ -85,6 +160,26 @@ static bool uuid_form(const char *s)
 		if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : !g_ascii_isxdigit(s[i]))
 			return false;
 	return true;
+}
+
+/* Connection I's C failed as a connection (libvirt went away): dropped, to be opened again
+ * by the reconnector. */
+static void conn_failed(fenced_backend *b, guint i, virConnectPtr c)
+{
+	conn *k = &b->conns[i];
+	virConnectPtr dead = NULL;
+
+	g_mutex_lock(&k->lock);
+	if (k->c == c) {
+		dead = k->c;
+		k->c = NULL;
+	}
+	g_mutex_unlock(&k->lock);
+	g_mutex_lock(&b->lock);
+	g_cond_signal(&b->wake);
+	g_mutex_unlock(&b->lock);
+	if (dead != NULL)
+		virConnectClose(dead);
 }
 
 /* DOMAIN by UUID (when it has that form) or name, on the first connection that has it. */
@@ -102,6 +197,11 @@ static virDomainPtr lookup(fenced_backend *b, const char *domain, char **ret_why
 		}
 		d = uuid_form(domain) ? virDomainLookupByUUIDString(c, domain) :
 					virDomainLookupByName(c, domain);
+		if (d == NULL && virGetLastErrorCode() != VIR_ERR_NO_DOMAIN) {
+			/* not "no such domain": the connection itself (libvirtd went away) */
+			g_string_append_printf(down, "%s%s", down->len > 0 ? ", " : "", b->conns[i].uri);
+			conn_failed(b, i, c);
+		}
 		virConnectClose(c);
 		if (d != NULL)
 			return d;
@@ -176,8 +276,12 @@ static int monitor(fenced_backend *b, char **ret_why)
 	for (guint i = 0; i < b->n; i++) {
 		virConnectPtr c = conn_get(b, i);
 
-		if (c == NULL) {
+		if (c == NULL || virConnectGetLibVersion(c, &(unsigned long){ 0 }) < 0) {
 			*ret_why = g_strdup_printf("libvirt at %s does not answer", b->conns[i].uri);
+			if (c != NULL) {
+				conn_failed(b, i, c);
+				virConnectClose(c);
+			}
 			return VIGIL_XVM_RESP_FAIL;
 		}
 		virConnectClose(c);
@@ -241,6 +345,12 @@ int fenced_backend_list(fenced_backend *b, GArray **ret_hosts, char **ret_why)
 			return -ECONNREFUSED;
 		}
 		n = virConnectListAllDomains(c, &doms, 0);
+		if (n < 0) {
+			*ret_why = g_strdup_printf("libvirt at %s does not answer", b->conns[i].uri);
+			conn_failed(b, i, c);
+			virConnectClose(c);
+			return -ECONNREFUSED;
+		}
 		for (int k = 0; k < n; k++) {
 			fenced_host h = { 0 };
 			char uuid[VIR_UUID_STRING_BUFLEN];

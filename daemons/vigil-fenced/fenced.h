@@ -44,7 +44,8 @@ bool fenced_conf_allows(const fenced_conf *c, const char *requester, const char 
 
 typedef struct fenced_backend fenced_backend;
 
-/* Opens the connections of URIS; one that cannot be opened now is retried when used. */
+/* Opens the connections of URIS; one that cannot be opened, or that goes down, is opened
+ * again in the background, every second, while its requests fail at once. */
 fenced_backend *fenced_backend_new(GPtrArray *uris);
 void fenced_backend_free(fenced_backend *b);
 

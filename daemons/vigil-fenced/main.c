@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -231,6 +232,9 @@ int main(int argc, char **argv)
 		openlog("vigil-fenced", LOG_PID, LOG_DAEMON);
 	if (write_pidfile(pidfile) < 0)
 		return 1;
+	/* a libvirt connection whose daemon went away is written to once more before it is
+	 * found dead: that must be an error to handle, not the end of this daemon */
+	signal(SIGPIPE, SIG_IGN);
 	backend = fenced_backend_new(s.conf->uris);
 	s.f = fenced_new(s.conf, backend);
 	s.loop = g_main_loop_new(NULL, FALSE);

@@ -8,8 +8,8 @@
 # dropped without effect (tests/agents/xvm-client.py, written from the protocol's
 # description); a request whose callback address never answers does not hold back a
 # concurrent one; the tcp listener (Debian's fence_virt -T) with groups judged on the real
-# peer address; a key others can read, a missing key and an unknown interface are
-# refused with what to do.
+# peer address; the IPv6 multicast listener; a key others can read, a missing key and an
+# unknown interface are refused with what to do.
 set -u
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cluster/netns.sh"
@@ -23,7 +23,7 @@ PY=/usr/bin/python3
 require python3 "$PY"
 CLIENT=$top_srcdir/tests/agents/xvm-client.py
 
-echo "1..24"
+echo "1..27"
 cluster_create 2
 host_create fence 50
 host_create fence512 51
@@ -194,4 +194,42 @@ t "tcp listener: node1, not in the group, is denied (exit 3)" 3
 check "the log names the real peer" \
 	grep -q "status of node1 for 198.18.0.1: permission denied" "$tmp/tcp.log"
 kill "$tcp_pid" 2>/dev/null
+
+# --- the IPv6 multicast listener (ff05::3:1, fence_xvm's IPv6 default) -------------------------
+host_create fence6 53
+ip -n "$(ns_host fence6)" addr add fd18::53/64 dev eth0 nodad
+ip -n "$(ns_node 1)" addr add fd18::1/64 dev eth0 nodad
+cat > "$tmp/v6.conf" <<EOF
+fence_virtd {
+	listener = "multicast";
+	backend = "libvirt";
+}
+listeners {
+	multicast {
+		key_file = "$key";
+		family = "ipv6";
+		address = "ff05::3:1";
+		port = "1233";
+		interface = "eth0";
+	}
+}
+backends {
+	libvirt {
+		uri = "test://$tmp/domains.xml";
+	}
+}
+EOF
+chmod 600 "$tmp/v6.conf"
+host_spawn fence6 "$tmp/v6.log" stdbuf -oL -eL "$VF" -F -d 2 -f "$tmp/v6.conf" -p "$tmp/v6.pid"
+v6_pid=$spawned_pid
+wait_for 10 grep -q "serving fence_xvm requests (multicast ff05::3:1" "$tmp/v6.log" ||
+	sed 's/^/# /' "$tmp/v6.log"
+xvm -i ipv6 -p 1233 -o status -H node1
+t "IPv6 multicast listener: Debian's fence_xvm -i ipv6 gets its answer" 0 "Status: ON"
+check "the log names the requester by its IPv6 address" \
+	grep -q "status of node1 for fd18::1: success" "$tmp/v6.log" || diag "$tmp/v6.log"
+node_exec 1 "$FV" -k "$key" -t 5 -i ipv6 -p 1233 -o status -H node1 > "$tmp/out" 2>&1
+rc=$?
+t "and fence_vigil -i ipv6 too" 0 "Status: ON"
+kill "$v6_pid" 2>/dev/null
 kill "$vf_pid" 2>/dev/null

@@ -6,7 +6,9 @@
 # whole time (tests/cluster/vip-watch.py). The active node's ring link is cut (its public
 # link stays: it could still answer for the IP): the survivors fence it, libvirt destroys
 # and starts the domain again, the group runs on a survivor, and the restarted node rejoins
-# without fencing anyone. The client never sees the IP answered by two nodes.
+# without fencing anyone. The client never sees the IP answered by two nodes. Last,
+# libvirtd stops: vigil-fenced fails a request at once, and reconnects by itself when
+# libvirtd is back.
 set -u
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/netns.sh"
@@ -20,15 +22,14 @@ require "ocf:heartbeat:IPaddr2 (resource-agents)" /usr/lib/ocf/resource.d/heartb
 require "ocf:heartbeat:anything (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/anything
 require curl "$(command -v curl || echo /usr/bin/curl)"
 
-echo "1..13"
+echo "1..15"
 cluster_create 3
 vip=198.18.1.100
 fenced_start
-key=$virtd_key
 cluster_up 3
 check "three LXC domains boot into one quorate cluster" \
 	wait_for 30 says 1 "Current DC: node[0-9] .* with quorum" "Online: \[ node1 node2 node3 \]"
-node_exec 1 "$top_builddir/agents/fence_vigil/fence_vigil" -k "$key" -t 5 -o list \
+node_exec 1 "$top_builddir/agents/fence_vigil/fence_vigil" -k "$lxc_node_key" -t 5 -o list \
 	> "$tmp/list.out" 2>&1
 check "vigil-fenced lists the domains to a node, running" eval '
 	for i in 1 2 3; do grep -q "^$(lxc_domain $i) .* on\$" "$tmp/list.out" || exit 1; done' ||
@@ -44,7 +45,7 @@ page() { host_exec client curl -sf --max-time 2 "http://$vip/"; }
 v() { node_exec 1 "$VIGIL" "$@"; }
 map="node1:$(lxc_domain 1);node2:$(lxc_domain 2);node3:$(lxc_domain 3)"
 v property set stonith-enabled=true > /dev/null &&
-v stonith create vmfence fence_vigil key_file="$key" timeout=5 pcmk_host_map="$map" \
+v stonith create vmfence fence_vigil key_file="$lxc_node_key" timeout=5 pcmk_host_map="$map" \
 	> /dev/null &&
 v resource create vip ocf:heartbeat:IPaddr2 ip=$vip cidr_netmask=24 nic=eth1 \
 	op monitor interval=10s > /dev/null &&
@@ -100,6 +101,26 @@ check "it saw it answered by node$holder, then by a survivor" eval '
 check "vigil-fenced logged the fencing: requester, domain, operation, result, duration" \
 	grep -Eq "reboot of $(lxc_domain "$holder") for 198\.18\.1\.[0-9]+.*: success .*ms" \
 	"$tmp/vigil-fenced.log"
+
+# --- libvirt goes away and comes back: vigil-fenced keeps serving, fails at once, reconnects -----
+status_of_domain() { # status_of_domain OUT: fence_vigil status of node2's domain, from node1
+	node_exec 1 "$top_builddir/agents/fence_vigil/fence_vigil" -k "$lxc_node_key" -t 5 \
+		-o status -H "$(lxc_domain 2)" > "$1" 2>&1
+}
+kill -TERM "$lxc_libvirtd_pid"
+wait "$lxc_libvirtd_pid" 2>/dev/null
+t0=$(date +%s%N)
+status_of_domain "$tmp/down.out"
+rc=$?
+t1=$(date +%s%N)
+check "with libvirtd gone, a request fails at once (in $(( (t1 - t0) / 1000000 )) ms), and the log says libvirt does not answer" \
+	eval '[ $rc != 0 ] && [ $(( (t1 - t0) / 1000000 )) -lt 3000 ] &&
+	      grep -q "libvirt at .* does not answer" "$tmp/vigil-fenced.log"' ||
+	diag "$tmp/down.out"
+lxc_hypervisor_start
+check "libvirtd back: vigil-fenced reconnects by itself, and the same request succeeds" \
+	eval 'wait_for 10 grep -q "libvirt at .* answers again" "$tmp/vigil-fenced.log" &&
+	      status_of_domain "$tmp/up.out"' || diag "$tmp/up.out"
 dump_logs > "$tmp/final.log"
 [ -n "${VIGIL_TEST_VERBOSE:-}" ] && cat "$tmp/final.log" "$tmp/watch.log" "$tmp/vigil-fenced.log"
 exit 0

@@ -23,7 +23,6 @@ echo "1..11"
 cluster_create 2
 vip=198.18.1.100
 fenced_start
-key=$virtd_key
 cluster_up 2
 check "two LXC domains boot into one quorate two-node cluster" \
 	wait_for 30 says 1 "Current DC: node[0-9] .* with quorum" "Online: \[ node1 node2 \]"
@@ -37,7 +36,7 @@ page() { host_exec client curl -sf --max-time 2 "http://$vip/"; }
 v() { node_exec 1 "$VIGIL" "$@"; }
 map="node1:$(lxc_domain 1);node2:$(lxc_domain 2)"
 v property set stonith-enabled=true priority-fencing-delay=6s > /dev/null &&
-v stonith create vmfence fence_vigil key_file="$key" timeout=5 pcmk_host_map="$map" \
+v stonith create vmfence fence_vigil key_file="$lxc_node_key" timeout=5 pcmk_host_map="$map" \
 	pcmk_delay_max=1s > /dev/null &&
 v resource create vip ocf:heartbeat:IPaddr2 ip=$vip cidr_netmask=24 nic=eth1 \
 	op monitor interval=10s meta priority=10 > /dev/null &&

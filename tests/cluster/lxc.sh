@@ -9,6 +9,12 @@
 #   br1  the public network, 198.18.1.0/24: node I is 198.18.1.I, the host 198.18.1.254
 #        (vigil-fenced's multicast listener), the client 198.18.1.200, the floating IP's.
 # link_down I cuts node I from the ring only: the public network and the fence path stay.
+# With LXC_NETS=1 there is one network, br0, for all of it (the host is 198.18.0.254), as
+# netns.sh's clusters have it.
+#
+# LXC_SYSTEMD=1: the nodes run systemd as PID 1 (node-init.sh, for systemd-class resources),
+# each in a cgroup2 group of its own (node_cgroup I, as netns.sh's), and systemd's units
+# start corosync and vigild: a power cycle is a real boot.
 #
 # A node's PID 1 is tests/cluster/lxc-node-init.sh, which does what a node's boot does: a
 # fresh /run and /dev/shm, the node's own /var/lib/corosync, /var/lib/vigil and
@@ -17,12 +23,16 @@
 #
 #   lxc_require                  skips (fails under CI) without libvirtd's LXC driver
 #   cluster_create N [two_node]  as netns.sh's, with the hub's second bridge and libvirtd
-#   cluster_up N                 defines and starts the domains; waits for quorum
+#   cluster_up N                 starts the domains; waits for quorum
 #   node_exec I CMD...           CMD in node I's namespaces (as a shell on the node)
-#   node_kill I                  the domain destroyed (power off)
+#   node_kill I                  the domain destroyed (power off); node_running I
+#   link_down I / link_up I      node I's ring link cut or restored (link_is_up I)
 #   node_boots I                 how many times node I has booted
 #   lxc_domain I                 node I's domain name; $lxc_uri reaches the run's libvirtd
-#   fenced_start                 vigil-fenced on the host, on lxc:///, key $virtd_key
+#   fenced_start                 vigil-fenced on the host, on lxc:///, key $virtd_key (the
+#                                nodes' copy at $lxc_node_key)
+#   host_create NAME I           a plain host on the public network (host_exec, host_spawn
+#                                as netns.sh's)
 
 lxc_driver=""
 lxc_require() {
@@ -38,8 +48,16 @@ lxc_require() {
 	require "libvirt's LXC driver (libvirt-daemon-driver-lxc)" "${lxc_driver%/*}"
 }
 
+LXC_NETS=${LXC_NETS:-2}
+LXC_SYSTEMD=${LXC_SYSTEMD:-0}
 lxc_domain() { echo "vigil${cluster_id}n$1"; }
-pub_addr() { echo "198.18.1.$1"; }
+pub_net() { [ "$LXC_NETS" = 1 ] && echo 0 || echo 1; }
+pub_addr() { echo "198.18.$(pub_net).$1"; }
+pub_bridge() { echo "br$(pub_net)"; }
+# where a node finds the fence key (fenced_start puts a copy in every node's directory,
+# bound on /run/node: as /etc/cluster/fence_xvm.key on a real node, not under the /tmp that
+# a systemd node hides)
+lxc_node_key=/run/node/fence_xvm.key
 lxc_uri=""
 lxc_libvirtd_pid=""
 
@@ -65,7 +83,7 @@ lxc_hypervisor_start() {
 	local v=$tmp/libvirt dir
 	mkdir -p "$v/run" "$v/lib" "$v/log" "$v/cache" "$v/drivers"
 	# only the LXC driver: the QEMU driver would want its system user
-	ln -s "$lxc_driver" "$v/drivers/"
+	ln -sf "$lxc_driver" "$v/drivers/"
 	# mount points for the private directories (empty, as libvirt's packages make them)
 	for dir in /run/libvirt /var/lib/libvirt /var/log/libvirt /var/cache/libvirt; do
 		[ -d "$dir" ] || mkdir -p "$dir" || bail "cannot make the mount point $dir"
@@ -95,6 +113,10 @@ lxc_cleanup() {
 	local i dom
 	if [ -n "$lxc_fenced_pid" ]; then
 		kill -TERM "$lxc_fenced_pid" 2>/dev/null
+		for _ in $(seq 50); do
+			kill -0 "$lxc_fenced_pid" 2>/dev/null || break
+			sleep 0.1
+		done
 		wait "$lxc_fenced_pid" 2>/dev/null
 	fi
 	[ -n "$lxc_uri" ] || return 0
@@ -106,6 +128,7 @@ lxc_cleanup() {
 	done
 	for i in $(seq "$cluster_nodes"); do
 		lxc_virsh undefine "$(lxc_domain "$i")" > /dev/null 2>&1
+		[ "$LXC_SYSTEMD" = 1 ] && cgroup_remove "$(node_cgroup "$i")"
 	done
 }
 
@@ -119,30 +142,65 @@ cluster_create() {
 	at_cleanup lxc_cleanup
 	ip netns add "$(ns_hub)" || bail "cannot create network namespace $(ns_hub)"
 	ip -n "$(ns_hub)" link set lo up
-	for i in 0 1; do
+	for i in $(seq 0 $((LXC_NETS - 1))); do
 		ip -n "$(ns_hub)" link add "br$i" type bridge || bail "cannot create the hub's bridges"
 		ip -n "$(ns_hub)" link set "br$i" up
 	done
-	ip -n "$(ns_hub)" addr add 198.18.1.254/24 dev br1
+	ip -n "$(ns_hub)" addr add "$(pub_addr 254)/24" dev "$(pub_bridge)"
+	[ "$LXC_SYSTEMD" = 1 ] && { cgroup2_root > /dev/null ||
+		bail "this machine has no cgroup2 hierarchy for systemd nodes"; }
 	lxc_hypervisor_start
 	for i in $(seq "$n"); do
 		d=$(node_dir "$i")
 		mkdir -p "$d/corosync" "$d/vigil" "$d/etc"
-		# logs beside the node's directory: /run is the node's own tmpfs, gone at power off
-		cluster_corosync_conf "$n" "$two" | sed "s|/run/corosync.log|$d/corosync.log|" \
+		# logs in the node's directory (/run/node): /run is a tmpfs, gone at power off
+		cluster_corosync_conf "$n" "$two" | sed "s|/run/corosync.log|/run/node/corosync.log|" \
 			> "$d/etc/corosync.conf"
 		cat > "$d/node.env" <<EOF
 I=$i
 RING_ADDR=$(node_addr "$i")
-PUB_ADDR=$(pub_addr "$i")
+PUB_ADDR=$([ "$LXC_NETS" = 2 ] && pub_addr "$i")
 VIGILD=$VIGILD
 VIGILD_ARGS="${VIGILD_ARGS:-}"
 OCF_RA_PATH=$OCF_RA_PATH
 VIGIL_FENCE_PATH=$VIGIL_FENCE_PATH
+SYSTEMD=$LXC_SYSTEMD
+CGROUP=vigil-$cluster_id-n$i
 EOF
+		[ "$LXC_SYSTEMD" = 1 ] && lxc_node_units "$i"
 		lxc_domain_xml "$i" > "$d/domain.xml"
 		lxc_virsh define "$d/domain.xml" > /dev/null || bail "cannot define node $i's domain"
 	done
+}
+
+# The units of a systemd node (node-init.sh copies etc/systemd-units into the node): corosync
+# and vigild, wanted by the node's target.
+lxc_node_units() {
+	local u
+	u=$(node_dir "$1")/etc/systemd-units
+	mkdir -p "$u/ha-node.target.d"
+	printf '[Unit]\nWants=vigil-corosync.service vigild.service\n' \
+		> "$u/ha-node.target.d/cluster.conf"
+	cat > "$u/vigil-corosync.service" <<EOF
+[Unit]
+Description=corosync of this test node
+[Service]
+ExecStart=/usr/sbin/corosync -f
+StandardOutput=append:/run/node/corosync.out
+StandardError=append:/run/node/corosync.out
+EOF
+	cat > "$u/vigild.service" <<EOF
+[Unit]
+Description=vigild of this test node (the build tree's)
+Requires=vigil-corosync.service
+After=vigil-corosync.service
+[Service]
+Environment=OCF_RA_PATH=$OCF_RA_PATH VIGIL_FENCE_PATH=$VIGIL_FENCE_PATH
+ExecStart=$VIGILD --wait-corosync 30 ${VIGILD_ARGS:-}
+StandardOutput=append:/run/node/vigild.log
+StandardError=append:/run/node/vigild.log
+KillMode=process
+EOF
 }
 
 # The domain of node I: its init, its memory, an interface on each bridge whose host side
@@ -169,21 +227,25 @@ lxc_domain_xml() {
       <source bridge='br0'/><target dev='r$i'/><guest dev='eth0'/>
       <mac address='52:54:00:18:00:$(printf %02x "$i")'/>
     </interface>
+$([ "$LXC_NETS" = 2 ] && cat <<EON
     <interface type='bridge'>
       <source bridge='br1'/><target dev='p$i'/><guest dev='eth1'/>
       <mac address='52:54:00:18:01:$(printf %02x "$i")'/>
     </interface>
+EON
+)
   </devices>
 </domain>
 EOF
 }
 
 # The PID (as the machine sees it) of node I's init, if the domain runs: the child of
-# libvirt's controller, whose pid is the domain's id.
+# libvirt's controller process for the domain (found without libvirtd, which a test may
+# have stopped).
 node_init_pid() {
 	local ctl
-	ctl=$(lxc_virsh domid "$(lxc_domain "$1")" 2>/dev/null) || return 1
-	[ -n "$ctl" ] && [ "$ctl" != "-" ] || return 1
+	ctl=$(pgrep -xf "/usr/lib/libvirt/libvirt_lxc --name $(lxc_domain "$1") .*" | head -1)
+	[ -n "$ctl" ] || return 1
 	pgrep -P "$ctl" | head -1
 }
 
@@ -210,6 +272,8 @@ node_running() { [ "$(lxc_virsh domstate "$(lxc_domain "$1")" 2>/dev/null)" = ru
 
 link_down() { ip -n "$(ns_hub)" link set "r$1" down; }
 link_up() { ip -n "$(ns_hub)" link set "r$1" up; }
+link_is_up() { ip -n "$(ns_hub)" -o link show "r$1" 2>/dev/null | grep -q '[<,]UP[,>]'; }
+node_boot_systemd() { :; } # the domain's start does it (LXC_SYSTEMD=1)
 
 cluster_up() {
 	local i
@@ -219,13 +283,17 @@ cluster_up() {
 	done
 }
 
-# fenced_start [PORT]: vigil-fenced on the host (the hub), multicast on br1, its libvirt
-# backend this run's libvirtd; the key $virtd_key, made here.
+# fenced_start [PORT]: vigil-fenced on the host (the hub), multicast on the public bridge,
+# its libvirt backend this run's libvirtd; the key $virtd_key, made here, and a copy for
+# each node, that the node sees as $lxc_node_key.
 fenced_start() {
-	local port=${1:-1229} conf=$tmp/vigil-fenced.conf
+	local port=${1:-1229} conf=$tmp/vigil-fenced.conf i
 	virtd_key=$tmp/fence_xvm.key
 	head -c 512 /dev/urandom > "$virtd_key"
 	chmod 600 "$virtd_key"
+	for i in $(seq "$cluster_nodes"); do
+		install -m 600 "$virtd_key" "$(node_dir "$i")/fence_xvm.key"
+	done
 	cat > "$conf" <<EOF
 fence_virtd {
 	listener = "multicast";
@@ -236,7 +304,7 @@ listeners {
 		key_file = "$virtd_key";
 		address = "225.0.0.12";
 		port = "$port";
-		interface = "br1";
+		interface = "$(pub_bridge)";
 		hash = "sha256";
 		auth = "sha256";
 	}
@@ -257,14 +325,14 @@ EOF
 	cluster_pid_node+=(hypervisor)
 }
 
-# A plain host on the public network (br1), address 198.18.1.I.
+# A plain host on the public network, address 198.18.1.I (198.18.0.I with LXC_NETS=1).
 host_create() {
 	local name=$1 i=$2
 	ip netns add "$(ns_host "$name")" || bail "cannot create network namespace $(ns_host "$name")"
 	cluster_hosts+=("$name")
 	ip link add eth0 netns "$(ns_host "$name")" type veth peer name "h$name" \
 		netns "$(ns_hub)" || bail "cannot create host $name's veth pair"
-	ip -n "$(ns_hub)" link set "h$name" master br1 up
+	ip -n "$(ns_hub)" link set "h$name" master "$(pub_bridge)" up
 	ip -n "$(ns_host "$name")" link set lo up
 	ip -n "$(ns_host "$name")" addr add "$(pub_addr "$i")/24" dev eth0
 	ip -n "$(ns_host "$name")" link set eth0 up

@@ -13,11 +13,15 @@
 #   - the node's etc/haproxy (when the test wrote one) over /etc/haproxy, and its
 #     etc/systemd-units/* copied in /etc/systemd/system (drop-ins for the test's units).
 # Usage: node-init.sh NODE_DIR
+# NODE_INIT_RUN=keep leaves /run as it is (a node that is an LXC domain has a fresh tmpfs
+# there already: lxc-node-init.sh).
 set -eu
 d=$1
 
 # first what comes from NODE_DIR, which may live under the /tmp hidden below
-mount --bind "$d/run" /run
+if [ "${NODE_INIT_RUN:-bind}" = bind ]; then
+	mount --bind "$d/run" /run
+fi
 mkdir -p /run/systemd/system /run/dbus
 if [ -d "$d/etc/haproxy" ]; then mount --bind "$d/etc/haproxy" /etc/haproxy; fi
 units=/etc/systemd/system

@@ -1,4 +1,5 @@
-# The seed scenario on a cluster of netns.sh: source it after netns.sh.
+# The seed scenario on a cluster of netns.sh: source it after netns.sh (and after lxc.sh,
+# with seed_lxc=1, for nodes that are libvirt LXC domains, with fencing).
 #
 # Nodes 1..N run systemd as PID 1 (for systemd:haproxy), corosync and vigild. Two web
 # servers (python3's http.server, each serving a page with its own name) live in hosts of
@@ -7,7 +8,9 @@
 # The group is made with the commands of the seed documents, 'pcs' replaced by 'vigil'.
 #
 #   seed_up N          the hosts, the nodes (systemd, corosync, vigild), a formed cluster
-#   seed_create_group  stonith-enabled=false, then the vip + haproxy group, with vigil's CLI
+#                      (with seed_lxc=1: vigil-fenced on the host as the nodes' power switch)
+#   seed_create_group  stonith-enabled=false (seed_lxc=1: true, and a stonith:fence_vigil
+#                      device), then the vip + haproxy group, with vigil's CLI
 #   client_page        one page through the VIP (the server's name), or fails
 #   vip_on             the one node holding the VIP (fails if none or several)
 #   haproxy_on         the one node where haproxy.service is active (same)
@@ -15,6 +18,11 @@
 # nobody can reach it)
 
 seed_vip=198.18.0.100
+seed_lxc=${seed_lxc:-0}
+if [ "$seed_lxc" = 1 ]; then
+	LXC_NETS=1 # one network, as the netns nodes have it: the addresses below are the same
+	LXC_SYSTEMD=1
+fi
 PYTHON3=${PYTHON3:-/usr/bin/python3}
 VIGIL_MON=${VIGIL_MON:-$top_builddir/cli/vigil-mon}
 
@@ -69,6 +77,7 @@ seed_web() { # seed_web NAME I
 seed_up() {
 	local n=$1 i
 	cluster_create "$n"
+	[ "$seed_lxc" = 1 ] && fenced_start
 	seed_web web1 21
 	seed_web web2 22
 	host_create client 30
@@ -76,16 +85,32 @@ seed_up() {
 		seed_node_files "$i"
 		# as every haproxy in front of a floating IP is set up: it may bind the VIP on a
 		# node that does not hold it (yet); a sysctl of the node's own network namespace
-		ip netns exec "$(ns_node "$i")" sysctl -qw net.ipv4.ip_nonlocal_bind=1
+		if [ "$seed_lxc" = 1 ]; then
+			echo "net.ipv4.ip_nonlocal_bind = 1" > "$(node_dir "$i")/etc/sysctl.conf"
+		else
+			ip netns exec "$(ns_node "$i")" sysctl -qw net.ipv4.ip_nonlocal_bind=1
+		fi
 		node_boot_systemd "$i"
 	done
 	cluster_up "$n"
 	wait_for 30 says 1 "Current DC: node1 .* with quorum" || bail "the cluster did not form"
 }
 
+# the seed's stonith device: fence_vigil, the nodes' domains by their names
+seed_fence_map() {
+	local i map=""
+	for i in $(seq "$cluster_nodes"); do map+="${map:+;}node$i:$(lxc_domain "$i")"; done
+	echo "$map"
+}
 seed_create_group() {
 	local v=(node_exec 1 "$VIGIL")
-	"${v[@]}" property set stonith-enabled=false &&
+	if [ "$seed_lxc" = 1 ]; then
+		"${v[@]}" property set stonith-enabled=true &&
+		"${v[@]}" stonith create vmfence fence_vigil key_file="$lxc_node_key" \
+			pcmk_host_map="$(seed_fence_map)" || return 1
+	else
+		"${v[@]}" property set stonith-enabled=false || return 1
+	fi
 	"${v[@]}" resource create vip ocf:heartbeat:IPaddr2 ip=$seed_vip cidr_netmask=24 \
 		op monitor interval=30s &&
 	"${v[@]}" resource create haproxy systemd:haproxy op monitor interval=60s &&
@@ -105,11 +130,18 @@ client_sees_both() {
 	[[ $seen == *web1* && $seen == *web2* ]]
 }
 
+node_addrs() { # node_addrs I: the IPv4 addresses of node I's eth0
+	if [ "$seed_lxc" = 1 ]; then
+		node_exec "$1" ip -4 addr show dev eth0
+	else
+		ip -n "$(ns_node "$1")" -4 addr show dev eth0
+	fi
+}
 vip_on() {
 	local i found=""
 	for i in $(seq "$cluster_nodes"); do
 		link_is_up "$i" || continue
-		if ip -n "$(ns_node "$i")" -4 addr show dev eth0 | grep -q "inet $seed_vip/"; then
+		if node_addrs "$i" | grep -q "inet $seed_vip/"; then
 			[ -n "$found" ] && return 1
 			found=$i
 		fi
