@@ -177,7 +177,7 @@ static void bench_size(const char *vigil, const char *crm_verify, unsigned nodes
 
 int main(int argc, char **argv)
 {
-	const char *vigil = "cli/.libs/vigil", *crm_verify = "/usr/sbin/crm_verify";
+	const char *vigil = "cli/.libs/vigil-cli", *crm_verify = "/usr/sbin/crm_verify";
 	const char *sizes_default[] = { "2x20", "16x500", "32x2000" };
 	unsigned runs = 3;
 	int first = 1;

@@ -200,11 +200,15 @@ int main(int argc, char **argv)
 	vigild_shutdown_start(&d);
 	vigild_ctl_start(&d);
 	vigild_events_start(&d);
+	d.status_fd = -1;
 	if (vigild_cib_start(&d) < 0 || vigild_ipc_start(&d) < 0 ||
-	    vigild_corosync_start(&d, (unsigned)o.wait_corosync) < 0)
+	    vigild_corosync_start(&d, (unsigned)o.wait_corosync) < 0) {
 		d.exit_code = 1;
-	else
+	} else {
+		vigild_status_socket_start(&d);
 		g_main_loop_run(d.loop);
+	}
+	vigild_status_socket_stop(&d);
 	vigild_corosync_stop(&d);
 	vigild_events_stop(&d);
 	vigild_ctl_stop(&d);

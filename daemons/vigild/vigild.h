@@ -27,6 +27,8 @@ typedef struct vigild {
 	struct vigild_fencing *fencing;
 	struct vigild_shutdown *shutdown;
 	bool stop_corosync;   /* once vigild is gone, shut corosync down too */
+	int status_fd;        /* the status socket (status-socket.c), -1 if none */
+	guint status_watch;
 } vigild;
 
 /* Stops the daemon with CODE (0, or 1 after a fatal error already logged). */
@@ -65,6 +67,12 @@ int vigild_cib_replace(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVari
 /* ipc-server.c: the local IPC service 'vigil' and vigil-mon talk to. */
 int vigild_ipc_start(vigild *d);
 void vigild_ipc_stop(vigild *d);
+
+/* status-socket.c: 'vigil status' text to whoever may use the cluster, on an abstract
+ * unix socket (ipc/status-socket.h), for cli/vigil-front.c. Without it (-errno, logged),
+ * 'vigil status' goes through libqb's IPC as every other command. */
+int vigild_status_socket_start(vigild *d);
+void vigild_status_socket_stop(vigild *d);
 /* Tells the subscribed clients (vigil-mon) that something they show changed. */
 void vigild_ipc_notify(vigild *d);
 

@@ -80,6 +80,7 @@ check "the group never moved: the client gets its page from node$holder" \
 	eval '[ "$(page)" = "node$holder" ]'
 
 # --- the ring comes back -----------------------------------------------------------------------
+split_lines=$(wc -l < "$tmp/watch.log")
 link_up "$holder"
 link_up "$other"
 check "the fenced node joins once the ring is back" \
@@ -94,9 +95,10 @@ kill -TERM "$watch_pid"
 wait "$watch_pid" 2>/dev/null
 check "the client never saw the floating IP answered by two nodes" \
 	eval '! grep -q "^TWO" "$tmp/watch.log"' || diag "$tmp/watch.log"
-check "only node$holder ever answered for it" eval '
-	[ "$(grep -v "^TWO" "$tmp/watch.log" | cut -d" " -f2 | grep -v "^-" | sort -u)" = \
-	  "52:54:00:18:01:0$holder" ]' || diag "$tmp/watch.log"
+# (after the heal the scheduler may move the group to balance the nodes: no stickiness)
+check "until the ring came back only node$holder ever answered for it" eval '
+	[ "$(head -n "$split_lines" "$tmp/watch.log" | grep -v "^TWO" | cut -d" " -f2 |
+	     grep -v "^-" | sort -u)" = "52:54:00:18:01:0$holder" ]' || diag "$tmp/watch.log"
 dump_logs > "$tmp/final.log"
 [ -n "${VIGIL_TEST_VERBOSE:-}" ] && cat "$tmp/final.log" "$tmp/watch.log" "$tmp/vigil-fenced.log"
 exit 0

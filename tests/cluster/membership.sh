@@ -10,7 +10,7 @@ set -u
 cluster_require
 require vigild "$VIGILD"
 
-echo "1..12"
+echo "1..13"
 cluster_create 3
 cluster_up 3
 
@@ -58,11 +58,17 @@ done
 vigild_kill 2 TERM
 vigild_start 2
 mkdir -p "$tmp/bin" && chmod 755 "$tmp" "$tmp/bin"
-cp "$top_builddir/cli/.libs/vigil" "$top_builddir"/lib/.libs/libvigil.so* "$tmp/bin/"
+# the front end (the status socket) and the full CLI beside it (libqb's IPC, the refusal)
+cp "$top_builddir/cli/vigil" "$top_builddir/cli/.libs/vigil-cli" \
+	"$top_builddir"/lib/.libs/libvigil.so* "$tmp/bin/"
 as_user() { # as_user USER: 'vigil status' on node2 as USER (with that user's groups)
 	node_exec 2 setpriv --reuid="$1" --regid="$(id -g "$1")" --init-groups \
 		env LD_LIBRARY_PATH="$tmp/bin" "$tmp/bin/vigil" status
 }
+mkdir -p "$tmp/front" && cp "$top_builddir/cli/vigil" "$tmp/front/"
+check "'vigil status' is answered from vigild's status socket (no full CLI at hand)" \
+	wait_for 10 eval 'node_exec 2 env VIGIL_CLI=/nonexistent "$tmp/front/vigil" status \
+			  2>/dev/null | grep -q "Current DC: node1"'
 check "a member of haclient gets the status" \
 	wait_for 10 eval 'as_user nobody 2>/dev/null | grep -q "Current DC: node1"'
 check "any other user is refused with exit 4 and what to do" \

@@ -93,7 +93,10 @@ seed_up() {
 		node_boot_systemd "$i"
 	done
 	cluster_up "$n"
-	wait_for 30 says 1 "Current DC: node1 .* with quorum" || bail "the cluster did not form"
+	# (LXC nodes boot systemd, then its units: longer on a loaded machine)
+	wait_for $([ "$seed_lxc" = 1 ] && echo 60 || echo 30) \
+		says 1 "Current DC: node1 .* with quorum" ||
+		{ seed_diag; bail "the cluster did not form"; }
 }
 
 # the seed's stonith device: fence_vigil, the nodes' domains by their names
@@ -102,6 +105,17 @@ seed_fence_map() {
 	for i in $(seq "$cluster_nodes"); do map+="${map:+;}node$i:$(lxc_domain "$i")"; done
 	echo "$map"
 }
+# seed_diag: what the nodes logged last, and what node 1 says, as TAP diagnostics on stderr
+seed_diag() {
+	local i
+	for i in $(seq "$cluster_nodes"); do
+		echo "# node$i: vigild.log, corosync.log:"
+		tail -n 8 "$(node_dir "$i")/vigild.log" "$(node_dir "$i")/corosync.log" 2>&1 |
+			sed 's/^/#   /'
+	done >&2
+	node_exec 1 "$VIGIL" status 2>&1 | sed 's/^/# node1: /' >&2
+}
+
 seed_create_group() {
 	local v=(node_exec 1 "$VIGIL")
 	if [ "$seed_lxc" = 1 ]; then
