@@ -13,14 +13,7 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/netns.sh"
 . "$(dirname "$0")/lxc.sh"
-cluster_require
-lxc_require
-require vigild "$VIGILD"
-require "vigil-fenced (make)" "$top_builddir/daemons/vigil-fenced/vigil-fenced"
-require "fence_vigil (make)" "$top_builddir/agents/fence_vigil/fence_vigil"
-require "ocf:heartbeat:IPaddr2 (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/IPaddr2
-require "ocf:heartbeat:anything (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/anything
-require curl "$(command -v curl || echo /usr/bin/curl)"
+lxc_scenario_require
 
 echo "1..15"
 cluster_create 3
@@ -36,23 +29,13 @@ check "vigil-fenced lists the domains to a node, running" eval '
 	diag "$tmp/list.out"
 
 # --- the client watches the floating IP from now on -----------------------------------------
-host_create client 200
-host_spawn client "$tmp/watch.out" /usr/bin/python3 "$top_srcdir/tests/cluster/vip-watch.py" \
-	eth0 "$(pub_addr 200)" "$vip" "$tmp/watch.log"
-watch_pid=$spawned_pid
-page() { host_exec client curl -sf --max-time 2 "http://$vip/"; }
+client_watch "$vip"
 
 v() { node_exec 1 "$VIGIL" "$@"; }
-map="node1:$(lxc_domain 1);node2:$(lxc_domain 2);node3:$(lxc_domain 3)"
 v property set stonith-enabled=true > /dev/null &&
-v stonith create vmfence fence_vigil key_file="$lxc_node_key" timeout=5 pcmk_host_map="$map" \
-	> /dev/null &&
-v resource create vip ocf:heartbeat:IPaddr2 ip=$vip cidr_netmask=24 nic=eth1 \
-	op monitor interval=10s > /dev/null &&
-v resource create www ocf:heartbeat:anything binfile=/usr/bin/python3 \
-	cmdline_options="-m http.server 80 --bind $vip --directory /run/www" \
-	op monitor interval=10s > /dev/null &&
-v resource group add web vip www > /dev/null || bail "the configuration commands failed"
+v stonith create vmfence fence_vigil key_file="$lxc_node_key" timeout=5 \
+	pcmk_host_map="$(lxc_host_map)" > /dev/null &&
+web_group "$vip" || bail "the configuration commands failed"
 
 check "the group starts, and the client gets a page through the floating IP" \
 	wait_for 30 eval 'page > "$tmp/page0" 2>/dev/null'

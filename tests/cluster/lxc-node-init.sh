@@ -48,7 +48,9 @@ if [ "${SYSTEMD:-0}" = 1 ]; then
 	umount /run/cgroup2
 	rmdir /run/cgroup2
 	echo "up $(date +%T.%N) (systemd)" >> "$d/boots"
-	exec unshare --cgroup env NODE_INIT_RUN=keep bash "$(dirname "$0")/node-init.sh" "$d"
+	# the build tree stays visible if it lives under the /tmp that node-init.sh hides
+	exec unshare --cgroup env NODE_INIT_RUN=keep NODE_INIT_KEEP="$KEEP" \
+		bash "$(dirname "$0")/node-init.sh" "$d"
 fi
 
 corosync -f >> "$d/corosync.out" 2>&1 &

@@ -34,6 +34,44 @@
 #   host_create NAME I           a plain host on the public network (host_exec, host_spawn
 #                                as netns.sh's)
 
+# lxc_scenario_require: what the scenarios (lxc-*.sh) need: the cluster, libvirt's LXC
+# driver, Vigil's daemons and agent, Debian's IPaddr2 and anything agents, curl
+lxc_scenario_require() {
+	cluster_require
+	lxc_require
+	require vigild "$VIGILD"
+	require "vigil-fenced (make)" "$top_builddir/daemons/vigil-fenced/vigil-fenced"
+	require "fence_vigil (make)" "$top_builddir/agents/fence_vigil/fence_vigil"
+	require "ocf:heartbeat:IPaddr2 (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/IPaddr2
+	require "ocf:heartbeat:anything (resource-agents)" /usr/lib/ocf/resource.d/heartbeat/anything
+	require curl "$(command -v curl || echo /usr/bin/curl)"
+}
+
+# client_watch VIP: a client host at .200 of the public network watching who answers ARP
+# for VIP (vip-watch.py), log $tmp/watch.log, pid $watch_pid; page VIP's web page from it
+client_watch() {
+	vip=$1
+	host_create client 200
+	host_spawn client "$tmp/watch.out" /usr/bin/python3 "$top_srcdir/tests/cluster/vip-watch.py" \
+		eth0 "$(pub_addr 200)" "$vip" "$tmp/watch.log"
+	watch_pid=$spawned_pid
+}
+page() { host_exec client curl -sf --max-time 2 "http://$vip/"; }
+
+# web_group VIP [META...]: the group web of the scenarios, made on node 1: the floating IP
+# VIP on the public network (META for it, e.g. priority=10) and a web server on it that
+# serves the node's name
+web_group() {
+	local v=(node_exec 1 "$VIGIL") ip=$1
+	shift
+	"${v[@]}" resource create vip ocf:heartbeat:IPaddr2 ip="$ip" cidr_netmask=24 nic=eth1 \
+		op monitor interval=10s ${1:+meta "$@"} > /dev/null &&
+	"${v[@]}" resource create www ocf:heartbeat:anything binfile=/usr/bin/python3 \
+		cmdline_options="-m http.server 80 --bind $ip --directory /run/www" \
+		op monitor interval=10s > /dev/null &&
+	"${v[@]}" resource group add web vip www > /dev/null
+}
+
 lxc_driver=""
 lxc_require() {
 	local d
@@ -51,6 +89,12 @@ lxc_require() {
 LXC_NETS=${LXC_NETS:-2}
 LXC_SYSTEMD=${LXC_SYSTEMD:-0}
 lxc_domain() { echo "vigil${cluster_id}n$1"; }
+# lxc_host_map: pcmk_host_map for a fence device: every node, its domain by name
+lxc_host_map() {
+	local i map=""
+	for i in $(seq "$cluster_nodes"); do map+="${map:+;}node$i:$(lxc_domain "$i")"; done
+	echo "$map"
+}
 pub_net() { [ "$LXC_NETS" = 1 ] && echo 0 || echo 1; }
 pub_addr() { echo "198.18.$(pub_net).$1"; }
 pub_bridge() { echo "br$(pub_net)"; }
@@ -166,6 +210,7 @@ OCF_RA_PATH=$OCF_RA_PATH
 VIGIL_FENCE_PATH=$VIGIL_FENCE_PATH
 SYSTEMD=$LXC_SYSTEMD
 CGROUP=vigil-$cluster_id-n$i
+KEEP="$(cd "$top_builddir" && pwd) $(cd "$top_srcdir" && pwd)"
 EOF
 		[ "$LXC_SYSTEMD" = 1 ] && lxc_node_units "$i"
 		lxc_domain_xml "$i" > "$d/domain.xml"
@@ -294,28 +339,7 @@ fenced_start() {
 	for i in $(seq "$cluster_nodes"); do
 		install -m 600 "$virtd_key" "$(node_dir "$i")/fence_xvm.key"
 	done
-	cat > "$conf" <<EOF
-fence_virtd {
-	listener = "multicast";
-	backend = "libvirt";
-}
-listeners {
-	multicast {
-		key_file = "$virtd_key";
-		address = "225.0.0.12";
-		port = "$port";
-		interface = "$(pub_bridge)";
-		hash = "sha256";
-		auth = "sha256";
-	}
-}
-backends {
-	libvirt {
-		uri = "$lxc_uri";
-	}
-}
-EOF
-	chmod 600 "$conf"
+	fence_conf "$conf" "$port" "$(pub_bridge)" sha256 "$lxc_uri"
 	(exec ip netns exec "$(ns_hub)" stdbuf -oL -eL \
 		"$top_builddir/daemons/vigil-fenced/vigil-fenced" -F -d 2 -f "$conf" \
 		-p "$tmp/vigil-fenced.pid") > "$tmp/vigil-fenced.log" 2>&1 &

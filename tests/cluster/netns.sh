@@ -240,7 +240,16 @@ virtd_start() {
 			echo "</node>"
 		} > "$tmp/domains.xml"
 	fi
-	cat > "$conf" <<EOF
+	fence_conf "$conf" "$port" eth0 "$hash" "test://$tmp/domains.xml"
+	host_spawn "$host" "$tmp/fence_virtd-$host.log" stdbuf -oL -eL "$daemon" -F \
+		-d 2 -f "$conf" -p "$tmp/fence_virtd-$host.pid"
+}
+
+# fence_conf PATH PORT INTERFACE HASH URI: a fence_virt.conf (fence_virtd's, vigil-fenced's)
+# at PATH, mode 600: the multicast listener on 225.0.0.12:PORT on INTERFACE with HASH for
+# requests and challenges and the key $virtd_key, the libvirt backend on URI.
+fence_conf() {
+	cat > "$1" <<EOF
 fence_virtd {
 	listener = "multicast";
 	backend = "libvirt";
@@ -249,21 +258,19 @@ listeners {
 	multicast {
 		key_file = "$virtd_key";
 		address = "225.0.0.12";
-		port = "$port";
-		interface = "eth0";
-		hash = "$hash";
-		auth = "$hash";
+		port = "$2";
+		interface = "$3";
+		hash = "$4";
+		auth = "$4";
 	}
 }
 backends {
 	libvirt {
-		uri = "test://$tmp/domains.xml";
+		uri = "$5";
 	}
 }
 EOF
-	chmod 600 "$conf"
-	host_spawn "$host" "$tmp/fence_virtd-$host.log" stdbuf -oL -eL "$daemon" -F \
-		-d 2 -f "$conf" -p "$tmp/fence_virtd-$host.pid"
+	chmod 600 "$1"
 }
 
 ns_host() { echo "vg${cluster_id}$1"; }

@@ -14,7 +14,7 @@
 #     etc/systemd-units/* copied in /etc/systemd/system (drop-ins for the test's units).
 # Usage: node-init.sh NODE_DIR
 # NODE_INIT_RUN=keep leaves /run as it is (a node that is an LXC domain has a fresh tmpfs
-# there already: lxc-node-init.sh).
+# there already: lxc-node-init.sh); NODE_INIT_KEEP, below.
 set -eu
 d=$1
 
@@ -30,10 +30,24 @@ if [ -d "$d/etc/systemd-units" ]; then cp -r "$d/etc/systemd-units/." "$units/";
 
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 mount -o remount,bind,ro /sys
+# NODE_INIT_KEEP: directories under /tmp that stay visible at their paths (a build tree
+# there, whose programs the node's units run), bound back onto the private /tmp
+keep=()
+for k in ${NODE_INIT_KEEP:-}; do
+	case $k in /tmp/?*) ;; *) continue ;; esac
+	case " ${keep[*]} " in *" $k "*) continue ;; esac
+	mkdir -p "/run/node-keep/${#keep[@]}"
+	mount --bind "$k" "/run/node-keep/${#keep[@]}"
+	keep+=("$k")
+done
 for dir in /tmp /var/tmp /var/log /var/lib/systemd; do
 	mount -t tmpfs -o mode=0755 tmpfs "$dir"
 done
 chmod 1777 /tmp /var/tmp
+for i in "${!keep[@]}"; do
+	mkdir -p "${keep[$i]}"
+	mount --bind "/run/node-keep/$i" "${keep[$i]}"
+done
 
 cat > "$units/ha-node.target" <<'EOF'
 [Unit]

@@ -99,12 +99,6 @@ seed_up() {
 		{ seed_diag; bail "the cluster did not form"; }
 }
 
-# the seed's stonith device: fence_vigil, the nodes' domains by their names
-seed_fence_map() {
-	local i map=""
-	for i in $(seq "$cluster_nodes"); do map+="${map:+;}node$i:$(lxc_domain "$i")"; done
-	echo "$map"
-}
 # seed_diag: what the nodes logged last, and what node 1 says, as TAP diagnostics on stderr
 seed_diag() {
 	local i
@@ -121,7 +115,7 @@ seed_create_group() {
 	if [ "$seed_lxc" = 1 ]; then
 		"${v[@]}" property set stonith-enabled=true &&
 		"${v[@]}" stonith create vmfence fence_vigil key_file="$lxc_node_key" \
-			pcmk_host_map="$(seed_fence_map)" || return 1
+			pcmk_host_map="$(lxc_host_map)" || return 1
 	else
 		"${v[@]}" property set stonith-enabled=false || return 1
 	fi
