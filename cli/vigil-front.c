@@ -3,7 +3,9 @@
  * not the loading of libxml2, ICU, GLib and libqb that every other command needs. Every
  * other command, and 'vigil status' whenever the socket does not answer with the text (no
  * vigild, a vigild without it, a user who may not use the cluster), is the full CLI's:
- * this program becomes it (exec), so what it says and its exit codes are the same.
+ * this program becomes it (exec), so what it says and its exit codes are the same. The
+ * socket counts only when root holds it (vigild runs as root): anyone may bind an abstract
+ * name while vigild is down.
  *
  * The full CLI is, in order: $VIGIL_CLI; vigil-cli beside this program (the build tree);
  * PKGLIBEXECDIR/vigil-cli. */
@@ -44,6 +46,8 @@ static int status_from_socket(void)
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
 				    strlen(VIGIL_STATUS_SOCKET));
+	struct ucred peer;
+	socklen_t peer_len = sizeof(peer);
 	char buf[65536];
 	ssize_t n;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -52,7 +56,9 @@ static int status_from_socket(void)
 	if (fd < 0)
 		return 0;
 	memcpy(a.sun_path + 1, VIGIL_STATUS_SOCKET, strlen(VIGIL_STATUS_SOCKET));
-	if (connect(fd, (struct sockaddr *)&a, len) < 0) {
+	/* an abstract name anyone may take while vigild is down: only root's is vigild's */
+	if (connect(fd, (struct sockaddr *)&a, len) < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &peer_len) < 0 || peer.uid != 0) {
 		close(fd);
 		return 0;
 	}

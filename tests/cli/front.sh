@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# cli/vigil, the front end (cli/vigil-front.c), in a network namespace of its own (its
+# abstract socket names are its own, and no vigild runs there):
+# - without a status socket it becomes the full CLI: 'vigil status' says vigild is not
+#   running (exit 69), 'vigil --version' answers;
+# - the text of a status socket held by root is printed as it comes;
+# - a status socket held by another user is not believed: anyone may bind the abstract
+#   name while vigild is down.
+set -u
+. "$(dirname "$0")/../lib.sh"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "1..0 # SKIP a network namespace of its own needs root"
+	exit 0
+fi
+FRONT=$top_builddir/cli/vigil
+require "cli/vigil (make)" "$FRONT"
+require python3 /usr/bin/python3
+make_tmp front
+echo "1..4"
+n=0
+point() { # point DESCRIPTION CMD...
+	local what=$1
+	n=$((n + 1))
+	shift
+	if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; diag "$tmp/out"; fi
+}
+# serve AS_USER TEXT: a status socket held by AS_USER sending 'S' TEXT, then 'vigil status'
+cat > "$tmp/serve.py" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind("\0vigild-status")
+s.listen(1)
+print("ready", flush=True)
+c, _ = s.accept()
+c.sendall(b"S" + sys.argv[1].encode() + b"\n")
+c.close()
+EOF
+serve() {
+	unshare -n bash -c '
+		setpriv --reuid="$1" --regid="$1" --clear-groups /usr/bin/python3 "$2" "$3" > "$4/ready" &
+		for _ in $(seq 50); do grep -q ready "$4/ready" 2>/dev/null && break; sleep 0.1; done
+		"$5" status; rc=$?; kill $! 2>/dev/null; wait; exit $rc' \
+		sh "$1" "$tmp/serve.py" "$2" "$tmp" "$FRONT" > "$tmp/out" 2>&1
+}
+
+unshare -n "$FRONT" status > "$tmp/out" 2>&1
+rc=$?
+point "no status socket: the full CLI answers 'vigil status' (vigild is not running, exit 69)" \
+	eval '[ $rc = 69 ] && grep -q "vigild is not running on this node" "$tmp/out"'
+unshare -n "$FRONT" --version > "$tmp/out" 2>&1
+point "every other command is the full CLI's ('vigil --version')" \
+	grep -q "^vigil [0-9]" "$tmp/out"
+serve 0 "the status as vigild says it"
+point "a status socket held by root: its text is printed" \
+	eval '[ "$(cat "$tmp/out")" = "the status as vigild says it" ]'
+serve 65534 "a forged status"
+point "a status socket held by another user is not believed: the full CLI answers" \
+	eval '! grep -q "forged" "$tmp/out" && grep -q "vigild is not running" "$tmp/out"'
