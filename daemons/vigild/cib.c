@@ -10,6 +10,7 @@
 
 #include "cib/inject.h"
 #include "cib/store.h"
+#include "cib/verify.h"
 #include "cluster/cibsync.h"
 #include "daemons/vigild/vigild.h"
 #include "ipc/ipc.h"
@@ -168,6 +169,7 @@ static void adopt_cb(void *ctx, const char *data, size_t len, const vigil_cib_ve
 	vigild_ipc_notify(d);
 	vigild_ctl_cib_changed(d);
 	vigild_shutdown_check(d);
+	vigild_trim_later(d);
 }
 
 static void decided_cb(void *ctx, uint64_t request, int result)
@@ -382,6 +384,51 @@ int vigild_cib_replace(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVari
 		next->version = now;
 	vigil_cib_bump_epoch(next);
 	return propose(d, next, client_pending(c, ipc_id, NULL));
+}
+
+/* Whether CIB, written out, is one that the members accept and that 'vigil config verify'
+ * finds no error in (what the full CLI asks of a change). */
+static bool valid(const vigil_cib *cib)
+{
+	g_autoptr(GPtrArray) diags = vigil_diags_new();
+	g_autoptr(vigil_cib) again = NULL;
+	g_autofree char *text = NULL;
+	size_t len = 0;
+
+	if (vigil_cib_to_xml(cib, &text, &len) < 0 ||
+	    vigil_cib_parse(text, len, "the changed CIB", diags, &again) < 0)
+		return false;
+	vigil_cib_verify(again, g_get_real_time() / G_USEC_PER_SEC, diags);
+	return !vigil_diags_have_errors(diags);
+}
+
+/* A permanent attribute of node UNAME set to VALUE (NULL: removed), as 'vigil node
+ * standby' would write it; FN gets the members' decision. -ENOENT: no such node in the
+ * configuration; -EAGAIN: the members are synchronizing. */
+int vigild_cib_node_attr(vigild *d, const char *uname, const char *name, const char *value,
+			 vigild_cib_decided_fn fn, void *user)
+{
+	g_autoptr(vigil_cib) next = NULL;
+	g_autoptr(vigil_inject) in = NULL;
+	int r;
+
+	if (!vigil_cibsync_synced(d->cib->sync))
+		return -EAGAIN;
+	if ((r = vigild_cib_copy(d, &next)) < 0)
+		return r;
+	in = vigil_inject_new(next);
+	if ((r = vigil_inject_node_attr(in, uname, name, value)) < 0)
+		return r;
+	vigil_cib_bump_epoch(next);
+	/* what the members will parse: an id the new pair takes from another element would
+	 * make it invalid (the full CLI then chooses a free one) */
+	if (!valid(next))
+		return -EINVAL;
+	r = vigild_cib_propose(d, next, fn, user);
+	if (r == 0)
+		qb_log(LOG_NOTICE, "node %s: %s %s by a local client", uname, name,
+		       value != NULL ? value : "removed");
+	return r;
 }
 
 /* ARGS "(s)": forget a resource's history and fail-counts ("" for all); the reply comes

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,9 @@ static int parse_options(int argc, char **argv, options *o)
 	return 0;
 }
 
+/* the flight recorder's size: a few thousand of the last messages, every level */
+#define BLACKBOX_BYTES (256 * 1024)
+
 static void setup_logging(const options *o)
 {
 	int level = o->debug ? LOG_DEBUG : LOG_INFO;
@@ -122,7 +126,7 @@ static void setup_logging(const options *o)
 	qb_log_filter_ctl(QB_LOG_STDERR, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", level);
 	qb_log_ctl(QB_LOG_SYSLOG, QB_LOG_CONF_ENABLED, o->syslog ? QB_TRUE : QB_FALSE);
 	/* the flight recorder: the last messages at every level, for a post-mortem */
-	qb_log_ctl(QB_LOG_BLACKBOX, QB_LOG_CONF_SIZE, 1024 * 1024);
+	qb_log_ctl(QB_LOG_BLACKBOX, QB_LOG_CONF_SIZE, BLACKBOX_BYTES);
 	qb_log_ctl(QB_LOG_BLACKBOX, QB_LOG_CONF_ENABLED, QB_TRUE);
 	qb_log_filter_ctl(QB_LOG_BLACKBOX, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*",
 			  LOG_TRACE);
@@ -138,6 +142,23 @@ static void setup_logging(const options *o)
 		qb_log_filter_ctl(t, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", level);
 		qb_log_ctl(t, QB_LOG_CONF_ENABLED, QB_TRUE);
 	}
+}
+
+#define TRIM_DELAY_MS 1000
+
+static gboolean trim_now(gpointer user)
+{
+	vigild *d = user;
+
+	d->trim_timer = 0;
+	malloc_trim(0);
+	return G_SOURCE_REMOVE;
+}
+
+void vigild_trim_later(vigild *d)
+{
+	if (d->trim_timer == 0)
+		d->trim_timer = g_timeout_add(TRIM_DELAY_MS, trim_now, d);
 }
 
 /* Holds DIR/vigild.pid locked for the daemon's life: one vigild per node. */
@@ -174,6 +195,9 @@ int main(int argc, char **argv)
 	vigild d = { 0 };
 	int lock;
 
+	/* one heap for every thread: the helper threads allocate little, and an arena each
+	 * would keep its own free pages */
+	mallopt(M_ARENA_MAX, 1);
 	if (parse_options(argc, argv, &o) < 0)
 		return 2;
 	if (o.version) {
@@ -200,15 +224,14 @@ int main(int argc, char **argv)
 	vigild_shutdown_start(&d);
 	vigild_ctl_start(&d);
 	vigild_events_start(&d);
-	d.status_fd = -1;
 	if (vigild_cib_start(&d) < 0 || vigild_ipc_start(&d) < 0 ||
 	    vigild_corosync_start(&d, (unsigned)o.wait_corosync) < 0) {
 		d.exit_code = 1;
 	} else {
-		vigild_status_socket_start(&d);
+		vigild_front_start(&d);
 		g_main_loop_run(d.loop);
 	}
-	vigild_status_socket_stop(&d);
+	vigild_front_stop(&d);
 	vigild_corosync_stop(&d);
 	vigild_events_stop(&d);
 	vigild_ctl_stop(&d);
@@ -218,6 +241,8 @@ int main(int argc, char **argv)
 	vigild_cib_stop(&d);
 	vigild_ipc_stop(&d);
 	vigil_view_free(d.view);
+	if (d.trim_timer != 0)
+		g_source_remove(d.trim_timer);
 	g_main_loop_unref(d.loop);
 	if (d.stop_corosync && d.exit_code == 0)
 		stop_corosync();

@@ -27,12 +27,16 @@ typedef struct vigild {
 	struct vigild_fencing *fencing;
 	struct vigild_shutdown *shutdown;
 	bool stop_corosync;   /* once vigild is gone, shut corosync down too */
-	int status_fd;        /* the status socket (status-socket.c), -1 if none */
-	guint status_watch;
+	struct vigild_front *front;
+	guint trim_timer;
 } vigild;
 
 /* Stops the daemon with CODE (0, or 1 after a fatal error already logged). */
 void vigild_quit(vigild *d, int code);
+/* Gives the heap's free pages back to the system a moment from now, once a burst of work
+ * (a CIB adopted and planned for) is over: glibc would keep them, and the daemon's
+ * resident memory would only grow. */
+void vigild_trim_later(vigild *d);
 
 /* corosync.c: membership and quorum. Connects to corosync (waiting up to WAIT_S seconds for
  * it), reads the nodelist, joins the process group and keeps d->view current. */
@@ -59,6 +63,10 @@ int vigild_cib_copy(vigild *d, vigil_cib **ret_cib);
  * the members' decision (0, -ESTALE, -EAGAIN). 0 when proposed, else -errno. */
 typedef void (*vigild_cib_decided_fn)(vigild *d, int result, void *user);
 int vigild_cib_propose(vigild *d, const vigil_cib *next, vigild_cib_decided_fn fn, void *user);
+/* Node UNAME's permanent attribute NAME set to VALUE (NULL: removed), proposed like
+ * vigild_cib_propose(); -ENOENT: no such node in the configuration. */
+int vigild_cib_node_attr(vigild *d, const char *uname, const char *name, const char *value,
+			 vigild_cib_decided_fn fn, void *user);
 /* A client's "(s)" cleanup; 0 when proposed (the reply follows), else -errno. */
 int vigild_cib_cleanup(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVariant *args);
 /* A client's "(ttts)" replacement; 0 when proposed (the reply follows), else -errno. */
@@ -68,11 +76,11 @@ int vigild_cib_replace(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVari
 int vigild_ipc_start(vigild *d);
 void vigild_ipc_stop(vigild *d);
 
-/* status-socket.c: 'vigil status' text to whoever may use the cluster, on an abstract
- * unix socket (ipc/status-socket.h), for cli/vigil-front.c. Without it (-errno, logged),
- * 'vigil status' goes through libqb's IPC as every other command. */
-int vigild_status_socket_start(vigild *d);
-void vigild_status_socket_stop(vigild *d);
+/* front-socket.c: the status and command sockets of cli/vigil-front.c (abstract unix
+ * sockets, ipc/front-socket.h), for whoever may use the cluster. Without them (logged),
+ * their commands go through libqb's IPC as every other command. */
+void vigild_front_start(vigild *d);
+void vigild_front_stop(vigild *d);
 /* Tells the subscribed clients (vigil-mon) that something they show changed. */
 void vigild_ipc_notify(vigild *d);
 

@@ -255,7 +255,23 @@ static vigil_nvpair *nvpair_of(vigil_nvset *set, const char *name, const char *i
 	return p;
 }
 
-/* Sets a permanent attribute of node UNAME (what 'pcs node standby' does). */
+/* Removes NAME from every instance_attributes set of SETS. */
+static void remove_nvpair(GPtrArray *sets, const char *name)
+{
+	for (guint i = 0; i < sets->len; i++) {
+		vigil_nvset *s = g_ptr_array_index(sets, i);
+
+		if (g_strcmp0(s->element, "instance_attributes") != 0)
+			continue;
+		for (guint k = s->nvpairs->len; k-- > 0; )
+			if (g_strcmp0(((vigil_nvpair *)g_ptr_array_index(s->nvpairs, k))->name,
+				      name) == 0)
+				g_ptr_array_remove_index(s->nvpairs, k);
+	}
+}
+
+/* Sets a permanent attribute of node UNAME (what 'pcs node standby' does), or removes it
+ * when VALUE is NULL ('pcs node unstandby'). */
 int vigil_inject_node_attr(vigil_inject *in, const char *uname, const char *name,
 			   const char *value)
 {
@@ -265,6 +281,10 @@ int vigil_inject_node_attr(vigil_inject *in, const char *uname, const char *name
 
 	if (node == NULL)
 		return -ENOENT;
+	if (value == NULL) {
+		remove_nvpair(node->nvsets, name);
+		return 0;
+	}
 	set_id = g_strdup_printf("nodes-%s", node->id);
 	ia = first_instance_attributes(node->nvsets, set_id);
 	pair_id = g_strdup_printf("%s-%s", ia->id, name);

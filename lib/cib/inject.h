@@ -31,6 +31,8 @@ int vigil_inject_add_node(vigil_inject *in, const char *id, const char *uname);
 
 /* Each returns 0, -ENOENT for an unknown node, or -ESRCH for an unknown resource. */
 int vigil_inject_node(vigil_inject *in, const char *uname, vigil_inject_node_kind kind);
+/* Sets NAME to VALUE in UNAME's permanent attributes (the configuration's node), or
+ * removes it when VALUE is NULL. */
 int vigil_inject_node_attr(vigil_inject *in, const char *uname, const char *name,
 			   const char *value);
 /* Sets NAME to VALUE in UNAME's transient attributes (its node_state's), or removes it

@@ -271,3 +271,20 @@ bool vigil_ipc_user_allowed(uid_t uid, gid_t gid)
 			return true;
 	return false;
 }
+
+GPtrArray *vigil_front_request_words(const char *buf, size_t len)
+{
+	g_autoptr(GPtrArray) w = g_ptr_array_new();
+
+	for (size_t at = 0; at < len; ) {
+		size_t n = strnlen(buf + at, len - at);
+
+		if (at + n == len)
+			break; /* a word not ended yet */
+		if (n == 0)
+			return g_steal_pointer(&w); /* the empty word ends the request */
+		g_ptr_array_add(w, (char *)buf + at);
+		at += n + 1;
+	}
+	return NULL;
+}

@@ -67,3 +67,8 @@ void vigil_ipc_glib_handlers(struct qb_ipcs_poll_handlers *ret);
 /* Whether the user UID (primary group GID) may use the cluster: root and the members of
  * group VIGIL_IPC_GROUP. */
 bool vigil_ipc_user_allowed(uid_t uid, gid_t gid);
+
+/* A request to the front end's command socket (front-socket.h) in the LEN bytes of BUF:
+ * its words (pointers into BUF) up to the first empty one, once that has come; NULL
+ * before. */
+GPtrArray *vigil_front_request_words(const char *buf, size_t len);

@@ -11,23 +11,45 @@
 #include "mon/status.h"
 #include "sched/sched.h"
 
-static void print_nodes(const vigil_view *v, GString *out)
+static const vigil_snode *snode_named(const vigil_sched *s, const char *name)
+{
+	for (guint i = 0; s != NULL && i < s->nodes->len; i++) {
+		const vigil_snode *n = g_ptr_array_index(s->nodes, i);
+
+		if (g_strcmp0(n->name, name) == 0)
+			return n;
+	}
+	return NULL;
+}
+
+/* The members, as crm_mon lists them: nodes in a special state (standby, maintenance...,
+ * from the CIB S was unpacked from) on lines of their own, then the plain online and
+ * offline ones (as the membership has them). */
+static void print_nodes(const vigil_view *v, const vigil_sched *s, GString *out)
 {
 	g_autoptr(GString) online = g_string_new(NULL), offline = g_string_new(NULL);
 
+	g_string_append(out, "\nNode List:\n");
 	for (guint i = 0; i < v->nodes->len; i++) {
 		const vigil_view_node *n = g_ptr_array_index(v->nodes, i);
+		const vigil_snode *sn = snode_named(s, n->name);
+		g_autofree char *special = NULL;
 
-		g_string_append_printf(n->in_group ? online : offline, " %s", n->name);
+		/* a special state as the CIB has it, when its online agrees with the view */
+		if (sn != NULL && sn->info->online == n->in_group)
+			special = vigil_sched_node_special(sn);
+		if (special != NULL)
+			g_string_append_printf(out, "  * %s\n", special);
+		else
+			g_string_append_printf(n->in_group ? online : offline, " %s", n->name);
 	}
-	g_string_append(out, "\nNode List:\n");
 	if (online->len > 0)
 		g_string_append_printf(out, "  * Online: [%s ]\n", online->str);
 	if (offline->len > 0)
 		g_string_append_printf(out, "  * OFFLINE: [%s ]\n", offline->str);
 }
 
-static void print_view(const vigil_view *v, int64_t now_s, GString *out)
+static void print_view(const vigil_view *v, const vigil_sched *s, int64_t now_s, GString *out)
 {
 	const vigil_view_node *dc = vigil_view_node_find(v, v->dc_nodeid);
 	const vigil_view_node *me = vigil_view_node_find(v, v->local_nodeid);
@@ -48,7 +70,7 @@ static void print_view(const vigil_view *v, int64_t now_s, GString *out)
 			       me != NULL ? me->name : "");
 	g_string_append_printf(out, "  * %u node%s configured\n", v->nodes->len,
 			       v->nodes->len == 1 ? "" : "s");
-	print_nodes(v, out);
+	print_nodes(v, s, out);
 }
 
 bool vigil_op_failed(const vigil_lrm_op *op)
@@ -93,13 +115,9 @@ static void print_failed(const vigil_cib *cib, GString *out)
 	}
 }
 
-/* CIB's resources, where they run, as crm_mon lists them. */
-static void print_resources(const vigil_cib *cib, int64_t now, GString *out)
+/* The resources of the CIB S was unpacked from, where they run, as crm_mon lists them. */
+static void print_resources(const vigil_cib *cib, const vigil_sched *s, GString *out)
 {
-	g_autoptr(vigil_sched) s = NULL;
-
-	if (vigil_sched_unpack(cib, now, &s) < 0)
-		return;
 	if (s->rscs->len == 0) {
 		g_string_append(out, "\nNo resources\n");
 		return;
@@ -179,8 +197,12 @@ guint vigil_fence_history_lines(GVariant *reply, const char *node, const char *p
 void vigil_status_text(const vigil_view *v, const vigil_cib *cib, GVariant *history,
 		       int64_t now, GString *out)
 {
-	print_view(v, now, out);
-	if (cib != NULL)
-		print_resources(cib, now, out);
+	g_autoptr(vigil_sched) s = NULL;
+
+	if (cib != NULL && vigil_sched_unpack(cib, now, &s) < 0)
+		g_clear_pointer(&s, vigil_sched_free);
+	print_view(v, s, now, out);
+	if (s != NULL)
+		print_resources(cib, s, out);
 	print_fencing(history, out);
 }

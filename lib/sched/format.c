@@ -127,8 +127,7 @@ static void format_group(const vigil_srsc *g, int depth, GString *out)
 		format_primitive(g_ptr_array_index(g->children, i), depth + 1, out);
 }
 
-/* "Node X: state" for nodes in a special state; NULL for plain online or offline ones. */
-static char *node_special(const vigil_snode *n)
+char *vigil_sched_node_special(const vigil_snode *n)
 {
 	const vigil_node_info *i = n->info;
 
@@ -192,7 +191,7 @@ static void format_nodes(const vigil_sched *s, GString *out)
 	g_string_append(out, "  * Node List:\n");
 	for (guint i = 0; i < sorted->len; i++) {
 		const vigil_snode *n = g_ptr_array_index(sorted, i);
-		g_autofree char *special = node_special(n);
+		g_autofree char *special = vigil_sched_node_special(n);
 
 		if (special != NULL)
 			g_string_append_printf(out, "    * %s\n", special);

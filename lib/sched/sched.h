@@ -231,6 +231,9 @@ void vigil_sched_format_header(const vigil_sched *s, GString *out);
 /* Appends the "Node List" and "Full List of Resources" blocks as crm_simulate prints them
  * (the lines under "Current cluster status:"). */
 void vigil_sched_format_status(const vigil_sched *s, GString *out);
+/* "Node X: state" (crm_mon's words) for a node in a special state (unclean, pending,
+ * standby, maintenance); NULL for a plain online or offline one. Free with g_free(). */
+char *vigil_sched_node_special(const vigil_snode *n);
 /* Pacemaker's order of node names (pcmk__numeric_strcasecmp()): case-insensitive, runs of
  * digits by value ("node9" before "node10"). */
 int vigil_natural_cmp(const char *a, const char *b);

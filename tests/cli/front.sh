@@ -5,7 +5,10 @@
 #   running (exit 69), 'vigil --version' answers;
 # - the text of a status socket held by root is printed as it comes;
 # - a status socket held by another user is not believed: anyone may bind the abstract
-#   name while vigild is down.
+#   name while vigild is down;
+# - 'vigil node standby|unstandby NODE' goes to a command socket held by root, as NUL-ended
+#   words; its 'R' is success (exit 0, nothing printed), its 'F' hands the command to the
+#   full CLI; another user's socket is sent nothing, nor is a command with options.
 set -u
 . "$(dirname "$0")/../lib.sh"
 if [ "$(id -u)" -ne 0 ]; then
@@ -16,7 +19,7 @@ FRONT=$top_builddir/cli/vigil
 require "cli/vigil (make)" "$FRONT"
 require python3 /usr/bin/python3
 make_tmp front
-echo "1..4"
+echo "1..9"
 n=0
 point() { # point DESCRIPTION CMD...
 	local what=$1
@@ -56,3 +59,52 @@ point "a status socket held by root: its text is printed" \
 serve 65534 "a forged status"
 point "a status socket held by another user is not believed: the full CLI answers" \
 	eval '! grep -q "forged" "$tmp/out" && grep -q "vigild is not running" "$tmp/out"'
+
+# command AS_USER REPLY ARGS...: a command socket held by AS_USER that records what it
+# gets in $tmp/got and answers REPLY; then 'vigil ARGS' (exit code in $tmp/rc)
+cat > "$tmp/command.py" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind("\0vigild-command")
+s.listen(1)
+print("ready", flush=True)
+c, _ = s.accept()
+got = b""
+while not got.endswith(b"\0\0"):
+    b = c.recv(4096)
+    if not b:
+        break
+    got += b
+open(sys.argv[2], "wb").write(got)
+c.sendall(sys.argv[1].encode())
+c.close()
+EOF
+command() {
+	local user=$1 answer=$2
+	shift 2
+	rm -f "$tmp/got" "$tmp/ready"
+	unshare -n bash -c '
+		setpriv --reuid="$1" --regid="$1" --clear-groups /usr/bin/python3 "$2" "$3" \
+			"$4/got" > "$4/ready" &
+		for _ in $(seq 50); do grep -q ready "$4/ready" 2>/dev/null && break; sleep 0.1; done
+		shift 4
+		"$@"; rc=$?; kill $! 2>/dev/null; wait; exit $rc' \
+		sh "$user" "$tmp/command.py" "$answer" "$tmp" "$FRONT" "$@" > "$tmp/out" 2>&1
+	echo $? > "$tmp/rc"
+}
+chmod 777 "$tmp"
+command 0 R node standby node2
+point "'vigil node standby NODE' with a root command socket answering R: exit 0, silent" \
+	eval '[ "$(cat "$tmp/rc")" = 0 ] && [ ! -s "$tmp/out" ]'
+point "the request is the command's words, each ended by a NUL, and an empty one" \
+	eval '[ "$(tr "\\0" "|" < "$tmp/got")" = "node|standby|node2||" ]'
+command 0 F node unstandby node2
+point "an answer F: the full CLI runs the command (vigild is not running, exit 69)" \
+	eval '[ "$(cat "$tmp/rc")" = 69 ] && grep -q "^vigil node unstandby: vigild is not running" "$tmp/out" &&
+	      grep -q "unstandby" "$tmp/got"'
+command 65534 R node standby node2
+point "a command socket held by another user is sent nothing: the full CLI runs it" \
+	eval '[ "$(cat "$tmp/rc")" = 69 ] && [ ! -s "$tmp/got" ]'
+command 0 R node standby node2 --wait=5
+point "a command with options is the full CLI's: the socket is not used" \
+	eval '[ "$(cat "$tmp/rc")" = 69 ] && [ ! -s "$tmp/got" ]'

@@ -3,14 +3,15 @@
 # (the lowest node id in the process group) and on quorum; a DC that dies is replaced at
 # once; a partitioned minority loses quorum and elects its own DC, and the healed cluster
 # agrees again; 'vigil status' shows it in crm_mon's layout; users outside haclient are
-# refused.
+# refused; 'vigil node standby|unstandby' through vigild's command socket (no full CLI at
+# hand), and through the full CLI where the socket has anything but success to say.
 set -u
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/netns.sh"
 cluster_require
 require vigild "$VIGILD"
 
-echo "1..13"
+echo "1..17"
 cluster_create 3
 cluster_up 3
 
@@ -74,3 +75,20 @@ check "a member of haclient gets the status" \
 check "any other user is refused with exit 4 and what to do" \
 	eval 'out=$(as_user daemon 2>&1); rc=$?; [ $rc -eq 4 ] &&
 	      grep -q "permission denied: only root and members of group .haclient." <<<"$out"'
+
+# 'vigil node standby|unstandby NODE' through the command socket, the front end alone
+front2() { node_exec 2 env VIGIL_CLI=/nonexistent "$tmp/front/vigil" "$@"; }
+check "'vigil node standby node3' through the command socket: exit 0, node3 in standby" \
+	eval 'front2 node standby node3 > "$tmp/sb.out" 2>&1 && [ ! -s "$tmp/sb.out" ] &&
+	      wait_for 10 eval "says 1 \"Node node3: standby\""'
+check "vigild took it from its command socket, and every node agrees" \
+	eval 'grep -q "node node3: standby on by a local client" "$(node_dir 2)/vigild.log" &&
+	      says 3 "Node node3: standby"'
+check "'vigil node unstandby node3' through the socket: node3 online again" \
+	eval 'front2 node unstandby node3 && wait_for 10 eval "says 1 \"$all3\"" &&
+	      grep -q "node node3: standby removed by a local client" "$(node_dir 2)/vigild.log"'
+node_exec 2 "$VIGIL" node standby node9 > "$tmp/sb9.out" 2>&1
+rc=$?
+check "an unknown node: the full CLI says so (exit 64), nothing changed" \
+	eval '[ $rc = 64 ] && grep -q "no node .node9. in the CIB" "$tmp/sb9.out" &&
+	      ! grep -q "node9" "$(node_dir 2)/vigild.log" && says 1 "$all3"'

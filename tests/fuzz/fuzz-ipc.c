@@ -1,8 +1,9 @@
 /* libFuzzer target for what vigild reads from others: a local client's request
  * (vigil_ipc_parse_request()), the partition view a status reply carries
  * (vigil_view_from_variant()), and a peer's message through the process group
- * (vigil_wire_decode(), then the replicated CIB's state machine). The first byte of an
- * input chooses which (modulo 3); the rest is the message. A group message that decodes
+ * (vigil_wire_decode(), then the replicated CIB's state machine), and a request to the
+ * front end's command socket (vigil_front_request_words()). The first byte of an input
+ * chooses which (modulo 4); the rest is the message. A group message that decodes
  * must encode back to the same bytes. Besides "no crash, no leak, no undefined behaviour", a view that is accepted
  * must come back unchanged from a second round trip through from_variant/to_variant.
  *
@@ -30,6 +31,24 @@ static void fuzz_request(const uint8_t *data, size_t size)
 
 	if (vigil_ipc_parse_request(data, size, &id, &args) == 0 && args == NULL)
 		abort(); /* success must give arguments */
+}
+
+/* A command socket's request: every word ends inside the input, none is empty, and the
+ * empty word that ends them is there. */
+static void fuzz_front_request(const uint8_t *data, size_t size)
+{
+	g_autoptr(GPtrArray) w = vigil_front_request_words((const char *)data, size);
+	size_t used = 0;
+
+	for (guint i = 0; w != NULL && i < w->len; i++) {
+		const char *word = g_ptr_array_index(w, i);
+
+		if ((const uint8_t *)word != data + used || word[0] == '\0')
+			abort();
+		used += strlen(word) + 1;
+	}
+	if (w != NULL && (used >= size || data[used] != '\0'))
+		abort();
 }
 
 static void fuzz_view(const uint8_t *data, size_t size)
@@ -99,10 +118,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	switch (data[0] % 3) {
+	switch (data[0] % 4) {
 	case 0: fuzz_request(data + 1, size - 1); break;
 	case 1: fuzz_view(data + 1, size - 1); break;
-	default: fuzz_group_message(data + 1, size - 1); break;
+	case 2: fuzz_group_message(data + 1, size - 1); break;
+	default: fuzz_front_request(data + 1, size - 1); break;
 	}
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <libxml/parser.h>
 
 #include "cib/cib.h"
+#include "cib/inject.h"
 #include "cib/cib-private.h"
 #include "cib/scan16.h"
 #include "common/arena.h"
@@ -655,6 +656,35 @@ static void test_swap_status(void)
 	g_assert_cmpuint(with->nodes->len, ==, 1);
 }
 
+/* A node's permanent attribute set, changed, removed ('vigil node standby|unstandby' in
+ * vigild), with the ids 'pcs node standby' gives them; an unknown node changes nothing. */
+static void test_node_attr(void)
+{
+	g_autoptr(vigil_cib) cib = parse_ok(
+		"<cib admin_epoch=\"0\" epoch=\"1\" num_updates=\"0\" validate-with=\"pacemaker-3.9\">"
+		"<configuration><crm_config/><nodes><node id=\"1\" uname=\"n1\"/>"
+		"<node id=\"2\" uname=\"n2\"/></nodes><resources/><constraints/>"
+		"</configuration><status/></cib>");
+	g_autoptr(vigil_inject) in = vigil_inject_new(cib);
+	g_autoptr(vigil_cib) again = NULL;
+	g_autofree char *text = NULL, *after = NULL;
+	size_t len = 0;
+
+	g_assert_cmpint(vigil_inject_node_attr(in, "n9", "standby", "on"), ==, -ENOENT);
+	g_assert_cmpint(vigil_inject_node_attr(in, "n2", "standby", "on"), ==, 0);
+	g_assert_cmpint(vigil_cib_to_xml(cib, &text, &len), ==, 0);
+	g_assert_nonnull(strstr(text, "<instance_attributes id=\"nodes-2\">"));
+	g_assert_nonnull(strstr(text, "<nvpair id=\"nodes-2-standby\" name=\"standby\" "
+				      "value=\"on\"/>"));
+	again = parse_ok(text);
+	g_assert_cmpstr(vigil_nvsets_lookup(((vigil_node *)again->nodes->pdata[1])->nvsets,
+					    "instance_attributes", "standby", NULL), ==, "on");
+	g_assert_cmpint(vigil_inject_node_attr(in, "n2", "standby", NULL), ==, 0);
+	g_assert_cmpint(vigil_inject_node_attr(in, "n1", "standby", NULL), ==, 0);
+	g_assert_cmpint(vigil_cib_to_xml(cib, &after, &len), ==, 0);
+	g_assert_null(strstr(after, "standby"));
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -672,5 +702,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/cib/fast-status/crafted", test_fast_status_crafted);
 	g_test_add_func("/cib/fast-status/scan16", test_fast_status_scan16);
 	g_test_add_func("/cib/swap-status", test_swap_status);
+	g_test_add_func("/cib/node-attr", test_node_attr);
 	return g_test_run();
 }
