@@ -5,9 +5,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <corosync/cmap.h>
 #include <glib/gstdio.h>
 
 #include "cli/cli.h"
@@ -302,40 +305,48 @@ static int spawn_vigild(char **ret_err)
 	return 0;
 }
 
-/* The local vigild's view once it is in a partition with a DC, within SECONDS. */
-static int wait_member(int seconds, vigil_view **ret_view)
+static guint online_count(const vigil_view *v)
 {
+	guint online = 0;
+
+	for (guint i = 0; i < v->nodes->len; i++)
+		online += ((const vigil_view_node *)g_ptr_array_index(v->nodes, i))->in_group;
+	return online;
+}
+
+/* The local vigild's view once it is in a partition with a DC and at least WANT members,
+ * within SECONDS; -ETIMEDOUT without a DC by then, and -EAGAIN (*RET_VIEW set) with a DC
+ * but fewer members. */
+static int wait_member(int seconds, guint want, vigil_view **ret_view)
+{
+	g_autoptr(vigil_view) last = NULL;
+
 	for (int t = 0; t < seconds * 10; t++) {
 		g_autoptr(GVariant) reply = NULL;
 		g_autoptr(vigil_view) v = NULL;
 
 		if (vigil_ipc_call(VIGIL_IPC_SERVICE, VIGIL_IPC_STATUS, NULL, 2000, &reply) == 0 &&
 		    vigil_view_from_variant(reply, &v) == 0 && v->dc_nodeid != 0) {
-			*ret_view = g_steal_pointer(&v);
-			return 0;
+			if (online_count(v) >= want) {
+				*ret_view = g_steal_pointer(&v);
+				return 0;
+			}
+			g_clear_pointer(&last, vigil_view_free);
+			last = g_steal_pointer(&v);
 		}
 		g_usleep(100000);
 	}
-	return -ETIMEDOUT;
+	if (last == NULL)
+		return -ETIMEDOUT;
+	*ret_view = g_steal_pointer(&last);
+	return -EAGAIN;
 }
 
-static int cluster_start(int argc, char **argv)
+/* corosync, then vigild, on this node (no waiting): 0, or the exit code after the message. */
+static int start_here(const char *what)
 {
-	const char *what = "vigil cluster start";
-	g_autoptr(vigil_view) v = NULL;
 	g_autofree char *why = NULL;
-	const vigil_view_node *dc;
-	guint online = 0;
 
-	if (argc != 1) {
-		fprintf(stderr, "%s: usage: vigil cluster start (on each node; there is no --all "
-			"yet: vigil has no remote agent like pcsd).\n", what);
-		return VIGIL_EXIT_USAGE;
-	}
-	if (daemon_up()) {
-		printf("vigild is already running on this node.\n");
-		return VIGIL_EXIT_OK;
-	}
 	if (systemd_running()) {
 		const char *const cmd[] = { "systemctl", "start", "corosync.service",
 					    "vigil.service", NULL };
@@ -361,17 +372,233 @@ static int cluster_start(int argc, char **argv)
 			return VIGIL_EXIT_ERROR;
 		}
 	}
-	if (wait_member(vigil_wait_seconds > 0 ? vigil_wait_seconds : START_WAIT_S, &v) < 0) {
+	return VIGIL_EXIT_OK;
+}
+
+/* "N of M nodes online, DC X, with quorum" of view V. */
+static char *view_summary(const vigil_view *v)
+{
+	const vigil_view_node *dc = vigil_view_node_find(v, v->dc_nodeid);
+
+	return g_strdup_printf("%u of %u nodes online, DC %s, %s", online_count(v), v->nodes->len,
+			       dc != NULL ? dc->name : "?",
+			       v->quorate ? "with quorum" : "WITHOUT quorum");
+}
+
+/* ---- cluster start --all: the other nodes over ssh ---------------------------------------
+ * As crmsh does it: 'vigil cluster start' run on each other node of corosync's nodelist by
+ * ssh (BatchMode: keys, never a password prompt), all at once. The ssh command is
+ * $VIGIL_SSH ("ssh" by default; e.g. "ssh -i /root/.ssh/cluster_key"). */
+
+#define SSH_FAILED 255 /* ssh's own exit code when it cannot run the command there */
+#define CMAP_WAIT_S 20
+
+typedef struct peer {
+	char *name, *addr;
+	int wait_s;
+	GThread *thread;
+	int exit_code;   /* of the remote command, SSH_FAILED, or -1 (ssh did not run) */
+	char *said;      /* its last line (standard output on success, else errors) */
+} peer;
+
+static void peer_free(peer *p)
+{
+	g_free(p->name);
+	g_free(p->addr);
+	g_free(p->said);
+	g_free(p);
+}
+
+/* The last non-empty line of TEXT, or NULL. */
+static char *last_line(const char *text)
+{
+	g_auto(GStrv) lines = g_strsplit(text != NULL ? text : "", "\n", -1);
+
+	for (guint i = g_strv_length(lines); i > 0; i--) {
+		g_strstrip(lines[i - 1]);
+		if (lines[i - 1][0] != '\0')
+			return g_strdup(lines[i - 1]);
+	}
+	return NULL;
+}
+
+static gpointer peer_start(gpointer user)
+{
+	peer *p = user;
+	const char *cmd = g_getenv("VIGIL_SSH");
+	g_auto(GStrv) base = NULL;
+	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) err = NULL;
+	g_autofree char *out = NULL, *errtext = NULL;
+	gint status = 0;
+
+	if (!g_shell_parse_argv(cmd != NULL && cmd[0] != '\0' ? cmd : "ssh", NULL, &base, &err)) {
+		p->exit_code = -1;
+		p->said = g_strdup_printf("VIGIL_SSH: %s", err->message);
+		return NULL;
+	}
+	for (char **b = base; *b != NULL; b++)
+		g_ptr_array_add(argv, g_strdup(*b));
+	g_ptr_array_add(argv, g_strdup("-o"));
+	g_ptr_array_add(argv, g_strdup("BatchMode=yes"));
+	g_ptr_array_add(argv, g_strdup("-o"));
+	g_ptr_array_add(argv, g_strdup("ConnectTimeout=10"));
+	g_ptr_array_add(argv, g_strdup(p->addr));
+	g_ptr_array_add(argv, g_strdup_printf("vigil cluster start --wait=%d", p->wait_s));
+	g_ptr_array_add(argv, NULL);
+	if (!g_spawn_sync("/", (char **)argv->pdata, NULL,
+			  G_SPAWN_SEARCH_PATH | G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &out,
+			  &errtext, &status, &err)) {
+		p->exit_code = -1;
+		p->said = g_strdup(err->message);
+		return NULL;
+	}
+	p->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : SSH_FAILED;
+	p->said = last_line(p->exit_code == 0 ? out : errtext);
+	if (p->said == NULL)
+		p->said = last_line(p->exit_code == 0 ? errtext : out);
+	return NULL;
+}
+
+/* The other nodes of corosync's nodelist (running here), each with the address to reach it
+ * at: ring0_addr, else its name. */
+static int read_peers(const char *what, GPtrArray *peers)
+{
+	cmap_handle_t cmap;
+	cmap_iter_handle_t it;
+	char key[CMAP_KEYNAME_MAXLEN + 1];
+	uint32_t here = UINT32_MAX;
+
+	/* corosync, just started, takes a moment before it answers */
+	for (int t = 0; cmap_initialize(&cmap) != CS_OK; t++) {
+		if (t == CMAP_WAIT_S * 10) {
+			fprintf(stderr, "%s: corosync does not answer on this node (cmap) within %d s; "
+				"see its log.\n", what, CMAP_WAIT_S);
+			return VIGIL_EXIT_UNAVAILABLE;
+		}
+		g_usleep(100000);
+	}
+	cmap_get_uint32(cmap, "nodelist.local_node_pos", &here);
+	if (cmap_iter_init(cmap, "nodelist.node.", &it) == CS_OK) {
+		while (cmap_iter_next(cmap, it, key, NULL, NULL) == CS_OK) {
+			char k2[CMAP_KEYNAME_MAXLEN + 32];
+			char *name = NULL, *addr = NULL;
+			unsigned idx;
+			peer *p;
+
+			if (sscanf(key, "nodelist.node.%u.", &idx) != 1 ||
+			    !g_str_has_suffix(key, ".nodeid") || idx == here)
+				continue;
+			g_snprintf(k2, sizeof(k2), "nodelist.node.%u.name", idx);
+			cmap_get_string(cmap, k2, &name);
+			g_snprintf(k2, sizeof(k2), "nodelist.node.%u.ring0_addr", idx);
+			cmap_get_string(cmap, k2, &addr);
+			if (name == NULL && addr == NULL)
+				continue;
+			p = g_new0(peer, 1);
+			p->name = g_strdup(name != NULL ? name : addr);
+			p->addr = g_strdup(addr != NULL ? addr : name);
+			g_ptr_array_add(peers, p);
+			free(name);
+			free(addr);
+		}
+		cmap_iter_finalize(cmap, it);
+	}
+	cmap_finalize(cmap);
+	if (here == UINT32_MAX) {
+		fprintf(stderr, "%s: corosync does not find this node in its nodelist; check "
+			"/etc/corosync/corosync.conf ('vigil cluster setup').\n", what);
+		return VIGIL_EXIT_CONFIG;
+	}
+	return VIGIL_EXIT_OK;
+}
+
+/* 'vigil cluster start' on every other node at once; the number that failed. */
+static guint start_peers(const char *what, GPtrArray *peers, int wait_s)
+{
+	guint failed = 0;
+
+	for (guint i = 0; i < peers->len; i++) {
+		peer *p = g_ptr_array_index(peers, i);
+
+		p->wait_s = wait_s;
+		p->thread = g_thread_new("vigil-ssh", peer_start, p);
+	}
+	for (guint i = 0; i < peers->len; i++) {
+		peer *p = g_ptr_array_index(peers, i);
+		const char *said;
+
+		g_thread_join(p->thread);
+		said = p->said != NULL ? p->said : "it said nothing";
+		if (p->exit_code == 0) {
+			printf("%s: %s\n", p->name, said);
+			continue;
+		}
+		failed++;
+		if (p->exit_code == SSH_FAILED || p->exit_code < 0)
+			fprintf(stderr, "%s: cannot reach %s at %s by ssh (%s); give root key-based "
+				"ssh between the nodes (ssh-copy-id, or VIGIL_SSH for another key), "
+				"or run 'vigil cluster start' there.\n", what, p->name, p->addr, said);
+		else
+			fprintf(stderr, "%s: on %s (exit %d): %s\n", what, p->name, p->exit_code,
+				said);
+	}
+	return failed;
+}
+
+static int cluster_start(int argc, char **argv)
+{
+	const char *what = "vigil cluster start";
+	int wait_s = vigil_wait_seconds > 0 ? vigil_wait_seconds : START_WAIT_S;
+	g_autoptr(GPtrArray) peers = g_ptr_array_new_with_free_func((GDestroyNotify)peer_free);
+	g_autoptr(vigil_view) v = NULL;
+	g_autofree char *summary = NULL;
+	bool all = argc == 2 && strcmp(argv[1], "--all") == 0;
+	bool was_up;
+	guint failed = 0;
+	int r;
+
+	if (argc != 1 && !all) {
+		fprintf(stderr, "%s: usage: vigil cluster start [--all] [--wait=SECONDS].\n", what);
+		return VIGIL_EXIT_USAGE;
+	}
+	was_up = daemon_up();
+	if (was_up && !all) {
+		printf("vigild is already running on this node.\n");
+		return VIGIL_EXIT_OK;
+	}
+	if (!was_up && (r = start_here(what)) != 0)
+		return r;
+	if (all) {
+		if ((r = read_peers(what, peers)) != 0)
+			return r;
+		failed = start_peers(what, peers, wait_s);
+	}
+	/* with --all: until the nodes started are one partition */
+	r = wait_member(wait_s, all ? 1 + peers->len - failed : 1, &v);
+	if (r == -ETIMEDOUT) {
 		fprintf(stderr, "%s: vigild did not join a cluster partition within %d s; see its "
-			"log.\n", what, vigil_wait_seconds > 0 ? vigil_wait_seconds : START_WAIT_S);
+			"log.\n", what, wait_s);
 		return VIGIL_EXIT_TIMEOUT;
 	}
-	dc = vigil_view_node_find(v, v->dc_nodeid);
-	for (guint i = 0; i < v->nodes->len; i++)
-		online += ((const vigil_view_node *)g_ptr_array_index(v->nodes, i))->in_group;
-	printf("Started corosync and vigild on this node: %u of %u nodes online, DC %s, %s.\n",
-	       online, v->nodes->len, dc != NULL ? dc->name : "?",
-	       v->quorate ? "with quorum" : "WITHOUT quorum");
+	summary = view_summary(v);
+	if (r < 0) {
+		fprintf(stderr, "%s: the nodes started are not one partition after %d s (%s); "
+			"check the network between them ('corosync-cfgtool -s').\n", what, wait_s,
+			summary);
+		return VIGIL_EXIT_TIMEOUT;
+	}
+	if (!all) {
+		printf("Started corosync and vigild on this node: %s.\n", summary);
+		return VIGIL_EXIT_OK;
+	}
+	printf("%s corosync and vigild on this node; the cluster: %s.\n",
+	       was_up ? "Already running:" : "Started", summary);
+	if (failed > 0) {
+		fprintf(stderr, "%s: %u of %u other nodes did not start (above).\n", what, failed,
+			peers->len);
+		return VIGIL_EXIT_ERROR;
+	}
 	return VIGIL_EXIT_OK;
 }
 
@@ -384,6 +611,6 @@ int vigil_cmd_cluster(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "stop") == 0)
 		return cluster_stop(argc - 1, argv + 1);
 	fprintf(stderr, "vigil cluster: say what to do: 'vigil cluster setup NAME NODE...', "
-		"'vigil cluster start' or 'vigil cluster stop [--all]'.\n");
+		"'vigil cluster start [--all]' or 'vigil cluster stop [--all]'.\n");
 	return VIGIL_EXIT_USAGE;
 }

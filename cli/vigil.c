@@ -36,6 +36,8 @@ static void usage(FILE *out)
 	      "  stonith history [NODE]\n"
 	      "  node standby|unstandby|maintenance|unmaintenance NODE\n"
 	      "  cluster setup NAME NODE[=ADDR]...  write corosync.conf (and its key)\n"
+	      "  cluster start [--all]     corosync and vigild here (--all: every node, by ssh)\n"
+	      "  cluster stop [--all]      resources moved away, then vigild and corosync stop\n"
 	      "\n"
 	      "-f FILE: the configuration commands change FILE instead of the running cluster's\n"
 	      "CIB, as pcs -f does. --wait[=SECONDS]: after a change to the running cluster,\n"
