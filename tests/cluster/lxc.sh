@@ -177,15 +177,9 @@ lxc_cleanup() {
 }
 
 cluster_create() {
-	local n=$1 two=${2:-0} i d
-	[ "$n" -eq 2 ] && [ $# -lt 2 ] && two=1
-	cluster_id=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-	cluster_nodes=$n
-	make_tmp "lxc"
-	trap cluster_cleanup EXIT
+	local n=$1 two i d
+	cluster_begin "$n" "${2:-}" lxc
 	at_cleanup lxc_cleanup
-	ip netns add "$(ns_hub)" || bail "cannot create network namespace $(ns_hub)"
-	ip -n "$(ns_hub)" link set lo up
 	for i in $(seq 0 $((LXC_NETS - 1))); do
 		ip -n "$(ns_hub)" link add "br$i" type bridge || bail "cannot create the hub's bridges"
 		ip -n "$(ns_hub)" link set "br$i" up

@@ -126,17 +126,26 @@ logging {
 EOF
 }
 
-cluster_create() {
-	local n=$1 two=${2:-0} i d
-	[ "$n" -eq 2 ] && [ $# -lt 2 ] && two=1
+# cluster_begin N TWO NAME: what every kind of test cluster starts with: a cluster id of
+# its own, N nodes, a temporary directory named after NAME, the cleanup at exit, and the
+# hub's network namespace (lo up). Sets two (1: two_node) from N and TWO.
+cluster_begin() {
+	two=$2
+	[ "$1" -eq 2 ] && [ -z "$two" ] && two=1
+	two=${two:-0}
 	cluster_id=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-	cluster_nodes=$n
-	make_tmp "cluster"
+	cluster_nodes=$1
+	make_tmp "$3"
 	trap cluster_cleanup EXIT
 	ip netns add "$(ns_hub)" || bail "cannot create network namespace $(ns_hub)"
+	ip -n "$(ns_hub)" link set lo up
+}
+
+cluster_create() {
+	local n=$1 two i d
+	cluster_begin "$n" "${2:-}" cluster
 	ip -n "$(ns_hub)" link add br0 type bridge || bail "cannot create the hub bridge"
 	ip -n "$(ns_hub)" link set br0 up
-	ip -n "$(ns_hub)" link set lo up
 	for i in $(seq "$n"); do
 		d=$(node_dir "$i")
 		# run/resource-agents: what systemd-tmpfiles makes at boot for the OCF agents
