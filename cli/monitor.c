@@ -33,6 +33,11 @@ int vigil_daemon_error(const char *what, int r)
 		fprintf(stderr, "%s: vigild is not running on this node; start it with "
 			"'systemctl start vigil' (after corosync).\n", what);
 		return VIGIL_EXIT_UNAVAILABLE;
+	case -EPERM:
+		fprintf(stderr, "%s: the local service '%s' is not root's, so not vigild's: "
+			"another program holds its name; stop that program, then start vigild.\n",
+			what, VIGIL_IPC_SERVICE);
+		return VIGIL_EXIT_UNAVAILABLE;
 	default:
 		fprintf(stderr, "%s: vigild on this node answered with an error: %s; its log says "
 			"more.\n", what, g_strerror(-r));

@@ -80,12 +80,12 @@ static gboolean try_connect(gpointer user)
 	/* the request's body: a "v" holding "()", as vigil_ipc_call() sends it */
 	g_autoptr(GVariant) args = g_variant_ref_sink(g_variant_new_variant(g_variant_new("()")));
 	struct iovec iov[2];
-	int fd;
+	int fd, r = 0;
 
-	m->conn = qb_ipcc_connect(VIGIL_IPC_SERVICE, VIGIL_IPC_MAX_MSG);
+	m->conn = vigil_ipc_connect(VIGIL_IPC_SERVICE, &r);
 	if (m->conn == NULL) {
-		if (errno == EACCES || errno == EPERM) {
-			m->exit_code = vigil_daemon_error("vigil-mon", -EACCES);
+		if (r == -EACCES || r == -EPERM) {
+			m->exit_code = vigil_daemon_error("vigil-mon", r);
 			g_main_loop_quit(m->loop);
 			m->retry = 0;
 			return G_SOURCE_REMOVE;

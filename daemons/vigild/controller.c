@@ -32,23 +32,53 @@ typedef struct reported {
 	int64_t when;
 } reported;
 
+/* What waits to be recorded in the status, in arrival order; the first CARRIED of ITEMS
+ * ride in the update being decided, and go once it is agreed. */
+typedef struct to_record {
+	GPtrArray *items;
+	guint carried;
+} to_record;
+
+static void to_record_init(to_record *q, GDestroyNotify free_fn)
+{
+	q->items = g_ptr_array_new_with_free_func(free_fn);
+	q->carried = 0;
+}
+
+/* The update being decided carries everything queued so far. */
+static void to_record_carry(to_record *q)
+{
+	q->carried = q->items->len;
+}
+
+/* The update is decided: what it carried goes if it was RECORDED, else it rides again. */
+static void to_record_settle(to_record *q, bool recorded)
+{
+	if (recorded)
+		g_ptr_array_remove_range(q->items, 0, q->carried);
+	q->carried = 0;
+}
+
+static void to_record_clear(to_record *q)
+{
+	g_ptr_array_set_size(q->items, 0);
+	q->carried = 0;
+}
+
 struct vigild_ctl {
 	guint timer;             /* the coalescing timer (or idle source) of a replan */
 	gint64 timer_due;        /* when it fires (monotonic) */
 	bool proposing;          /* a status update is being decided */
-	GPtrArray *results;      /* of reported*: not yet in the agreed CIB */
+	to_record results;       /* of reported*: not yet in the agreed CIB */
 	GHashTable *joined;      /* node ids that said they joined since the last membership */
 	GHashTable *replaying;   /* node id -> how many RESULTs of its replayed history are
 				  * still to come */
-	GPtrArray *forget;       /* names of nodes whose vigild restarted: history to erase */
-	GPtrArray *fenced;       /* names of nodes fenced: to record down, their history gone */
+	to_record forget;        /* names of nodes whose vigild restarted: history to erase */
+	to_record fenced;        /* names of nodes fenced: to record down, their history gone */
 	GHashTable *fenced_members; /* names of nodes fenced while still in the group: not
 				     * members any more, until they leave it */
 	GHashTable *attempts;    /* node name -> failed fencings since it was last seen */
 	GHashTable *leaving;     /* names of members shutting down: "shutdown" to record */
-	guint recorded;          /* how many of them the update being decided carries */
-	guint forgotten;         /* how many of forget it carries */
-	guint fenced_recorded;   /* how many of fenced it carries */
 	uint64_t admin_epoch, epoch; /* of the configuration last seen */
 	/* the transition in progress */
 	uint32_t transition;
@@ -120,9 +150,9 @@ void vigild_ctl_trigger(vigild *d, const char *why)
 	if (!is_dc(d)) {
 		/* another node plans: forget what this one was doing */
 		end_transition(c);
-		g_ptr_array_set_size(c->results, 0);
-		g_ptr_array_set_size(c->forget, 0);
-		g_ptr_array_set_size(c->fenced, 0);
+		to_record_clear(&c->results);
+		to_record_clear(&c->forget);
+		to_record_clear(&c->fenced);
 		return;
 	}
 	if (c->graph != NULL && !c->aborted) {
@@ -196,7 +226,7 @@ void vigild_ctl_joined(vigild *d, uint32_t nodeid, uint32_t flags)
 		g_hash_table_insert(c->replaying, GUINT_TO_POINTER(nodeid),
 				    GUINT_TO_POINTER(flags >> VIGIL_JOINED_REPLAY_SHIFT));
 	if ((flags & VIGIL_JOINED_FRESH) && is_dc(d))
-		g_ptr_array_add(c->forget, g_strdup(vn->name));
+		g_ptr_array_add(c->forget.items, g_strdup(vn->name));
 	/* the last member to join lets the plan run at once */
 	kick(d, all_joined(d) ? 0 : COALESCE_MS);
 }
@@ -356,8 +386,8 @@ static bool start_failure_forgiven(const vigil_cib *cib)
 
 static void apply_results(struct vigild_ctl *c, vigil_cib *work, vigil_inject *in)
 {
-	for (guint i = 0; i < c->results->len; i++) {
-		const reported *r = g_ptr_array_index(c->results, i);
+	for (guint i = 0; i < c->results.items->len; i++) {
+		const reported *r = g_ptr_array_index(c->results.items, i);
 		const vigil_rsc *cfg = vigil_cib_find_rsc(work, r->rsc);
 		g_autofree char *digest = NULL;
 
@@ -384,12 +414,9 @@ static void status_decided(vigild *d, int result, void *user)
 	struct vigild_ctl *c = d->ctl;
 
 	c->proposing = false;
-	if (result == 0) {
-		g_ptr_array_remove_range(c->results, 0, c->recorded);
-		g_ptr_array_remove_range(c->forget, 0, c->forgotten);
-		g_ptr_array_remove_range(c->fenced, 0, c->fenced_recorded);
-	}
-	c->recorded = c->forgotten = c->fenced_recorded = 0;
+	to_record_settle(&c->results, result == 0);
+	to_record_settle(&c->forget, result == 0);
+	to_record_settle(&c->fenced, result == 0);
 	if (result == 0) {
 		kick(d, 0);
 	} else {
@@ -406,15 +433,17 @@ static void record(vigild *d, vigil_cib *work)
 	int r;
 
 	vigil_cib_bump_num_updates(work);
-	c->recorded = c->results->len;
-	c->forgotten = c->forget->len;
-	c->fenced_recorded = c->fenced->len;
+	to_record_carry(&c->results);
+	to_record_carry(&c->forget);
+	to_record_carry(&c->fenced);
 	r = vigild_cib_propose(d, work, status_decided, NULL);
 	if (r == 0) {
 		c->proposing = true;
 		return;
 	}
-	c->recorded = c->forgotten = c->fenced_recorded = 0;
+	to_record_settle(&c->results, false);
+	to_record_settle(&c->forget, false);
+	to_record_settle(&c->fenced, false);
 	if (r != -EAGAIN)
 		qb_log(LOG_ERR, "cannot propose a status update: %s", g_strerror(-r));
 	kick(d, RETRY_MS);
@@ -651,11 +680,11 @@ static gboolean replan(gpointer user)
 	in = vigil_inject_new(work);
 	changed = apply_membership(d, work, in);
 	changed |= apply_shutdowns(d, work, in);
-	for (guint i = 0; i < c->forget->len; i++)
-		changed |= vigil_inject_forget(in, g_ptr_array_index(c->forget, i)) == 0;
-	for (guint i = 0; i < c->fenced->len; i++)
-		changed |= vigil_inject_fenced(in, g_ptr_array_index(c->fenced, i)) == 0;
-	if (c->results->len > 0) {
+	for (guint i = 0; i < c->forget.items->len; i++)
+		changed |= vigil_inject_forget(in, g_ptr_array_index(c->forget.items, i)) == 0;
+	for (guint i = 0; i < c->fenced.items->len; i++)
+		changed |= vigil_inject_fenced(in, g_ptr_array_index(c->fenced.items, i)) == 0;
+	if (c->results.items->len > 0) {
 		apply_results(c, work, in);
 		changed = true;
 	}
@@ -724,7 +753,7 @@ void vigild_ctl_result(vigild *d, const vigil_wire_op *op)
 	r->rc = op->status == VIGIL_EXEC_DONE ? op->rc :
 		op->rc != VIGIL_OCF_SUCCESS ? op->rc : VIGIL_OCF_ERR_GENERIC;
 	r->when = g_get_real_time() / G_USEC_PER_SEC;
-	g_ptr_array_add(c->results, r);
+	g_ptr_array_add(c->results.items, r);
 	if (r->replay) {
 		/* history already known to its node: recorded, nothing of a transition */
 	} else if (c->graph != NULL && op->transition == c->transition &&
@@ -764,7 +793,7 @@ void vigild_ctl_fenced(vigild *d, const vigil_wire_op *op, bool ok)
 		return;
 	if (ok) {
 		vn = view_node_named(d->view, op->node);
-		g_ptr_array_add(c->fenced, g_strdup(op->node));
+		g_ptr_array_add(c->fenced.items, g_strdup(op->node));
 		g_hash_table_remove(c->attempts, op->node);
 		if (vn != NULL && vn->in_group)
 			g_hash_table_add(c->fenced_members, g_strdup(op->node));
@@ -789,11 +818,11 @@ void vigild_ctl_fenced(vigild *d, const vigil_wire_op *op, bool ok)
 void vigild_ctl_start(vigild *d)
 {
 	d->ctl = g_new0(struct vigild_ctl, 1);
-	d->ctl->results = g_ptr_array_new_with_free_func((GDestroyNotify)reported_free);
+	to_record_init(&d->ctl->results, (GDestroyNotify)reported_free);
 	d->ctl->joined = g_hash_table_new(NULL, NULL);
 	d->ctl->replaying = g_hash_table_new(NULL, NULL);
-	d->ctl->forget = g_ptr_array_new_with_free_func(g_free);
-	d->ctl->fenced = g_ptr_array_new_with_free_func(g_free);
+	to_record_init(&d->ctl->forget, g_free);
+	to_record_init(&d->ctl->fenced, g_free);
 	d->ctl->fenced_members = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	d->ctl->attempts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	d->ctl->leaving = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -808,11 +837,11 @@ void vigild_ctl_stop(vigild *d)
 	if (d->ctl->recheck != 0)
 		g_source_remove(d->ctl->recheck);
 	end_transition(d->ctl);
-	g_ptr_array_unref(d->ctl->results);
+	g_ptr_array_unref(d->ctl->results.items);
 	g_hash_table_unref(d->ctl->joined);
 	g_hash_table_unref(d->ctl->replaying);
-	g_ptr_array_unref(d->ctl->forget);
-	g_ptr_array_unref(d->ctl->fenced);
+	g_ptr_array_unref(d->ctl->forget.items);
+	g_ptr_array_unref(d->ctl->fenced.items);
 	g_hash_table_unref(d->ctl->fenced_members);
 	g_hash_table_unref(d->ctl->attempts);
 	g_hash_table_unref(d->ctl->leaving);

@@ -170,15 +170,24 @@ static void command_reply(command *k, char mark)
 	command_free(k);
 }
 
-static void decided(vigild *d, int result, void *user)
+/* Takes K off the list of those waiting for a decision: false if it is not there (the
+ * sockets are closed, and so is K). */
+static bool unwait(vigild *d, command *k)
 {
-	command *k = user;
 	guint at;
 
 	if (d->front == NULL || !g_ptr_array_find(d->front->waiting, k, &at))
-		return; /* the sockets are closed: so is K */
+		return false;
 	g_ptr_array_steal_index_fast(d->front->waiting, at);
-	command_reply(k, result == 0 ? VIGIL_COMMAND_DONE : VIGIL_COMMAND_FULL_CLI);
+	return true;
+}
+
+static void decided(vigild *d, int result, void *user)
+{
+	command *k = user;
+
+	if (unwait(d, k))
+		command_reply(k, result == 0 ? VIGIL_COMMAND_DONE : VIGIL_COMMAND_FULL_CLI);
 }
 
 /* Proposes what K asks for: 0 (the decision follows), or -errno (the full CLI runs it). */
@@ -215,10 +224,9 @@ static gboolean command_readable(gint fd, GIOCondition cond, gpointer user)
 	k->watch = 0;
 	g_source_remove(k->timer);
 	k->timer = 0;
-	if (command_run(k, w) < 0)
+	g_ptr_array_add(k->d->front->waiting, k); /* before: the decision may come at once */
+	if (command_run(k, w) < 0 && unwait(k->d, k))
 		command_reply(k, VIGIL_COMMAND_FULL_CLI);
-	else
-		g_ptr_array_add(k->d->front->waiting, k);
 	return G_SOURCE_REMOVE;
 }
 

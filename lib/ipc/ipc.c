@@ -87,14 +87,34 @@ static void drop_kept(void)
 	g_clear_pointer(&kept_service, g_free);
 }
 
-static qb_ipcc_connection_t *connection_to(const char *service)
+qb_ipcc_connection_t *vigil_ipc_connect(const char *service, int *ret_error)
+{
+	qb_ipcc_connection_t *c = qb_ipcc_connect(service, VIGIL_IPC_MAX_MSG);
+	pid_t pid = 0;
+	uid_t uid = 0;
+	gid_t gid = 0;
+
+	if (c == NULL) {
+		*ret_error = errno == EACCES || errno == EPERM ? -EACCES : -ECONNREFUSED;
+		return NULL;
+	}
+	/* anyone may offer a name while vigild is down: only root's service is vigild's */
+	if (qb_ipcc_auth_get(c, &pid, &uid, &gid) < 0 || uid != 0) {
+		qb_ipcc_disconnect(c);
+		*ret_error = -EPERM;
+		return NULL;
+	}
+	return c;
+}
+
+static qb_ipcc_connection_t *connection_to(const char *service, int *ret_error)
 {
 	static bool registered;
 
 	if (kept != NULL && g_strcmp0(kept_service, service) == 0 && qb_ipcc_is_connected(kept))
 		return kept;
 	drop_kept();
-	kept = qb_ipcc_connect(service, VIGIL_IPC_MAX_MSG);
+	kept = vigil_ipc_connect(service, ret_error);
 	if (kept == NULL)
 		return NULL;
 	kept_service = g_strdup(service);
@@ -117,12 +137,13 @@ int vigil_ipc_call(const char *service, int32_t id, GVariant *args, int timeout_
 	struct iovec iov[2];
 	GVariant *reply;
 	ssize_t got;
+	int err = 0;
 
 	if (sizeof(h) + g_bytes_get_size(body) > VIGIL_IPC_MAX_MSG)
 		return -EMSGSIZE;
-	c = connection_to(service);
+	c = connection_to(service, &err);
 	if (c == NULL)
-		return errno == EACCES || errno == EPERM ? -EACCES : -ECONNREFUSED;
+		return err;
 	h.id = id;
 	h.size = (int32_t)(sizeof(h) + g_bytes_get_size(body));
 	iov[0] = (struct iovec){ &h, sizeof(h) };

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <glib.h>
+#include <qb/qbipcc.h>
 #include <qb/qbipcs.h>
 
 #define VIGIL_IPC_SERVICE "vigild"
@@ -48,10 +49,15 @@ enum vigil_ipc_request {
 /* The id of the events vigild pushes to subscribers (a qb_ipc_response_header alone). */
 #define VIGIL_IPC_EVENT_CHANGED 100
 
+/* A connection to the local daemon at SERVICE, once it is known to run as root; NULL and
+ * *RET_ERROR -ECONNREFUSED (no daemon), -EACCES (it refused this user) or -EPERM (the
+ * service is not root's: another program took the name while the daemon was down). */
+qb_ipcc_connection_t *vigil_ipc_connect(const char *service, int *ret_error);
+
 /* Sends request ID with ARGS (NULL: "()") to the local daemon at SERVICE and waits for its
  * reply, at most TIMEOUT_MS. Returns 0 and the reply's value, or the daemon's -errno, or
- * -ECONNREFUSED (no daemon), -EACCES (refused), -ETIMEDOUT, -EPROTO, -EMSGSIZE (the
- * request is larger than VIGIL_IPC_MAX_MSG). */
+ * vigil_ipc_connect()'s errors, -ETIMEDOUT, -EPROTO, -EMSGSIZE (the request is larger
+ * than VIGIL_IPC_MAX_MSG). */
 int vigil_ipc_call(const char *service, int32_t id, GVariant *args, int timeout_ms,
 		   GVariant **ret_reply);
 

@@ -8,7 +8,9 @@
 #   name while vigild is down;
 # - 'vigil node standby|unstandby NODE' goes to a command socket held by root, as NUL-ended
 #   words; its 'R' is success (exit 0, nothing printed), its 'F' hands the command to the
-#   full CLI; another user's socket is sent nothing, nor is a command with options.
+#   full CLI; another user's socket is sent nothing, nor is a command with options;
+# - the full CLI and vigil-mon talk only to a libqb service 'vigild' that root runs: one
+#   that another user offers under that name is refused, with what to do.
 set -u
 . "$(dirname "$0")/../lib.sh"
 if [ "$(id -u)" -ne 0 ]; then
@@ -18,8 +20,10 @@ fi
 FRONT=$top_builddir/cli/vigil
 require "cli/vigil (make)" "$FRONT"
 require python3 /usr/bin/python3
+QB_SERVER=$top_builddir/tests/cli/qb-server
+require "tests/cli/qb-server (make check)" "$QB_SERVER"
 make_tmp front
-echo "1..9"
+echo "1..11"
 n=0
 point() { # point DESCRIPTION CMD...
 	local what=$1
@@ -108,3 +112,22 @@ point "a command socket held by another user is sent nothing: the full CLI runs 
 command 0 R node standby node2 --wait=5
 point "a command with options is the full CLI's: the socket is not used" \
 	eval '[ "$(cat "$tmp/rc")" = 69 ] && [ ! -s "$tmp/got" ]'
+
+# forged NAME CMD...: a libqb service 'vigild' run by nobody, then CMD (exit code in rc)
+forged() {
+	rm -f "$tmp/ready"
+	unshare -n bash -c '
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$1" vigild > "$2/ready" 2>&1 &
+		for _ in $(seq 50); do grep -q ready "$2/ready" 2>/dev/null && break; sleep 0.1; done
+		shift 2
+		"$@"; rc=$?; kill $! 2>/dev/null; wait; exit $rc' \
+		sh "$QB_SERVER" "$tmp" "$@" > "$tmp/out" 2>&1
+	rc=$?
+}
+forged "$FRONT" config show
+point "the full CLI refuses a libqb 'vigild' that is not root's: says so, exit 69" \
+	eval '[ $rc = 69 ] && grep -q "ready" "$tmp/ready" &&
+	      grep -q "^vigil config show: the local service .vigild. is not root.s, so not vigild.s" "$tmp/out"'
+forged "$top_builddir/cli/vigil-mon" -1
+point "vigil-mon -1 refuses it too" \
+	eval '[ $rc = 69 ] && grep -q "is not root.s, so not vigild.s" "$tmp/out"'

@@ -149,7 +149,12 @@ cluster_create() {
 	for i in $(seq "$n"); do
 		d=$(node_dir "$i")
 		# run/resource-agents: what systemd-tmpfiles makes at boot for the OCF agents
-		mkdir -p "$d/run/resource-agents" "$d/corosync" "$d/vigil" "$d/etc"
+		mkdir -p "$d/run/resource-agents" "$d/corosync" "$d/vigil" "$d/etc" "$d/shm"
+		# the node's own /dev/shm (libqb's IPC lives there): what a daemon killed leaves
+		# behind goes with the test
+		mount -t tmpfs -o mode=1777,size=256m "vigil-shm-$cluster_id-$i" "$d/shm" ||
+			bail "cannot mount node $i's /dev/shm"
+		at_cleanup "umount -l $d/shm"
 		cluster_corosync_conf "$n" "$two" > "$d/etc/corosync.conf"
 		ip netns add "$(ns_node "$i")" || bail "cannot create network namespace $(ns_node "$i")"
 		ip link add eth0 netns "$(ns_node "$i")" type veth peer name "v$i" \
@@ -168,6 +173,7 @@ node_argv() {
 	node_cmd=(ip netns exec "$(ns_node "$1")" unshare -m --propagation private sh -c
 		'mount --bind "$0/run" /run && mount --bind "$0/corosync" /var/lib/corosync &&
 		 mkdir -p /var/lib/vigil && mount --bind "$0/vigil" /var/lib/vigil &&
+		 { [ ! -d "$0/shm" ] || mount --bind "$0/shm" /dev/shm; } &&
 		 { [ ! -f "$0/etc/group" ] || mount --bind "$0/etc/group" /etc/group; } &&
 		 { [ ! -f /etc/corosync/corosync.conf ] ||
 		   mount --bind "$0/etc/corosync.conf" /etc/corosync/corosync.conf; } &&
