@@ -151,7 +151,7 @@ static void recurring_free(recurring *r)
 	if (r->timer != 0)
 		g_source_remove(r->timer);
 	if (r->unit_watch != 0)
-		vigil_unit_unwatch(r->unit_watch);
+		vigild_units(NULL)->unwatch(r->unit_watch);
 	g_free(r->key);
 	g_free(r->rsc);
 	g_free(r->task);
@@ -466,7 +466,15 @@ static void start_one(vigild *d, const vigil_wire_op *op, recurring *rec)
 	}
 	/* both runners copy what they need of REQ before they return */
 	if (cls == CLASS_SYSTEMD) {
-		vigil_unit_action *a = vigil_unit_start(&req, NULL, one_shot_done, o);
+		const char *why = NULL;
+		const vigil_unit_ops *units = vigild_units(&why);
+		vigil_unit_action *a;
+
+		if (units == NULL) {
+			fail_now(o, VIGIL_OCF_ERR_INSTALLED, VIGIL_EXEC_NOT_INSTALLED, g_strdup(why));
+			return;
+		}
+		a = units->start(&req, NULL, one_shot_done, o);
 
 		if (rec != NULL)
 			rec->running_unit = a;
@@ -491,7 +499,7 @@ static void recurring_cancel_run(recurring *r)
 	if (r->running != NULL)
 		vigil_exec_cancel(r->running);
 	if (r->running_unit != NULL)
-		vigil_unit_cancel(r->running_unit);
+		vigild_units(NULL)->cancel(r->running_unit);
 }
 
 /* Ends R: now, or once the run in progress has ended. */
@@ -563,7 +571,7 @@ static void unit_state_changed(const char *unit, const char *state, gpointer use
 {
 	recurring *r = user;
 
-	if (vigil_unit_rc_of_state(state) == VIGIL_OCF_SUCCESS)
+	if (vigild_units(NULL)->rc_of_state(state) == VIGIL_OCF_SUCCESS)
 		return;
 	if (recurring_busy(r)) {
 		qb_log(LOG_NOTICE, "%s: systemd says %s is now %s; its monitor, running now, "
@@ -583,14 +591,15 @@ static void watch_unit(vigild *d, recurring *r)
 {
 	const vigil_cib *cib = vigild_cib_current(d);
 	const vigil_rsc *cfg = cib != NULL ? vigil_cib_find_rsc(cib, r->rsc) : NULL;
+	const vigil_unit_ops *units;
 	g_autofree char *unit = NULL;
 
 	if (cfg == NULL || g_strcmp0(cfg->class_, "systemd") != 0 ||
-	    strcmp(r->task, "monitor") != 0)
+	    strcmp(r->task, "monitor") != 0 || (units = vigild_units(NULL)) == NULL)
 		return;
-	unit = vigil_unit_name(cfg->type);
+	unit = units->name(cfg->type);
 	if (unit != NULL)
-		r->unit_watch = vigil_unit_watch(unit, unit_state_changed, r);
+		r->unit_watch = units->watch(unit, unit_state_changed, r);
 }
 
 void vigild_exec_action(vigild *d, const vigil_wire_op *op)
@@ -680,12 +689,14 @@ void vigild_exec_fenced(vigild *d)
 
 		if (class_of(k->class_) != CLASS_OCF && class_of(k->class_) != CLASS_SYSTEMD)
 			continue;
+		if (class_of(k->class_) == CLASS_SYSTEMD && vigild_units(NULL) == NULL)
+			continue; /* it cannot be stopped from here: said when it was loaded */
 		l = g_new0(last_stop, 1);
 		l->d = d;
 		l->rsc = g_strdup(id);
 		x->stopping++;
 		if (class_of(k->class_) == CLASS_SYSTEMD)
-			vigil_unit_start(&req, NULL, last_stop_done, l);
+			vigild_units(NULL)->start(&req, NULL, last_stop_done, l);
 		else
 			vigil_exec_start(&req, NULL, last_stop_done, l);
 	}
@@ -717,7 +728,7 @@ void vigild_exec_stop(vigild *d)
 		if (r->running != NULL)
 			vigil_exec_cancel(r->running);
 		if (r->running_unit != NULL)
-			vigil_unit_cancel(r->running_unit);
+			vigild_units(NULL)->cancel(r->running_unit);
 		r->running = NULL;
 		r->running_unit = NULL;
 		recurring_free(r);

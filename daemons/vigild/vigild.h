@@ -10,6 +10,7 @@
 #include "cib/cib.h"
 #include "cluster/view.h"
 #include "cluster/wire.h"
+#include "exec/unit.h"
 
 typedef struct vigild {
 	GMainLoop *loop;
@@ -75,6 +76,11 @@ int vigild_cib_replace(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVari
 /* ipc-server.c: the local IPC service 'vigil' and vigil-mon talk to. */
 int vigild_ipc_start(vigild *d);
 void vigild_ipc_stop(vigild *d);
+
+/* units.c: the systemd class, loaded the first time it is asked for (a node without
+ * systemd resources never maps GIO); NULL, and why in *RET_WHY (may be NULL), when it
+ * cannot be loaded. */
+const vigil_unit_ops *vigild_units(const char **ret_why);
 
 /* front-socket.c: the status and command sockets of cli/vigil-front.c (abstract unix
  * sockets, ipc/front-socket.h), for whoever may use the cluster. Without them (logged),

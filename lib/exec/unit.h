@@ -44,3 +44,17 @@ int vigil_unit_rc_of_state(const char *active_state);
 typedef void (*vigil_unit_state_fn)(const char *unit, const char *active_state, gpointer user);
 guint vigil_unit_watch(const char *unit, vigil_unit_state_fn fn, gpointer user);
 void vigil_unit_unwatch(guint id);
+
+/* The functions above, as the module daemons/vigild/vigil-systemd.so offers them under
+ * VIGIL_UNIT_OPS_SYMBOL (vigild loads it on first use: a node without systemd resources
+ * never maps GIO). */
+typedef struct vigil_unit_ops {
+	vigil_unit_action *(*start)(const vigil_exec_request *req, GMainContext *ctx,
+				    vigil_exec_done_fn done, gpointer user);
+	void (*cancel)(vigil_unit_action *a);
+	char *(*name)(const char *type);
+	int (*rc_of_state)(const char *active_state);
+	guint (*watch)(const char *unit, vigil_unit_state_fn fn, gpointer user);
+	void (*unwatch)(guint id);
+} vigil_unit_ops;
+#define VIGIL_UNIT_OPS_SYMBOL "vigil_unit_ops_v1"

@@ -11,7 +11,7 @@ set -u
 cluster_require
 require vigild "$VIGILD"
 
-echo "1..17"
+echo "1..18"
 cluster_create 3
 cluster_up 3
 
@@ -26,6 +26,10 @@ check "'vigil status' names the cluster and counts its nodes" \
 check "vigild logs the membership in one line" \
 	grep -q "membership: members node1 node2 node3 (ring [0-9]*), quorate; DC node1" \
 	"$(node_dir 2)/vigild.log"
+
+check "without a systemd resource vigild never maps GIO (its systemd class is not loaded)" \
+	eval '[ -r /proc/${vigild_pid[2]}/maps ] && ! grep -q "libgio\|vigil-systemd" /proc/${vigild_pid[2]}/maps &&
+	      grep -q "libglib" /proc/${vigild_pid[2]}/maps'
 
 vigild_kill 1 KILL
 # a node lost without a fencing device (stonith-enabled is true by default): crm_mon says

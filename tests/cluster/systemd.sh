@@ -16,7 +16,7 @@ require "systemd" /lib/systemd/systemd
 require "dbus-daemon (dbus)" "$(command -v dbus-daemon || echo /usr/bin/dbus-daemon)"
 require "busctl (systemd)" "$(command -v busctl || echo /usr/bin/busctl)"
 
-echo "1..9"
+echo "1..10"
 cluster_create 2
 for i in 1 2; do
 	mkdir -p "$(node_dir "$i")/etc/systemd-units"
@@ -47,6 +47,8 @@ wait_for 20 says 1 "Current DC: node1 .* with quorum" || bail "the cluster did n
 node_exec 1 "$VIGIL" config import "$tmp/cib.xml" > /dev/null 2>&1 || bail "import failed"
 check "systemd:vgtest is started on exactly one node" wait_for 30 eval '[ -n "$(active_on)" ]'
 on=$(active_on)
+check "vigild loaded its systemd class (vigil-systemd.so, GIO) to run it" \
+	grep -q "the systemd class is loaded (vigil-systemd.so)" "$(node_dir "$on")/vigild.log"
 check "'vigil status' shows it there" \
 	wait_for 10 says 1 "^  \* svc	\(systemd:vgtest\):	 Started node$on\$"
 check "vigild's drop-in turns systemd's restarts off" \
