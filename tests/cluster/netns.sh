@@ -151,8 +151,9 @@ cluster_create() {
 		# run/resource-agents: what systemd-tmpfiles makes at boot for the OCF agents
 		mkdir -p "$d/run/resource-agents" "$d/corosync" "$d/vigil" "$d/etc" "$d/shm"
 		# the node's own /dev/shm (libqb's IPC lives there): what a daemon killed leaves
-		# behind goes with the test
-		mount -t tmpfs -o mode=1777,size=256m "vigil-shm-$cluster_id-$i" "$d/shm" ||
+		# behind goes with the test (no size of its own: a benchmark's many cold starts
+		# leave a lot, as they would on the host's)
+		mount -t tmpfs -o mode=1777 "vigil-shm-$cluster_id-$i" "$d/shm" ||
 			bail "cannot mount node $i's /dev/shm"
 		at_cleanup "umount -l $d/shm"
 		cluster_corosync_conf "$n" "$two" > "$d/etc/corosync.conf"
