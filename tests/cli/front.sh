@@ -31,6 +31,23 @@ point() { # point DESCRIPTION CMD...
 	shift
 	if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; diag "$tmp/out"; fi
 }
+# with_server USER SERVER... -- CMD...: in a network namespace of its own (its abstract
+# socket names are its own), SERVER run by USER until it prints "ready", then CMD; CMD's
+# output in $tmp/out, its exit code in rc
+with_server() {
+	rm -f "$tmp/ready"
+	unshare -n bash -c '
+		tmp=$1 user=$2 server=()
+		shift 2
+		while [ "$1" != -- ]; do server+=("$1"); shift; done
+		shift
+		setpriv --reuid="$user" --regid="$user" --clear-groups "${server[@]}" > "$tmp/ready" &
+		for _ in $(seq 50); do grep -q ready "$tmp/ready" 2>/dev/null && break; sleep 0.1; done
+		"$@"; rc=$?; kill $! 2>/dev/null; wait; exit $rc' sh "$tmp" "$@" > "$tmp/out" 2>&1
+	rc=$?
+}
+chmod 777 "$tmp"
+
 # serve AS_USER TEXT: a status socket held by AS_USER sending 'S' TEXT, then 'vigil status'
 cat > "$tmp/serve.py" <<'EOF'
 import socket, sys
@@ -42,13 +59,7 @@ c, _ = s.accept()
 c.sendall(b"S" + sys.argv[1].encode() + b"\n")
 c.close()
 EOF
-serve() {
-	unshare -n bash -c '
-		setpriv --reuid="$1" --regid="$1" --clear-groups /usr/bin/python3 "$2" "$3" > "$4/ready" &
-		for _ in $(seq 50); do grep -q ready "$4/ready" 2>/dev/null && break; sleep 0.1; done
-		"$5" status; rc=$?; kill $! 2>/dev/null; wait; exit $rc' \
-		sh "$1" "$tmp/serve.py" "$2" "$tmp" "$FRONT" > "$tmp/out" 2>&1
-}
+serve() { with_server "$1" /usr/bin/python3 "$tmp/serve.py" "$2" -- "$FRONT" status; }
 
 unshare -n "$FRONT" status > "$tmp/out" 2>&1
 rc=$?
@@ -65,7 +76,7 @@ point "a status socket held by another user is not believed: the full CLI answer
 	eval '! grep -q "forged" "$tmp/out" && grep -q "vigild is not running" "$tmp/out"'
 
 # command AS_USER REPLY ARGS...: a command socket held by AS_USER that records what it
-# gets in $tmp/got and answers REPLY; then 'vigil ARGS' (exit code in $tmp/rc)
+# gets in $tmp/got and answers REPLY; then 'vigil ARGS' (exit code in rc)
 cat > "$tmp/command.py" <<'EOF'
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -86,44 +97,27 @@ EOF
 command() {
 	local user=$1 answer=$2
 	shift 2
-	rm -f "$tmp/got" "$tmp/ready"
-	unshare -n bash -c '
-		setpriv --reuid="$1" --regid="$1" --clear-groups /usr/bin/python3 "$2" "$3" \
-			"$4/got" > "$4/ready" &
-		for _ in $(seq 50); do grep -q ready "$4/ready" 2>/dev/null && break; sleep 0.1; done
-		shift 4
-		"$@"; rc=$?; kill $! 2>/dev/null; wait; exit $rc' \
-		sh "$user" "$tmp/command.py" "$answer" "$tmp" "$FRONT" "$@" > "$tmp/out" 2>&1
-	echo $? > "$tmp/rc"
+	rm -f "$tmp/got"
+	with_server "$user" /usr/bin/python3 "$tmp/command.py" "$answer" "$tmp/got" -- "$FRONT" "$@"
 }
-chmod 777 "$tmp"
 command 0 R node standby node2
 point "'vigil node standby NODE' with a root command socket answering R: exit 0, silent" \
-	eval '[ "$(cat "$tmp/rc")" = 0 ] && [ ! -s "$tmp/out" ]'
+	eval '[ $rc = 0 ] && [ ! -s "$tmp/out" ]'
 point "the request is the command's words, each ended by a NUL, and an empty one" \
 	eval '[ "$(tr "\\0" "|" < "$tmp/got")" = "node|standby|node2||" ]'
 command 0 F node unstandby node2
 point "an answer F: the full CLI runs the command (vigild is not running, exit 69)" \
-	eval '[ "$(cat "$tmp/rc")" = 69 ] && grep -q "^vigil node unstandby: vigild is not running" "$tmp/out" &&
+	eval '[ $rc = 69 ] && grep -q "^vigil node unstandby: vigild is not running" "$tmp/out" &&
 	      grep -q "unstandby" "$tmp/got"'
 command 65534 R node standby node2
 point "a command socket held by another user is sent nothing: the full CLI runs it" \
-	eval '[ "$(cat "$tmp/rc")" = 69 ] && [ ! -s "$tmp/got" ]'
+	eval '[ $rc = 69 ] && [ ! -s "$tmp/got" ]'
 command 0 R node standby node2 --wait=5
 point "a command with options is the full CLI's: the socket is not used" \
-	eval '[ "$(cat "$tmp/rc")" = 69 ] && [ ! -s "$tmp/got" ]'
+	eval '[ $rc = 69 ] && [ ! -s "$tmp/got" ]'
 
 # forged NAME CMD...: a libqb service 'vigild' run by nobody, then CMD (exit code in rc)
-forged() {
-	rm -f "$tmp/ready"
-	unshare -n bash -c '
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$1" vigild > "$2/ready" 2>&1 &
-		for _ in $(seq 50); do grep -q ready "$2/ready" 2>/dev/null && break; sleep 0.1; done
-		shift 2
-		"$@"; rc=$?; kill $! 2>/dev/null; wait; exit $rc' \
-		sh "$QB_SERVER" "$tmp" "$@" > "$tmp/out" 2>&1
-	rc=$?
-}
+forged() { with_server 65534 "$QB_SERVER" vigild -- "$@"; }
 forged "$FRONT" config show
 point "the full CLI refuses a libqb 'vigild' that is not root's: says so, exit 69" \
 	eval '[ $rc = 69 ] && grep -q "ready" "$tmp/ready" &&
