@@ -62,7 +62,7 @@ static int connect_to(const char *name)
 	return fd;
 }
 
-/* The first bytes FD sends (at most N), or -1. */
+/* What FD sends next (at most N bytes; 0 at its end), or -1. */
 static ssize_t read_some(int fd, char *buf, size_t n)
 {
 	ssize_t k;
@@ -90,14 +90,8 @@ static int status_from_socket(void)
 		return 0;
 	}
 	r = put(buf + 1, (size_t)n - 1);
-	while (r == 0) {
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
+	while (r == 0 && (n = read_some(fd, buf, sizeof(buf))) > 0)
 		r = put(buf, (size_t)n);
-	}
 	close(fd);
 	return r < 0 ? r : 1;
 }
