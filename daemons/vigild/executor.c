@@ -27,6 +27,8 @@ typedef struct recurring {
 	guint unit_watch;              /* of a systemd unit's state */
 	int last_rc;         /* what was last reported; -1 before the first run */
 	bool cancelled;      /* stopped while an instance was running */
+	bool again;          /* news came during a run, which may have looked before it: run
+			      * again as soon as it ends */
 } recurring;
 
 /* The last result of one operation of one resource on this node. */
@@ -201,8 +203,10 @@ static void one_shot_done(const vigil_exec_result *res, gpointer user)
 				r->last_rc = res->rc;
 				send_result(o->d, &o->op, res);
 			}
-			r->timer = g_timeout_add((guint)MIN(r->interval_ms, G_MAXUINT),
+			r->timer = g_timeout_add(r->again ? 0 : (guint)MIN(r->interval_ms,
+									      G_MAXUINT),
 						 recurring_due, r);
+			r->again = false;
 		}
 	}
 	g_free(o->rsc);
@@ -552,8 +556,9 @@ void vigild_exec_check_param(vigild *d, const char *name, const char *value, con
 		if (v == NULL || strcmp(v, value) != 0)
 			continue;
 		if (recurring_busy(r)) {
-			qb_log(LOG_NOTICE, "%s %s=%s: %s; its monitor, running now, will tell",
-			       r->rsc, name, value, why);
+			qb_log(LOG_NOTICE, "%s %s=%s: %s; its monitor runs again as soon as "
+			       "the run in progress ends", r->rsc, name, value, why);
+			r->again = true;
 			continue;
 		}
 		qb_log(LOG_NOTICE, "%s %s=%s: %s; running its monitor now", r->rsc, name, value,
@@ -574,8 +579,9 @@ static void unit_state_changed(const char *unit, const char *state, gpointer use
 	if (vigild_units(NULL)->rc_of_state(state) == VIGIL_OCF_SUCCESS)
 		return;
 	if (recurring_busy(r)) {
-		qb_log(LOG_NOTICE, "%s: systemd says %s is now %s; its monitor, running now, "
-		       "will tell", r->rsc, unit, state);
+		qb_log(LOG_NOTICE, "%s: systemd says %s is now %s; its monitor runs again as "
+		       "soon as the run in progress ends", r->rsc, unit, state);
+		r->again = true;
 		return;
 	}
 	qb_log(LOG_NOTICE, "%s: systemd says %s is now %s; running its monitor now", r->rsc,

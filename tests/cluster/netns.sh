@@ -393,6 +393,18 @@ wait_for() {
 	return 1
 }
 
+# within SECONDS CMD...: the same, but SECONDS of the clock (wait_for's count of tries
+# stretches when CMD is slow): for a point that claims how soon something happens.
+within() {
+	local end=$(( ${EPOCHREALTIME/./} + $1 * 1000000 ))
+	shift
+	while :; do
+		"$@" && return 0
+		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+}
+
 # --- vigild on the nodes, and TAP test points -------------------------------------------
 VIGILD=${VIGILD:-$top_builddir/daemons/vigild/vigild}
 # Vigil's own agents from the build tree, before the installed ones
