@@ -9,6 +9,7 @@
 #include <qb/qblog.h>
 
 #include "cib/inject.h"
+#include "cib/schema.h"
 #include "cib/store.h"
 #include "cib/verify.h"
 #include "cluster/cibsync.h"
@@ -66,10 +67,21 @@ static char *version_text(const vigil_cib_version *v)
 			       v->num_updates);
 }
 
-static int parse(const char *data, size_t len, const char *name, vigil_cib **ret_cib)
+/* Reads DATA; VALIDATE: against the schema too. Only what comes from outside the agreement
+ * is validated (a client's new CIB, a change made here): a copy the members agreed on was
+ * validated where it was made, and the store holds only such copies (a digest guards each).
+ * The compiled schema (0.6 MiB of heap) is freed after each use, so members that only
+ * adopt never hold it. The reader without the schema takes any XML safely and reads a
+ * valid CIB as the reader with it does (fuzzed: tests/fuzz/fuzz-cib-load.c). */
+static int parse(const char *data, size_t len, const char *name, bool validate,
+		 vigil_cib **ret_cib)
 {
 	g_autoptr(GPtrArray) diags = vigil_diags_new();
-	int r = vigil_cib_parse(data, len, name, diags, ret_cib);
+	int r = validate ? vigil_cib_parse(data, len, name, diags, ret_cib) :
+		vigil_cib_parse_unvalidated(data, len, name, diags, ret_cib);
+
+	if (validate)
+		vigil_schema_release(); /* compiled again at the next change (1 ms) */
 
 	for (guint i = 0; r < 0 && i < diags->len; i++) {
 		const vigil_diag *d = g_ptr_array_index(diags, i);
@@ -159,9 +171,9 @@ static void adopt_cb(void *ctx, const char *data, size_t len, const vigil_cib_ve
 	g_autofree char *ver = version_text(v);
 
 	store_later(d->cib, data, len);
-	/* every member validated it before proposing it; refusing it here would make this
-	 * copy differ from the others', so a copy that does not parse is kept as bytes */
-	if (parse(data, len, "the agreed CIB", &cib) == 0) {
+	/* the member that made it validated it; refusing it here would make this copy differ
+	 * from the others', so a copy that does not parse is kept as bytes */
+	if (parse(data, len, "the agreed CIB", false, &cib) == 0) {
 		vigil_cib_free(d->cib->cib);
 		d->cib->cib = g_steal_pointer(&cib);
 	}
@@ -233,7 +245,7 @@ int vigild_cib_start(vigild *d)
 	}
 	if ((r = load_stored(d, &data, &len)) < 0)
 		return r;
-	if (parse(data, len, vigil_store_path(d->cib->store), &d->cib->cib) < 0) {
+	if (parse(data, len, vigil_store_path(d->cib->store), false, &d->cib->cib) < 0) {
 		qb_log(LOG_ERR, "the stored CIB %s is not a valid CIB; fix it ('vigil config "
 		       "verify -x %s') or move it away to take the cluster's copy.",
 		       vigil_store_path(d->cib->store), vigil_store_path(d->cib->store));
@@ -298,7 +310,7 @@ int vigild_cib_copy(vigild *d, vigil_cib **ret_cib)
 	size_t len;
 	const char *data = vigil_cibsync_current(d->cib->sync, &len, NULL);
 
-	return parse(data, len, "the agreed CIB", ret_cib);
+	return parse(data, len, "the agreed CIB", false, ret_cib);
 }
 
 static void add_pending(vigild *d, uint64_t request, pending *p)
@@ -373,7 +385,7 @@ int vigild_cib_replace(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVari
 	 * the status, which num_updates counts, is the cluster's and is kept */
 	if (base.admin_epoch != now.admin_epoch || base.epoch != now.epoch)
 		return -ESTALE;
-	if (parse(xml, strlen(xml), "the new CIB", &next) < 0)
+	if (parse(xml, strlen(xml), "the new CIB", true, &next) < 0)
 		return -EINVAL;
 	/* the new configuration, the cluster's status, and the next epoch after both the
 	 * cluster's version and the file's (a Pacemaker CIB brought along keeps counting) */
@@ -396,7 +408,7 @@ static bool valid(const vigil_cib *cib)
 	size_t len = 0;
 
 	if (vigil_cib_to_xml(cib, &text, &len) < 0 ||
-	    vigil_cib_parse(text, len, "the changed CIB", diags, &again) < 0)
+	    parse(text, len, "the changed CIB", true, &again) < 0)
 		return false;
 	vigil_cib_verify(again, g_get_real_time() / G_USEC_PER_SEC, diags);
 	return !vigil_diags_have_errors(diags);

@@ -23,44 +23,72 @@ static void ignore_error(void *data, const xmlError *e)
 {
 }
 
-/* Compiled once per process; read-only afterwards. */
-static xmlRelaxNGPtr compiled_schema(void)
+/* Compiled on first use and kept (read-only) until vigil_schema_release(). */
+static GMutex schema_lock;
+static xmlRelaxNGPtr compiled;
+static bool compiling; /* a thread of vigil_schema_compile_start() is on its way */
+
+static void parser_init(void)
 {
 	static gsize once;
-	static xmlRelaxNGPtr schema;
 
 	if (g_once_init_enter(&once)) {
+		xmlInitParser(); /* once, before libxml2 is used from a second thread */
+		g_once_init_leave(&once, 1);
+	}
+}
+
+static xmlRelaxNGPtr compiled_schema(void)
+{
+	xmlRelaxNGPtr s;
+
+	g_mutex_lock(&schema_lock);
+	if (compiled == NULL) {
 		xmlRelaxNGParserCtxtPtr p;
 
 		p = xmlRelaxNGNewMemParserCtxt(vigil_cib_schema_rng, (int)vigil_cib_schema_rng_len);
 		if (p != NULL) {
 			xmlRelaxNGSetParserStructuredErrors(p, (xmlStructuredErrorFunc)ignore_error,
 							    NULL);
-			schema = xmlRelaxNGParse(p);
+			compiled = xmlRelaxNGParse(p);
 			xmlRelaxNGFreeParserCtxt(p);
 		}
-		g_once_init_leave(&once, 1);
 	}
-	return schema;
+	s = compiled;
+	g_mutex_unlock(&schema_lock);
+	return s;
 }
 
 static gpointer compile_run(gpointer data)
 {
 	(void)data;
 	compiled_schema();
+	g_mutex_lock(&schema_lock);
+	compiling = false;
+	g_mutex_unlock(&schema_lock);
 	return NULL;
 }
 
 GThread *vigil_schema_compile_start(void)
 {
-	static gsize started;
+	GThread *t = NULL;
 
-	/* the first caller only: later ones find it compiled, or being compiled */
-	if (!g_once_init_enter(&started))
-		return NULL;
-	g_once_init_leave(&started, 1);
-	xmlInitParser(); /* once, before libxml2 is used from a second thread */
-	return g_thread_try_new("vigil-schema", compile_run, NULL, NULL);
+	parser_init();
+	g_mutex_lock(&schema_lock);
+	/* once at a time: later callers find it compiled, or being compiled */
+	if (compiled == NULL && !compiling) {
+		t = g_thread_try_new("vigil-schema", compile_run, NULL, NULL);
+		compiling = t != NULL;
+	}
+	g_mutex_unlock(&schema_lock);
+	return t;
+}
+
+void vigil_schema_release(void)
+{
+	g_mutex_lock(&schema_lock);
+	g_clear_pointer(&compiled, xmlRelaxNGFree);
+	g_mutex_unlock(&schema_lock);
 }
 
 /* libxml2 reports each violation once per enclosing element; keep only distinct ones. */

@@ -7,6 +7,10 @@
 
 #include "common/arena.h"
 
+/* Blocks double from the first size to the last: a small CIB's arena, which a daemon keeps
+ * for as long as it holds the CIB, takes tens of kilobytes, not a megabyte mapped in full
+ * (populate()), while a big one still gets its megabytes in few blocks. */
+#define FIRST_BLOCK_SIZE ((size_t)32 << 10)
 #define BLOCK_SIZE ((size_t)1 << 20)
 #define ALIGN ((size_t)16)
 
@@ -14,6 +18,7 @@ struct vigil_arena {
 	GPtrArray *blocks; /* of g_malloc'ed blocks */
 	char *next;        /* free space in the newest block */
 	size_t left;
+	size_t block_size; /* of the next block */
 };
 
 /* Maps the pages of a new block in one call: an arena's blocks are filled to the end, and
@@ -40,6 +45,7 @@ vigil_arena *vigil_arena_new(void)
 	vigil_arena *a = g_new0(vigil_arena, 1);
 
 	a->blocks = g_ptr_array_new_with_free_func(g_free);
+	a->block_size = FIRST_BLOCK_SIZE;
 	return a;
 }
 
@@ -57,16 +63,17 @@ void *vigil_arena_alloc(vigil_arena *a, size_t n)
 		g_error("vigil_arena_alloc: %zu bytes do not fit in memory", n);
 	if (need > a->left) {
 		/* a request bigger than a block gets a block of its own */
-		size_t size = MAX(need, BLOCK_SIZE);
+		size_t size = MAX(need, a->block_size);
 		char *block = g_malloc(size);
 
 		populate(block, size);
 
 		g_ptr_array_add(a->blocks, block);
-		if (size > BLOCK_SIZE)
+		if (size > a->block_size)
 			return block;
 		a->next = block;
 		a->left = size;
+		a->block_size = MIN(a->block_size * 2, BLOCK_SIZE);
 	}
 	p = a->next;
 	a->next += need;

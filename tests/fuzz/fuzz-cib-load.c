@@ -6,7 +6,9 @@
  * and the configuration digests of A and B agree. vigil_cib_verify() then runs on A (and
  * B) with a fixed time, so the run is deterministic. The fast status reader
  * (status-read.c) must give what the general reader gives: the same result, messages and
- * serialization. Any broken property calls abort(),
+ * serialization. The reader without the schema (what vigild uses on copies the members
+ * agreed on) takes any input without harm, and reads what passes the schema as the
+ * reader with it does. Any broken property calls abort(),
  * which libFuzzer reports as a crash with the input that caused it.
  *
  * Build: 'make fuzz' (clang -fsanitize=fuzzer,address,undefined); run:
@@ -169,6 +171,39 @@ static void check_reading_way(const uint8_t *data, size_t size, int r, const GPt
 		fail("the two readers read different CIBs", xa, la, xb, lb, NULL);
 }
 
+/* The reader without the schema on DATA: no harm whatever DATA is (its CIB written out and
+ * verified), and when the reader with the schema accepted DATA (R, CIB), the same CIB. */
+static void check_unvalidated(const uint8_t *data, size_t size, int r, const vigil_cib *cib)
+{
+	g_autoptr(GPtrArray) diags = vigil_diags_new();
+	g_autoptr(GPtrArray) vdiags = vigil_diags_new();
+	g_autoptr(vigil_cib) u = NULL;
+	g_autofree char *xu = NULL, *xv = NULL;
+	size_t lu = 0, lv = 0;
+	int ru = vigil_cib_parse_unvalidated((const char *)data, size, "fuzz-input", diags, &u);
+
+	if (ru < 0) {
+		if (u != NULL || diags->len == 0)
+			fail("the reader without the schema failed with a CIB or no message", NULL,
+			     0, NULL, 0, diags);
+		if (r == 0)
+			fail("the reader without the schema refused what passes the schema", NULL,
+			     0, NULL, 0, diags);
+		return;
+	}
+	if (u == NULL || vigil_cib_to_xml(u, &xu, &lu) < 0)
+		fail("the reader without the schema gave no CIB that can be written", NULL, 0,
+		     NULL, 0, diags);
+	vigil_cib_verify(u, FUZZ_NOW, vdiags);
+	if (r < 0)
+		return;
+	if (vigil_cib_to_xml(cib, &xv, &lv) < 0)
+		fail("vigil_cib_to_xml failed on a loaded CIB", NULL, 0, NULL, 0, NULL);
+	if (lu != lv || memcmp(xu, xv, lu) != 0)
+		fail("the readers with and without the schema read different CIBs", xv, lv, xu,
+		     lu, NULL);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	g_autoptr(GPtrArray) diags = vigil_diags_new();
@@ -184,6 +219,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = vigil_cib_parse((const char *)data, size, "fuzz-input", diags, &cib);
 	check_reading_way(data, size, r, diags, cib, VIGIL_CIB_PARSE_GENERAL_ONLY);
 	check_reading_way(data, size, r, diags, cib, VIGIL_CIB_PARSE_PARALLEL);
+	check_unvalidated(data, size, r, cib);
 	if (r < 0) {
 		if (cib != NULL)
 			fail("vigil_cib_parse failed but returned a CIB", NULL, 0, NULL, 0, diags);

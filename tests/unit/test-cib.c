@@ -11,6 +11,7 @@
 #include "cib/inject.h"
 #include "cib/cib-private.h"
 #include "cib/scan16.h"
+#include "cib/schema.h"
 #include "common/arena.h"
 #include "tests/canon.h"
 
@@ -250,6 +251,56 @@ static void test_refuses_bad_input(void)
 	expect_refused_text("<notacib/>", -EPROTO);
 	expect_refused_text("<cib admin_epoch=\"x\" epoch=\"1\" num_updates=\"0\" "
 			    "validate-with=\"none\"><configuration/></cib>", -EPROTO);
+}
+
+/* The arena's blocks grow from small to a megabyte: allocations of every size, across many
+ * blocks and bigger than any block, are aligned, distinct, and keep what was written. */
+static void test_arena(void)
+{
+	g_autoptr(vigil_arena) a = vigil_arena_new();
+	g_autoptr(GPtrArray) got = g_ptr_array_new();
+	g_autoptr(GArray) sizes = g_array_new(FALSE, FALSE, sizeof(size_t));
+	size_t n = 0;
+
+	for (guint i = 0; n < ((size_t)6 << 20); i++) {
+		size_t size = i % 97 == 96 ? ((size_t)3 << 19) : 1 + (i * 7919) % 5000;
+		unsigned char *p = vigil_arena_alloc(a, size);
+
+		g_assert_cmpuint((uintptr_t)p % 16, ==, 0);
+		memset(p, (int)(i & 0xff), size);
+		g_ptr_array_add(got, p);
+		g_array_append_val(sizes, size);
+		n += size;
+	}
+	for (guint i = 0; i < got->len; i++) {
+		const unsigned char *p = g_ptr_array_index(got, i);
+		size_t size = g_array_index(sizes, size_t, i);
+
+		g_assert_cmpuint(p[0], ==, i & 0xff);
+		g_assert_cmpuint(p[size - 1], ==, i & 0xff);
+	}
+	g_assert_cmpstr(vigil_arena_strdup(a, "kept"), ==, "kept");
+	g_assert_null(vigil_arena_strdup(a, NULL));
+}
+
+/* The compiled schema freed (as vigild does after each change) is compiled again when next
+ * needed: valid and invalid CIBs are still told apart, in both orders. */
+static void test_schema_release(void)
+{
+	static const char invalid[] = "<cib admin_epoch=\"0\" epoch=\"1\" num_updates=\"0\" "
+				      "validate-with=\"pacemaker-3.0\"/>";
+
+	for (int i = 0; i < 3; i++) {
+		g_autoptr(GPtrArray) diags = vigil_diags_new();
+		g_autoptr(vigil_cib) cib = NULL;
+
+		vigil_schema_release();
+		g_assert_cmpint(vigil_cib_parse(minimal_cib, strlen(minimal_cib), "m", diags, &cib),
+				==, 0);
+		vigil_schema_release();
+		vigil_schema_release(); /* twice: nothing to free */
+		expect_refused_text(invalid, -EPROTO);
+	}
 }
 
 /* A mismatched closing tag that libxml2's recovery mode would repair is still refused. */
@@ -697,6 +748,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/cib/digest", test_digest);
 	g_test_add_func("/cib/refuses/bad-input", test_refuses_bad_input);
 	g_test_add_func("/cib/refuses/mismatched-tag", test_refuses_mismatched_tag);
+	g_test_add_func("/cib/schema-release", test_schema_release);
+	g_test_add_func("/cib/arena", test_arena);
 	g_test_add_func("/cib/save-file", test_save_file);
 	g_test_add_func("/cib/fast-status/scheduler-cases", test_fast_status_cases);
 	g_test_add_func("/cib/fast-status/crafted", test_fast_status_crafted);
