@@ -318,16 +318,15 @@ static void add_pending(vigild *d, uint64_t request, pending *p)
 	g_hash_table_insert(d->cib->pending, g_memdup2(&request, sizeof(request)), p);
 }
 
-/* Proposes NEXT; P waits for the decision (freed here if nothing could be proposed). */
-static int propose(vigild *d, const vigil_cib *next, pending *p)
+/* Proposes TEXT, of version V; P waits for the decision (freed here if nothing could be
+ * proposed). */
+static int propose_text(vigild *d, const char *text, size_t len, const vigil_cib_version *v,
+			pending *p)
 {
-	g_autofree char *text = NULL;
-	size_t len = 0;
 	uint64_t request;
-	int r;
+	int r = vigil_cibsync_propose(d->cib->sync, text, len, v, &request);
 
-	if ((r = vigil_cib_to_xml(next, &text, &len)) < 0 ||
-	    (r = vigil_cibsync_propose(d->cib->sync, text, len, &next->version, &request)) < 0) {
+	if (r < 0) {
 		pending_free(p);
 		return r;
 	}
@@ -335,13 +334,33 @@ static int propose(vigild *d, const vigil_cib *next, pending *p)
 	return 0;
 }
 
-int vigild_cib_propose(vigild *d, const vigil_cib *next, vigild_cib_decided_fn fn, void *user)
+/* Proposes NEXT, written out; P as above. */
+static int propose(vigild *d, const vigil_cib *next, pending *p)
+{
+	g_autofree char *text = NULL;
+	size_t len = 0;
+	int r = vigil_cib_to_xml(next, &text, &len);
+
+	if (r < 0) {
+		pending_free(p);
+		return r;
+	}
+	return propose_text(d, text, len, &next->version, p);
+}
+
+/* The daemon's own proposal waiting for the decision, which FN gets. */
+static pending *own_pending(vigild_cib_decided_fn fn, void *user)
 {
 	pending *p = g_new0(pending, 1);
 
 	p->fn = fn;
 	p->user = user;
-	return propose(d, next, p);
+	return p;
+}
+
+int vigild_cib_propose(vigild *d, const vigil_cib *next, vigild_cib_decided_fn fn, void *user)
+{
+	return propose(d, next, own_pending(fn, user));
 }
 
 /* A client's request waiting for the decision; REPLY (NULL: the new version) answers it. */
@@ -398,17 +417,14 @@ int vigild_cib_replace(vigild *d, qb_ipcs_connection_t *c, int32_t ipc_id, GVari
 	return propose(d, next, client_pending(c, ipc_id, NULL));
 }
 
-/* Whether CIB, written out, is one that the members accept and that 'vigil config verify'
- * finds no error in (what the full CLI asks of a change). */
-static bool valid(const vigil_cib *cib)
+/* Whether TEXT, a CIB written out, is one that the members accept and that 'vigil config
+ * verify' finds no error in (what the full CLI asks of a change). */
+static bool valid(const char *text, size_t len)
 {
 	g_autoptr(GPtrArray) diags = vigil_diags_new();
 	g_autoptr(vigil_cib) again = NULL;
-	g_autofree char *text = NULL;
-	size_t len = 0;
 
-	if (vigil_cib_to_xml(cib, &text, &len) < 0 ||
-	    parse(text, len, "the changed CIB", true, &again) < 0)
+	if (parse(text, len, "the changed CIB", true, &again) < 0)
 		return false;
 	vigil_cib_verify(again, g_get_real_time() / G_USEC_PER_SEC, diags);
 	return !vigil_diags_have_errors(diags);
@@ -422,6 +438,8 @@ int vigild_cib_node_attr(vigild *d, const char *uname, const char *name, const c
 {
 	g_autoptr(vigil_cib) next = NULL;
 	g_autoptr(vigil_inject) in = NULL;
+	g_autofree char *text = NULL;
+	size_t len = 0;
 	int r;
 
 	if (!vigil_cibsync_synced(d->cib->sync))
@@ -434,9 +452,11 @@ int vigild_cib_node_attr(vigild *d, const char *uname, const char *name, const c
 	vigil_cib_bump_epoch(next);
 	/* what the members will parse: an id the new pair takes from another element would
 	 * make it invalid (the full CLI then chooses a free one) */
-	if (!valid(next))
+	if ((r = vigil_cib_to_xml(next, &text, &len)) < 0)
+		return r;
+	if (!valid(text, len))
 		return -EINVAL;
-	r = vigild_cib_propose(d, next, fn, user);
+	r = propose_text(d, text, len, &next->version, own_pending(fn, user));
 	if (r == 0)
 		qb_log(LOG_NOTICE, "node %s: %s %s by a local client", uname, name,
 		       value != NULL ? value : "removed");
