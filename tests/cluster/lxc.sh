@@ -361,6 +361,12 @@ dump_logs() {
 	for i in $(seq "$cluster_nodes"); do
 		echo "# node$i ($(lxc_virsh domstate "$(lxc_domain "$i")" 2>&1), booted $(node_boots "$i")x) vigild log:"
 		tail -n 15 "$(node_dir "$i")/vigild.log" 2>/dev/null | sed 's/^/#   /'
+		# its boots, and what its init (lxc-node-init.sh) said: why a boot did not finish
+		echo "# node$i boots and init:"
+		cat "$(node_dir "$i")/boots" 2>/dev/null | sed 's/^/#   /'
+		tail -n 8 "$(node_dir "$i")/init.log" 2>/dev/null | sed 's/^/#   /'
+		echo "# node$i libvirt's log of the domain:"
+		tail -n 8 "$tmp/libvirt/log/lxc/$(lxc_domain "$i").log" 2>/dev/null | sed 's/^/#   /'
 		if node_running "$i"; then
 			echo "# node$i vigil status:"
 			node_exec "$i" "$VIGIL" status 2>&1 | sed 's/^/#   /'
