@@ -72,17 +72,7 @@ test_cib 2 "<primitive id=\"held\" class=\"ocf\" provider=\"vigiltest\" type=\"H
   <operations><op id=\"held-monitor\" name=\"monitor\" interval=\"30s\" timeout=\"40s\"/></operations>
 </primitive>" > "$tmp/cib.xml"
 
-# ip_on: the one node that holds the address (empty if none or several)
-ip_on() {
-	local i found=""
-	for i in $(seq "$cluster_nodes"); do
-		if ip -n "$(ns_node "$i")" -4 addr show dev eth0 | grep -q "inet $ip/"; then
-			[ -n "$found" ] && return 1
-			found=$i
-		fi
-	done
-	[ -n "$found" ] && echo "$found"
-}
+ip_on() { addr_on "$ip"; }
 
 wait_for 20 says 1 "Current DC: node1 .* with quorum" || bail "the cluster did not form"
 touch "$hold"

@@ -393,6 +393,18 @@ wait_for() {
 	return 1
 }
 
+# addr_on ADDR: the one node whose eth0 holds ADDR (nothing, and false, if none or several)
+addr_on() {
+	local i found=""
+	for i in $(seq "$cluster_nodes"); do
+		if ip -n "$(ns_node "$i")" -4 addr show dev eth0 | grep -q "inet $1/"; then
+			[ -n "$found" ] && return 1
+			found=$i
+		fi
+	done
+	[ -n "$found" ] && echo "$found"
+}
+
 # within SECONDS CMD...: the same, but SECONDS of the clock (wait_for's count of tries
 # stretches when CMD is slow): for a point that claims how soon something happens.
 within() {

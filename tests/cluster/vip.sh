@@ -36,17 +36,7 @@ test_cib 3 "<group id=\"hagroup\"><primitive id=\"vip\" class=\"ocf\" provider=\
   <operations><op id=\"web-monitor\" name=\"monitor\" interval=\"10s\"/></operations>
 </primitive></group>" > "$tmp/cib.xml"
 
-# vip_on: the one node that holds the address (empty if none or several)
-vip_on() {
-	local i found=""
-	for i in $(seq "$cluster_nodes"); do
-		if ip -n "$(ns_node "$i")" -4 addr show dev eth0 | grep -q "inet $vip/"; then
-			[ -n "$found" ] && return 1
-			found=$i
-		fi
-	done
-	[ -n "$found" ] && echo "$found"
-}
+vip_on() { addr_on "$vip"; }
 
 wait_for 20 says 1 "Current DC: node1 .* with quorum" || bail "the cluster did not form"
 node_exec 1 "$VIGIL" config import "$tmp/cib.xml" > /dev/null 2>&1 || bail "import failed"
