@@ -539,6 +539,27 @@ static void cancel_recurring(vigild *d, const char *rsc)
 	}
 }
 
+/* News of R's resource (it may have failed): its monitor runs now, or, when a run is in
+ * progress (which may have looked before the news), again as soon as that run ends. */
+static void monitor_now(recurring *r)
+{
+	if (recurring_busy(r)) {
+		r->again = true;
+		return;
+	}
+	if (r->timer != 0)
+		g_source_remove(r->timer);
+	r->timer = 0;
+	run_recurring(r);
+}
+
+/* What monitor_now(R) will do, for the log line before it. */
+static const char *monitor_now_says(const recurring *r)
+{
+	return recurring_busy(r) ? "its monitor runs again as soon as the run in progress ends" :
+	       "running its monitor now";
+}
+
 void vigild_exec_check_param(vigild *d, const char *name, const char *value, const char *why)
 {
 	const vigil_cib *cib = vigild_cib_current(d);
@@ -555,18 +576,9 @@ void vigild_exec_check_param(vigild *d, const char *name, const char *value, con
 
 		if (v == NULL || strcmp(v, value) != 0)
 			continue;
-		if (recurring_busy(r)) {
-			qb_log(LOG_NOTICE, "%s %s=%s: %s; its monitor runs again as soon as "
-			       "the run in progress ends", r->rsc, name, value, why);
-			r->again = true;
-			continue;
-		}
-		qb_log(LOG_NOTICE, "%s %s=%s: %s; running its monitor now", r->rsc, name, value,
-		       why);
-		if (r->timer != 0)
-			g_source_remove(r->timer);
-		r->timer = 0;
-		run_recurring(r);
+		qb_log(LOG_NOTICE, "%s %s=%s: %s; %s", r->rsc, name, value, why,
+		       monitor_now_says(r));
+		monitor_now(r);
 	}
 }
 
@@ -578,18 +590,9 @@ static void unit_state_changed(const char *unit, const char *state, gpointer use
 
 	if (vigild_units(NULL)->rc_of_state(state) == VIGIL_OCF_SUCCESS)
 		return;
-	if (recurring_busy(r)) {
-		qb_log(LOG_NOTICE, "%s: systemd says %s is now %s; its monitor runs again as "
-		       "soon as the run in progress ends", r->rsc, unit, state);
-		r->again = true;
-		return;
-	}
-	qb_log(LOG_NOTICE, "%s: systemd says %s is now %s; running its monitor now", r->rsc,
-	       unit, state);
-	if (r->timer != 0)
-		g_source_remove(r->timer);
-	r->timer = 0;
-	run_recurring(r);
+	qb_log(LOG_NOTICE, "%s: systemd says %s is now %s; %s", r->rsc, unit, state,
+	       monitor_now_says(r));
+	monitor_now(r);
 }
 
 /* Follows the state of R's unit when R monitors a systemd resource. */
