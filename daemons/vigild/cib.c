@@ -423,8 +423,11 @@ static bool valid(const char *text, size_t len)
 {
 	g_autoptr(GPtrArray) diags = vigil_diags_new();
 	g_autoptr(vigil_cib) again = NULL;
+	/* not parse(): a change refused here is the full CLI's to explain, not the log's */
+	int r = vigil_cib_parse(text, len, "the changed CIB", diags, &again);
 
-	if (parse(text, len, "the changed CIB", true, &again) < 0)
+	vigil_schema_release();
+	if (r < 0)
 		return false;
 	vigil_cib_verify(again, g_get_real_time() / G_USEC_PER_SEC, diags);
 	return !vigil_diags_have_errors(diags);
